@@ -1,0 +1,24 @@
+//! ConvLab's core: everything that is pure arithmetic, with no GPU and no web.
+//!
+//! - [`tensor`]: a dense NCHW `f32` tensor on the host.
+//! - [`shape`]: the output-size formula of convolution and pooling, with its worked steps.
+//! - [`ops`]: the CPU reference ops, forward and backward, with PyTorch semantics.
+//! - [`backend`]: the op interface every compute backend implements (CPU here, GPU in `convlab-gpu`).
+//! - [`nn`]: compositions of ops: the residual block, the MNIST ConvNet.
+//! - [`optim`]: Adam and SGD with momentum, as `torch.optim` defines them.
+//! - [`arch`]: the architectures of the course and their layer-by-layer summaries.
+//! - [`golden`]: the `convlab-golden/1` case format and a backend-generic evaluator.
+
+pub mod arch;
+pub mod backend;
+pub mod error;
+pub mod golden;
+pub mod nn;
+pub mod ops;
+pub mod optim;
+pub mod shape;
+pub mod tensor;
+
+pub use backend::{Backend, CpuBackend};
+pub use error::{Error, Result};
+pub use tensor::Tensor;

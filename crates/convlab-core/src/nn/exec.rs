@@ -1,0 +1,237 @@
+//! The forward and backward passes of a [`Model`] on any [`Backend`].
+//!
+//! The forward pass returns a [`Trace`]: for each layer, what its backward needs (its input,
+//! its output for a sigmoid, the batch statistics of a batch norm). The backward pass walks the
+//! trace in reverse, returning the gradient of the input and of every trainable parameter.
+
+use super::layer::{Layer, ResidualSpec};
+use super::model::Model;
+use super::params::{join, ParamStore};
+use crate::backend::Backend;
+use crate::error::{Error, Result};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Batch norm uses (and updates) batch statistics.
+    Train,
+    /// Batch norm uses its running statistics; dropout is the identity.
+    Eval,
+}
+
+/// What one layer's forward pass kept for its backward pass.
+#[derive(Debug, Clone)]
+enum Saved<T> {
+    Input(T),
+    Output(T),
+    BatchNorm { x: T, mean: T, inv_std: T, training: bool },
+    InputShape(Vec<usize>),
+    Residual(Box<ResidualTrace<T>>),
+    Nothing,
+}
+
+#[derive(Debug, Clone)]
+struct ResidualTrace<T> {
+    main: Vec<Saved<T>>,
+    shortcut: Option<Saved<T>>,
+    /// The sum before the final ReLU.
+    sum: T,
+}
+
+/// The forward pass's record, consumed by [`backward`].
+#[derive(Debug, Clone)]
+pub struct Trace<T> {
+    saved: Vec<Saved<T>>,
+}
+
+/// Runs `model` on the batch `x`. In [`Mode::Train`] the batch norms' running statistics in
+/// `params` are updated, as PyTorch does in `model.train()`.
+pub fn forward<B: Backend>(
+    b: &B,
+    model: &Model,
+    params: &mut ParamStore<B::Tensor>,
+    x: &B::Tensor,
+    mode: Mode,
+) -> Result<(B::Tensor, Trace<B::Tensor>)> {
+    let mut saved = Vec::new();
+    let mut h = x.clone();
+    for leaf in model.leaves() {
+        let (y, s) = layer_forward(b, &leaf.layer, &leaf.path, params, &h, mode)
+            .map_err(|e| Error::Invalid(format!("layer {} ({}): {e}", leaf.position, leaf.layer.type_name())))?;
+        saved.push(s);
+        h = y;
+    }
+    Ok((h, Trace { saved }))
+}
+
+/// Back-propagates `grad_out` (the gradient of the loss with respect to the model's output).
+/// Returns the gradient of the input and the gradients of the trainable parameters by name.
+pub fn backward<B: Backend>(
+    b: &B,
+    model: &Model,
+    params: &ParamStore<B::Tensor>,
+    trace: Trace<B::Tensor>,
+    grad_out: &B::Tensor,
+) -> Result<(B::Tensor, ParamStore<B::Tensor>)> {
+    let mut grads = ParamStore::new();
+    let mut g = grad_out.clone();
+    for (leaf, saved) in model.leaves().iter().zip(trace.saved).rev() {
+        g = layer_backward(b, &leaf.layer, &leaf.path, params, saved, &g, &mut grads)?;
+    }
+    Ok((g, grads))
+}
+
+fn layer_forward<B: Backend>(
+    b: &B,
+    layer: &Layer,
+    path: &str,
+    params: &mut ParamStore<B::Tensor>,
+    x: &B::Tensor,
+    mode: Mode,
+) -> Result<(B::Tensor, Saved<B::Tensor>)> {
+    let name = |n: &str| join(path, n);
+    Ok(match layer {
+        Layer::Conv2d { params: p, bias, .. } => {
+            let bias_t = if *bias { Some(params.get(&name("bias"))?) } else { None };
+            (b.conv2d(x, params.get(&name("weight"))?, bias_t, *p)?, Saved::Input(x.clone()))
+        }
+        Layer::BatchNorm2d { eps, momentum, .. } => {
+            let (gamma, beta) = (params.get(&name("weight"))?.clone(), params.get(&name("bias"))?.clone());
+            match mode {
+                Mode::Train => {
+                    let (y, stats) = b.batch_norm_train(x, &gamma, &beta, *eps)?;
+                    let mut rm = params.get(&name("running_mean"))?.clone();
+                    let mut rv = params.get(&name("running_var"))?.clone();
+                    b.batch_norm_update_running(&mut rm, &mut rv, &stats, *momentum)?;
+                    params.insert(name("running_mean"), rm);
+                    params.insert(name("running_var"), rv);
+                    (y, Saved::BatchNorm { x: x.clone(), mean: stats.mean, inv_std: stats.inv_std, training: true })
+                }
+                Mode::Eval => {
+                    let (rm, rv) = (params.get(&name("running_mean"))?, params.get(&name("running_var"))?);
+                    let y = b.batch_norm_eval(x, &gamma, &beta, rm, rv, *eps)?;
+                    let saved = Saved::BatchNorm { x: x.clone(), mean: rm.clone(), inv_std: b.inv_std(rv, *eps)?, training: false };
+                    (y, saved)
+                }
+            }
+        }
+        Layer::ReLU => (b.relu(x)?, Saved::Input(x.clone())),
+        Layer::Sigmoid => {
+            let y = b.sigmoid(x)?;
+            (y.clone(), Saved::Output(y))
+        }
+        Layer::MaxPool2d(p) => (b.max_pool2d(x, *p)?, Saved::Input(x.clone())),
+        Layer::AvgPool2d(p) => (b.avg_pool2d(x, *p, true)?, Saved::Input(x.clone())),
+        Layer::AdaptiveAvgPool2d => (b.global_avg_pool2d(x)?, Saved::Input(x.clone())),
+        Layer::Flatten => {
+            let shape = b.shape(x);
+            let batch = shape.first().copied().unwrap_or(1);
+            let features = shape.iter().skip(1).product();
+            (b.reshape(x, &[batch, features])?, Saved::InputShape(shape))
+        }
+        Layer::Linear { bias, .. } => {
+            let bias_t = if *bias { Some(params.get(&name("bias"))?) } else { None };
+            (b.linear(x, params.get(&name("weight"))?, bias_t)?, Saved::Input(x.clone()))
+        }
+        Layer::Dropout { p } => match mode {
+            Mode::Eval => (x.clone(), Saved::Nothing),
+            Mode::Train if *p == 0.0 => (x.clone(), Saved::Nothing),
+            Mode::Train => {
+                return Err(Error::Invalid(format!(
+                    "training with Dropout(p={p}) is not supported by this engine yet; set p=0 or remove the layer to train"
+                )))
+            }
+        },
+        Layer::Residual(spec) => residual_forward(b, spec, path, params, x, mode)?,
+    })
+}
+
+/// The main path with its implicit ReLU after `bn1`, as `(attribute name, layer)`.
+fn residual_main(spec: &ResidualSpec) -> Vec<(&'static str, Layer)> {
+    let [conv1, bn1, conv2, bn2] = spec.main_path();
+    vec![conv1, bn1, ("", Layer::ReLU), conv2, bn2]
+}
+
+fn residual_forward<B: Backend>(
+    b: &B,
+    spec: &ResidualSpec,
+    path: &str,
+    params: &mut ParamStore<B::Tensor>,
+    x: &B::Tensor,
+    mode: Mode,
+) -> Result<(B::Tensor, Saved<B::Tensor>)> {
+    let mut main = Vec::new();
+    let mut h = x.clone();
+    for (name, layer) in residual_main(spec) {
+        let (y, s) = layer_forward(b, &layer, &join(path, name), params, &h, mode)?;
+        main.push(s);
+        h = y;
+    }
+    let (shortcut_out, shortcut) = match spec.shortcut() {
+        Some(conv) => {
+            let (y, s) = layer_forward(b, &conv, &join(path, "conv3"), params, x, mode)?;
+            (y, Some(s))
+        }
+        None => (x.clone(), None),
+    };
+    let sum = b.add(&h, &shortcut_out)?;
+    Ok((b.relu(&sum)?, Saved::Residual(Box::new(ResidualTrace { main, shortcut, sum }))))
+}
+
+fn layer_backward<B: Backend>(
+    b: &B,
+    layer: &Layer,
+    path: &str,
+    params: &ParamStore<B::Tensor>,
+    saved: Saved<B::Tensor>,
+    gy: &B::Tensor,
+    grads: &mut ParamStore<B::Tensor>,
+) -> Result<B::Tensor> {
+    let name = |n: &str| join(path, n);
+    Ok(match (layer, saved) {
+        (Layer::Conv2d { params: p, bias, .. }, Saved::Input(x)) => {
+            let g = b.conv2d_backward(&x, params.get(&name("weight"))?, gy, *p, *bias)?;
+            grads.insert(name("weight"), g.weight);
+            if let Some(gb) = g.bias {
+                grads.insert(name("bias"), gb);
+            }
+            g.input
+        }
+        (Layer::BatchNorm2d { .. }, Saved::BatchNorm { x, mean, inv_std, training }) => {
+            let g = b.batch_norm_backward(&x, params.get(&name("weight"))?, &mean, &inv_std, gy, training)?;
+            grads.insert(name("weight"), g.weight);
+            grads.insert(name("bias"), g.bias);
+            g.input
+        }
+        (Layer::ReLU, Saved::Input(x)) => b.relu_backward(&x, gy)?,
+        (Layer::Sigmoid, Saved::Output(y)) => b.sigmoid_backward(&y, gy)?,
+        (Layer::MaxPool2d(p), Saved::Input(x)) => b.max_pool2d_backward(&x, gy, *p)?,
+        (Layer::AvgPool2d(p), Saved::Input(x)) => b.avg_pool2d_backward(&x, gy, *p, true)?,
+        (Layer::AdaptiveAvgPool2d, Saved::Input(x)) => b.global_avg_pool2d_backward(&x, gy)?,
+        (Layer::Flatten, Saved::InputShape(shape)) => b.reshape(gy, &shape)?,
+        (Layer::Linear { bias, .. }, Saved::Input(x)) => {
+            let g = b.linear_backward(&x, params.get(&name("weight"))?, gy, *bias)?;
+            grads.insert(name("weight"), g.weight);
+            if let Some(gb) = g.bias {
+                grads.insert(name("bias"), gb);
+            }
+            g.input
+        }
+        (Layer::Dropout { .. }, Saved::Nothing) => gy.clone(),
+        (Layer::Residual(spec), Saved::Residual(trace)) => {
+            let ResidualTrace { main, shortcut, sum } = *trace;
+            let g_sum = b.relu_backward(&sum, gy)?;
+            let mut g = g_sum.clone();
+            for ((n, layer), s) in residual_main(spec).into_iter().zip(main).rev() {
+                g = layer_backward(b, &layer, &join(path, n), params, s, &g, grads)?;
+            }
+            let g_shortcut = match (spec.shortcut(), shortcut) {
+                (Some(conv), Some(s)) => layer_backward(b, &conv, &join(path, "conv3"), params, s, &g_sum, grads)?,
+                _ => g_sum,
+            };
+            b.add(&g, &g_shortcut)?
+        }
+        (layer, _) => {
+            return Err(Error::Invalid(format!("internal error: the trace does not match layer {}", layer.type_name())))
+        }
+    })
+}

@@ -1,0 +1,165 @@
+//! Batch normalization over `(N, H, W)` for each channel (PyTorch's `BatchNorm2d`).
+//!
+//! Training: `y = γ·(x − μ_B)/√(σ²_B + ε) + β` with the batch mean μ_B and the biased batch
+//! variance σ²_B; the running statistics move towards the batch ones by `momentum`, the running
+//! variance using the unbiased estimate `σ²_B·M/(M − 1)` (M = N·H·W values per channel).
+//! Evaluation: the same formula with the running statistics in place of the batch ones.
+
+use crate::error::{Error, Result};
+use crate::tensor::Tensor;
+
+/// Per-channel statistics a training forward pass computes, and its backward pass reuses.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BatchNormStats<T> {
+    pub mean: T,
+    /// `1/√(σ²_B + ε)`.
+    pub inv_std: T,
+    /// The unbiased batch variance, for the running-variance update.
+    pub var_unbiased: T,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct BatchNormGrads<T> {
+    pub input: T,
+    pub weight: T,
+    pub bias: T,
+}
+
+/// `(N, C, H·W)` of `x`, after checking the per-channel vectors have C values.
+fn dims(x: &Tensor, vectors: &[(&str, &Tensor)]) -> Result<(usize, usize, usize)> {
+    let [n, c, h, w] = x.dims4("the batch-norm input")?;
+    for (what, v) in vectors {
+        v.expect_vector(what, c)?;
+    }
+    Ok((n, c, h * w))
+}
+
+/// The `H·W` planes of an NCHW buffer, each with its channel index.
+fn channel_planes(data: &[f32], c: usize, hw: usize) -> impl Iterator<Item = (usize, &[f32])> {
+    data.chunks_exact(hw).enumerate().map(move |(i, plane)| (i % c, plane))
+}
+
+pub fn forward_train(x: &Tensor, gamma: &Tensor, beta: &Tensor, eps: f32) -> Result<(Tensor, BatchNormStats<Tensor>)> {
+    let (n, c, hw) = dims(x, &[("the batch-norm weight", gamma), ("the batch-norm bias", beta)])?;
+    let m = n * hw;
+    if m < 2 {
+        return Err(Error::Invalid(format!(
+            "batch norm in training needs more than one value per channel to compute a variance, \
+             but batch × height × width = {m}: use a larger batch or input, or evaluation mode"
+        )));
+    }
+    // Two passes (mean, then squared deviations) in f64: exact enough for large batches.
+    let mut sum = vec![0.0f64; c];
+    for (ch, plane) in channel_planes(&x.data, c, hw) {
+        sum[ch] += plane.iter().map(|&v| v as f64).sum::<f64>();
+    }
+    let mean: Vec<f64> = sum.iter().map(|s| s / m as f64).collect();
+    let mut sq = vec![0.0f64; c];
+    for (ch, plane) in channel_planes(&x.data, c, hw) {
+        sq[ch] += plane.iter().map(|&v| (v as f64 - mean[ch]).powi(2)).sum::<f64>();
+    }
+    let var: Vec<f64> = sq.iter().map(|s| s / m as f64).collect();
+    let inv_std: Vec<f32> = var.iter().map(|v| (1.0 / (v + eps as f64).sqrt()) as f32).collect();
+    let mean: Vec<f32> = mean.iter().map(|&v| v as f32).collect();
+    let var_unbiased: Vec<f32> = sq.iter().map(|s| (s / (m - 1) as f64) as f32).collect();
+    let y = normalize(x, c, hw, &mean, &inv_std, gamma, beta);
+    let stats = BatchNormStats {
+        mean: Tensor { shape: vec![c], data: mean },
+        inv_std: Tensor { shape: vec![c], data: inv_std },
+        var_unbiased: Tensor { shape: vec![c], data: var_unbiased },
+    };
+    Ok((y, stats))
+}
+
+pub fn forward_eval(x: &Tensor, gamma: &Tensor, beta: &Tensor, running_mean: &Tensor, running_var: &Tensor, eps: f32) -> Result<Tensor> {
+    let (_, c, hw) = dims(
+        x,
+        &[
+            ("the batch-norm weight", gamma),
+            ("the batch-norm bias", beta),
+            ("the running mean", running_mean),
+            ("the running variance", running_var),
+        ],
+    )?;
+    let inv_std: Vec<f32> = running_var.data.iter().map(|v| 1.0 / (v + eps).sqrt()).collect();
+    Ok(normalize(x, c, hw, &running_mean.data, &inv_std, gamma, beta))
+}
+
+fn normalize(x: &Tensor, c: usize, hw: usize, mean: &[f32], inv_std: &[f32], gamma: &Tensor, beta: &Tensor) -> Tensor {
+    let mut y = Tensor::zeros(&x.shape);
+    for (i, (src, dst)) in x.data.chunks_exact(hw).zip(y.data.chunks_exact_mut(hw)).enumerate() {
+        let ch = i % c;
+        let scale = gamma.data[ch] * inv_std[ch];
+        let shift = beta.data[ch] - mean[ch] * scale;
+        for (d, s) in dst.iter_mut().zip(src) {
+            *d = s * scale + shift;
+        }
+    }
+    y
+}
+
+/// `running ← (1 − momentum)·running + momentum·batch`, for both statistics.
+pub fn update_running_stats(
+    running_mean: &mut Tensor,
+    running_var: &mut Tensor,
+    stats: &BatchNormStats<Tensor>,
+    momentum: f32,
+) -> Result<()> {
+    let c = stats.mean.numel();
+    running_mean.expect_vector("the running mean", c)?;
+    running_var.expect_vector("the running variance", c)?;
+    for (r, b) in running_mean.data.iter_mut().zip(&stats.mean.data) {
+        *r = (1.0 - momentum) * *r + momentum * b;
+    }
+    for (r, b) in running_var.data.iter_mut().zip(&stats.var_unbiased.data) {
+        *r = (1.0 - momentum) * *r + momentum * b;
+    }
+    Ok(())
+}
+
+/// The backward pass. `mean` and `inv_std` are the statistics the forward pass normalized with:
+/// the batch's in training (`training = true`: the gradient also flows through them), the
+/// running ones in evaluation (then they are constants).
+pub fn backward(
+    x: &Tensor,
+    gamma: &Tensor,
+    mean: &Tensor,
+    inv_std: &Tensor,
+    grad_out: &Tensor,
+    training: bool,
+) -> Result<BatchNormGrads<Tensor>> {
+    let (n, c, hw) = dims(x, &[("the batch-norm weight", gamma), ("the mean", mean), ("the inverse std", inv_std)])?;
+    if grad_out.shape != x.shape {
+        return Err(Error::bad_shape("the output gradient", format!("{:?}", x.shape), &grad_out.shape));
+    }
+    let m = (n * hw) as f32;
+    // Σ dy and Σ dy·x̂ per channel: the gradients of β and γ, and the two projections of dx.
+    let mut sum_dy = vec![0.0f32; c];
+    let mut sum_dy_xhat = vec![0.0f32; c];
+    for (i, (xs, gs)) in x.data.chunks_exact(hw).zip(grad_out.data.chunks_exact(hw)).enumerate() {
+        let ch = i % c;
+        for (&xv, &g) in xs.iter().zip(gs) {
+            sum_dy[ch] += g;
+            sum_dy_xhat[ch] += g * (xv - mean.data[ch]) * inv_std.data[ch];
+        }
+    }
+    let mut grad_x = Tensor::zeros(&x.shape);
+    for (i, ((xs, gs), dx)) in x.data.chunks_exact(hw).zip(grad_out.data.chunks_exact(hw)).zip(grad_x.data.chunks_exact_mut(hw)).enumerate() {
+        let ch = i % c;
+        let k = gamma.data[ch] * inv_std.data[ch];
+        for ((&xv, &g), d) in xs.iter().zip(gs).zip(dx.iter_mut()) {
+            *d = if training {
+                // dx = γ/σ · (dy − mean(dy) − x̂·mean(dy·x̂))
+                let xhat = (xv - mean.data[ch]) * inv_std.data[ch];
+                k * (g - sum_dy[ch] / m - xhat * sum_dy_xhat[ch] / m)
+            } else {
+                k * g
+            };
+        }
+    }
+    Ok(BatchNormGrads {
+        input: grad_x,
+        weight: Tensor { shape: vec![c], data: sum_dy_xhat },
+        bias: Tensor { shape: vec![c], data: sum_dy },
+    })
+}

@@ -1,0 +1,63 @@
+//! Fully connected layer, `y = x·Wᵀ + b` (PyTorch's `Linear`, weight `[out, in]`).
+
+use super::gemm::{matmul_acc, transpose};
+use crate::error::{Error, Result};
+use crate::tensor::Tensor;
+
+/// `(batch, in_features, out_features)` after checking the shapes agree.
+fn dims(x: &Tensor, weight: &Tensor) -> Result<(usize, usize, usize)> {
+    let [n, fin] = x.dims2("the linear layer's input")?;
+    let [fout, win] = match weight.shape.as_slice() {
+        &[o, i] => [o, i],
+        other => return Err(Error::bad_shape("the linear layer's weight", "(out_features, in_features)", other)),
+    };
+    if win != fin {
+        return Err(Error::Invalid(format!(
+            "the linear layer expects {win} input features but got {fin}: set in_features to {fin} \
+             (the flattened size C×H×W of the layer before)"
+        )));
+    }
+    Ok((n, fin, fout))
+}
+
+pub fn forward(x: &Tensor, weight: &Tensor, bias: Option<&Tensor>) -> Result<Tensor> {
+    let (n, fin, fout) = dims(x, weight)?;
+    let mut y = Tensor::zeros(&[n, fout]);
+    if let Some(b) = bias {
+        b.expect_vector("the linear layer's bias", fout)?;
+        for row in y.data.chunks_exact_mut(fout) {
+            row.copy_from_slice(&b.data);
+        }
+    }
+    matmul_acc(n, fin, fout, &x.data, &transpose(fout, fin, &weight.data), &mut y.data);
+    Ok(y)
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct LinearGrads<T> {
+    pub input: T,
+    pub weight: T,
+    pub bias: Option<T>,
+}
+
+pub fn backward(x: &Tensor, weight: &Tensor, grad_out: &Tensor, with_bias: bool) -> Result<LinearGrads<Tensor>> {
+    let (n, fin, fout) = dims(x, weight)?;
+    if grad_out.shape != [n, fout] {
+        return Err(Error::bad_shape("the output gradient", format!("[{n}, {fout}]"), &grad_out.shape));
+    }
+    // dx = dy·W, dW = dyᵀ·x, db = Σ_rows dy.
+    let mut grad_x = Tensor::zeros(&x.shape);
+    matmul_acc(n, fout, fin, &grad_out.data, &weight.data, &mut grad_x.data);
+    let mut grad_w = Tensor::zeros(&weight.shape);
+    matmul_acc(fout, n, fin, &transpose(n, fout, &grad_out.data), &x.data, &mut grad_w.data);
+    let grad_b = with_bias.then(|| {
+        let mut gb = Tensor::zeros(&[fout]);
+        for row in grad_out.data.chunks_exact(fout) {
+            for (acc, g) in gb.data.iter_mut().zip(row) {
+                *acc += g;
+            }
+        }
+        gb
+    });
+    Ok(LinearGrads { input: grad_x, weight: grad_w, bias: grad_b })
+}

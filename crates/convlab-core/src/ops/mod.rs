@@ -1,0 +1,17 @@
+//! The CPU reference ops, forward and backward, with PyTorch's semantics (NCHW, weights
+//! `[C_out, C_in/groups, kH, kW]`). Each backward takes what its forward saw and the gradient of
+//! the output, and returns the gradients of the inputs: plain functions, no autograd tape.
+
+pub mod batch_norm;
+pub mod conv2d;
+pub mod elementwise;
+pub mod gemm;
+pub mod global_pool;
+pub mod linear;
+pub mod loss;
+pub mod pool;
+
+pub use batch_norm::{BatchNormGrads, BatchNormStats};
+pub use conv2d::{Conv2dGeometry, Conv2dGrads, Conv2dParams};
+pub use linear::LinearGrads;
+pub use pool::Pool2dParams;
