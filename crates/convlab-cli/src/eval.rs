@@ -10,12 +10,16 @@ use convlab_core::CpuBackend;
 use crate::BackendChoice;
 
 pub fn run(path: &Path, backend: BackendChoice, with_check: bool) -> Result<ExitCode, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let file = CaseFile::parse(&text).map_err(|e| format!("{}: {e}", path.display()))?;
     let results = match backend {
         BackendChoice::Cpu => evaluate_file(&CpuBackend, "cpu", &file),
     };
-    println!("{}", serde_json::to_string(&results).map_err(|e| e.to_string())?);
+    println!(
+        "{}",
+        serde_json::to_string(&results).map_err(|e| e.to_string())?
+    );
     if !with_check {
         return Ok(ExitCode::SUCCESS);
     }
@@ -32,11 +36,23 @@ pub fn run(path: &Path, backend: BackendChoice, with_check: bool) -> Result<Exit
                 None => format!("{} (max err {:.3e})", c.key, c.max_abs_err),
             })
             .collect();
-        let verdict = if bad.is_empty() { "ok".to_string() } else { format!("MISMATCH {}", bad.join("; ")) };
+        let verdict = if bad.is_empty() {
+            "ok".to_string()
+        } else {
+            format!("MISMATCH {}", bad.join("; "))
+        };
         failed += usize::from(!bad.is_empty());
         eprintln!("{:<52} {:>12.3e}  {verdict}", case.name, max_err);
     }
     let total = file.cases.len();
-    eprintln!("{}: {} passed, {failed} failed", results.backend, total - failed);
-    Ok(if failed == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    eprintln!(
+        "{}: {} passed, {failed} failed",
+        results.backend,
+        total - failed
+    );
+    Ok(if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }

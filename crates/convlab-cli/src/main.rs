@@ -11,7 +11,11 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 #[derive(Parser)]
-#[command(name = "convlab", version, about = "ConvLab's engine on the command line")]
+#[command(
+    name = "convlab",
+    version,
+    about = "ConvLab's engine on the command line"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -49,7 +53,11 @@ enum Command {
 
 fn main() -> ExitCode {
     let result = match Cli::parse().command {
-        Command::Eval { cases, backend, check } => eval::run(&cases, backend, check),
+        Command::Eval {
+            cases,
+            backend,
+            check,
+        } => eval::run(&cases, backend, check),
         Command::Summary { model, input, json } => summary::run(&model, input.as_deref(), json),
     };
     match result {

@@ -7,10 +7,15 @@ use convlab_core::arch;
 
 /// Parses `C,H,W` (also `CxHxW`).
 fn parse_input(text: &str) -> Result<Vec<usize>, String> {
-    let dims: Result<Vec<usize>, _> = text.split([',', 'x']).map(|s| s.trim().parse::<usize>()).collect();
+    let dims: Result<Vec<usize>, _> = text
+        .split([',', 'x'])
+        .map(|s| s.trim().parse::<usize>())
+        .collect();
     match dims {
         Ok(d) if d.len() == 3 && d.iter().all(|&v| v > 0) => Ok(d),
-        _ => Err(format!("--input must be three positive integers C,H,W (e.g. 1,28,28), not '{text}'")),
+        _ => Err(format!(
+            "--input must be three positive integers C,H,W (e.g. 1,28,28), not '{text}'"
+        )),
     }
 }
 
@@ -19,7 +24,7 @@ fn thousands(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(ch);
@@ -33,16 +38,38 @@ pub fn run(name: &str, input: Option<&str>, json: bool) -> Result<ExitCode, Stri
         Some(text) => parse_input(text)?,
         None => model.input_shape.to_vec(),
     };
-    let summary = model.summary(&input).map_err(|e| format!("{name} on input {input:?}: {e}"))?;
+    let summary = model
+        .summary(&input)
+        .map_err(|e| format!("{name} on input {input:?}: {e}"))?;
     if json {
-        println!("{}", serde_json::to_string_pretty(&summary).map_err(|e| e.to_string())?);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&summary).map_err(|e| e.to_string())?
+        );
         return Ok(ExitCode::SUCCESS);
     }
-    let shape = |s: &[usize]| format!("({})", s.iter().map(|d| d.to_string()).collect::<Vec<_>>().join(", "));
+    let shape = |s: &[usize]| {
+        format!(
+            "({})",
+            s.iter()
+                .map(|d| d.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
     println!("{name}, input {}", shape(&input));
-    println!("{:<8} {:<18} {:<20} {:>12}", "layer", "type", "output shape", "params");
+    println!(
+        "{:<8} {:<18} {:<20} {:>12}",
+        "layer", "type", "output shape", "params"
+    );
     for row in &summary.layers {
-        println!("{:<8} {:<18} {:<20} {:>12}", row.layer, row.type_name, shape(&row.output_shape), thousands(row.params));
+        println!(
+            "{:<8} {:<18} {:<20} {:>12}",
+            row.layer,
+            row.type_name,
+            shape(&row.output_shape),
+            thousands(row.params)
+        );
     }
     println!("total params: {}", thousands(summary.total_params));
     Ok(ExitCode::SUCCESS)

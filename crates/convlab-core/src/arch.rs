@@ -6,7 +6,16 @@ use crate::error::{Error, Result};
 use crate::nn::{Layer, Model, Module, ResidualSpec};
 
 /// The names `convlab summary` and the app accept, in the order of the golden file (then VGG-16).
-pub const NAMES: [&str; 8] = ["lenet", "alexnet", "vgg11", "resnet18", "mnist_convnet", "three_layer_cnn", "keras_cnn", "vgg16"];
+pub const NAMES: [&str; 8] = [
+    "lenet",
+    "alexnet",
+    "vgg11",
+    "resnet18",
+    "mnist_convnet",
+    "three_layer_cnn",
+    "keras_cnn",
+    "vgg16",
+];
 
 pub fn by_name(name: &str) -> Result<Model> {
     Ok(match name {
@@ -18,13 +27,27 @@ pub fn by_name(name: &str) -> Result<Model> {
         "mnist_convnet" => mnist_convnet(),
         "three_layer_cnn" => three_layer_cnn(),
         "keras_cnn" => keras_cnn(),
-        other => return Err(Error::Invalid(format!("unknown model '{other}'; choose one of: {}", NAMES.join(", ")))),
+        other => {
+            return Err(Error::Invalid(format!(
+                "unknown model '{other}'; choose one of: {}",
+                NAMES.join(", ")
+            )))
+        }
     })
 }
 
 fn flat(name: &str, input_shape: [usize; 3], lazy: bool, layers: Vec<Layer>) -> Model {
-    let modules = layers.into_iter().enumerate().map(|(i, l)| Module::layer(i.to_string(), l)).collect();
-    Model { name: name.into(), input_shape, modules, lazy }
+    let modules = layers
+        .into_iter()
+        .enumerate()
+        .map(|(i, l)| Module::layer(i.to_string(), l))
+        .collect();
+    Model {
+        name: name.into(),
+        input_shape,
+        modules,
+        lazy,
+    }
 }
 
 /// d2l 7.6: LeNet-5 with sigmoids and average pooling.
@@ -110,26 +133,64 @@ pub fn vgg(name: &str, blocks: &[(usize, usize)]) -> Model {
 /// d2l 8.6: ResNet-18, a 7×7 stem, four stages of two residual blocks (the first block of each
 /// later stage halves the size and doubles the channels through a 1×1 shortcut), global pooling.
 pub fn resnet18() -> Model {
-    let stem = Module::indexed("b1", vec![Layer::conv(1, 64, 7, 2, 3), Layer::batch_norm(64), Layer::ReLU, Layer::max_pool(3, 2, 1)]);
+    let stem = Module::indexed(
+        "b1",
+        vec![
+            Layer::conv(1, 64, 7, 2, 3),
+            Layer::batch_norm(64),
+            Layer::ReLU,
+            Layer::max_pool(3, 2, 1),
+        ],
+    );
     let mut modules = vec![stem];
     let mut channels = 64;
     for (i, out) in [64, 128, 256, 512].into_iter().enumerate() {
         let first = i == 0;
         let blocks = vec![
-            Layer::Residual(ResidualSpec { in_channels: channels, out_channels: out, use_1x1conv: !first, stride: if first { 1 } else { 2 } }),
-            Layer::Residual(ResidualSpec { in_channels: out, out_channels: out, use_1x1conv: false, stride: 1 }),
+            Layer::Residual(ResidualSpec {
+                in_channels: channels,
+                out_channels: out,
+                use_1x1conv: !first,
+                stride: if first { 1 } else { 2 },
+            }),
+            Layer::Residual(ResidualSpec {
+                in_channels: out,
+                out_channels: out,
+                use_1x1conv: false,
+                stride: 1,
+            }),
         ];
         modules.push(Module::indexed(format!("b{}", i + 2), blocks));
         channels = out;
     }
-    modules.push(Module::indexed("last", vec![Layer::AdaptiveAvgPool2d, Layer::Flatten, Layer::linear(512, 10)]));
-    Model { name: "resnet18".into(), input_shape: [1, 96, 96], modules, lazy: true }
+    modules.push(Module::indexed(
+        "last",
+        vec![
+            Layer::AdaptiveAvgPool2d,
+            Layer::Flatten,
+            Layer::linear(512, 10),
+        ],
+    ));
+    Model {
+        name: "resnet18".into(),
+        input_shape: [1, 96, 96],
+        modules,
+        lazy: true,
+    }
 }
 
 /// The notes' (003) MNIST ConvNet; its `state_dict` names are `layer1.0.weight`, ..., `fc.bias`.
 pub fn mnist_convnet() -> Model {
     let block = |name: &str, cin, cout| {
-        Module::indexed(name, vec![Layer::conv(cin, cout, 5, 1, 2), Layer::batch_norm(cout), Layer::ReLU, Layer::max_pool(2, 2, 0)])
+        Module::indexed(
+            name,
+            vec![
+                Layer::conv(cin, cout, 5, 1, 2),
+                Layer::batch_norm(cout),
+                Layer::ReLU,
+                Layer::max_pool(2, 2, 0),
+            ],
+        )
     };
     Model {
         name: "mnist_convnet".into(),

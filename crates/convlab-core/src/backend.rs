@@ -6,7 +6,9 @@
 //! function of [`crate::ops`], which is the CPU implementation and the definition of the others.
 
 use crate::error::Result;
-use crate::ops::{self, BatchNormGrads, BatchNormStats, Conv2dGrads, Conv2dParams, LinearGrads, Pool2dParams};
+use crate::ops::{
+    self, BatchNormGrads, BatchNormStats, Conv2dGrads, Conv2dParams, LinearGrads, Pool2dParams,
+};
 use crate::optim::{self, AdamConfig, SgdConfig};
 use crate::tensor::Tensor;
 
@@ -23,7 +25,13 @@ pub trait Backend {
     fn reshape(&self, t: &Self::Tensor, shape: &[usize]) -> Result<Self::Tensor>;
     fn zeros(&self, shape: &[usize]) -> Result<Self::Tensor>;
 
-    fn conv2d(&self, x: &Self::Tensor, w: &Self::Tensor, b: Option<&Self::Tensor>, p: Conv2dParams) -> Result<Self::Tensor>;
+    fn conv2d(
+        &self,
+        x: &Self::Tensor,
+        w: &Self::Tensor,
+        b: Option<&Self::Tensor>,
+        p: Conv2dParams,
+    ) -> Result<Self::Tensor>;
     fn conv2d_backward(
         &self,
         x: &Self::Tensor,
@@ -34,11 +42,31 @@ pub trait Backend {
     ) -> Result<Conv2dGrads<Self::Tensor>>;
 
     fn max_pool2d(&self, x: &Self::Tensor, p: Pool2dParams) -> Result<Self::Tensor>;
-    fn max_pool2d_backward(&self, x: &Self::Tensor, grad_out: &Self::Tensor, p: Pool2dParams) -> Result<Self::Tensor>;
-    fn avg_pool2d(&self, x: &Self::Tensor, p: Pool2dParams, count_include_pad: bool) -> Result<Self::Tensor>;
-    fn avg_pool2d_backward(&self, x: &Self::Tensor, grad_out: &Self::Tensor, p: Pool2dParams, count_include_pad: bool) -> Result<Self::Tensor>;
+    fn max_pool2d_backward(
+        &self,
+        x: &Self::Tensor,
+        grad_out: &Self::Tensor,
+        p: Pool2dParams,
+    ) -> Result<Self::Tensor>;
+    fn avg_pool2d(
+        &self,
+        x: &Self::Tensor,
+        p: Pool2dParams,
+        count_include_pad: bool,
+    ) -> Result<Self::Tensor>;
+    fn avg_pool2d_backward(
+        &self,
+        x: &Self::Tensor,
+        grad_out: &Self::Tensor,
+        p: Pool2dParams,
+        count_include_pad: bool,
+    ) -> Result<Self::Tensor>;
     fn global_avg_pool2d(&self, x: &Self::Tensor) -> Result<Self::Tensor>;
-    fn global_avg_pool2d_backward(&self, x: &Self::Tensor, grad_out: &Self::Tensor) -> Result<Self::Tensor>;
+    fn global_avg_pool2d_backward(
+        &self,
+        x: &Self::Tensor,
+        grad_out: &Self::Tensor,
+    ) -> Result<Self::Tensor>;
 
     fn batch_norm_train(
         &self,
@@ -83,11 +111,26 @@ pub trait Backend {
     fn sigmoid_backward(&self, y: &Self::Tensor, grad_out: &Self::Tensor) -> Result<Self::Tensor>;
     fn add(&self, a: &Self::Tensor, b: &Self::Tensor) -> Result<Self::Tensor>;
 
-    fn linear(&self, x: &Self::Tensor, w: &Self::Tensor, b: Option<&Self::Tensor>) -> Result<Self::Tensor>;
-    fn linear_backward(&self, x: &Self::Tensor, w: &Self::Tensor, grad_out: &Self::Tensor, with_bias: bool) -> Result<LinearGrads<Self::Tensor>>;
+    fn linear(
+        &self,
+        x: &Self::Tensor,
+        w: &Self::Tensor,
+        b: Option<&Self::Tensor>,
+    ) -> Result<Self::Tensor>;
+    fn linear_backward(
+        &self,
+        x: &Self::Tensor,
+        w: &Self::Tensor,
+        grad_out: &Self::Tensor,
+        with_bias: bool,
+    ) -> Result<LinearGrads<Self::Tensor>>;
 
     /// The mean cross-entropy as a 0-d tensor, and the gradient of the logits.
-    fn cross_entropy(&self, logits: &Self::Tensor, targets: &[usize]) -> Result<(Self::Tensor, Self::Tensor)>;
+    fn cross_entropy(
+        &self,
+        logits: &Self::Tensor,
+        targets: &[usize],
+    ) -> Result<(Self::Tensor, Self::Tensor)>;
 
     fn adam_step(
         &self,
@@ -98,7 +141,14 @@ pub trait Backend {
         cfg: &AdamConfig,
         step: u32,
     ) -> Result<()>;
-    fn sgd_step(&self, param: &mut Self::Tensor, grad: &Self::Tensor, momentum_buf: &mut Self::Tensor, cfg: &SgdConfig, first: bool) -> Result<()>;
+    fn sgd_step(
+        &self,
+        param: &mut Self::Tensor,
+        grad: &Self::Tensor,
+        momentum_buf: &mut Self::Tensor,
+        cfg: &SgdConfig,
+        first: bool,
+    ) -> Result<()>;
 }
 
 /// The CPU reference: the functions of [`crate::ops`] on host tensors.
@@ -127,10 +177,23 @@ impl Backend for CpuBackend {
         Ok(Tensor::zeros(shape))
     }
 
-    fn conv2d(&self, x: &Tensor, w: &Tensor, b: Option<&Tensor>, p: Conv2dParams) -> Result<Tensor> {
+    fn conv2d(
+        &self,
+        x: &Tensor,
+        w: &Tensor,
+        b: Option<&Tensor>,
+        p: Conv2dParams,
+    ) -> Result<Tensor> {
         ops::conv2d::forward(x, w, b, p)
     }
-    fn conv2d_backward(&self, x: &Tensor, w: &Tensor, gy: &Tensor, p: Conv2dParams, with_bias: bool) -> Result<Conv2dGrads<Tensor>> {
+    fn conv2d_backward(
+        &self,
+        x: &Tensor,
+        w: &Tensor,
+        gy: &Tensor,
+        p: Conv2dParams,
+        with_bias: bool,
+    ) -> Result<Conv2dGrads<Tensor>> {
         ops::conv2d::backward(x, w, gy, p, with_bias)
     }
 
@@ -143,7 +206,13 @@ impl Backend for CpuBackend {
     fn avg_pool2d(&self, x: &Tensor, p: Pool2dParams, count_include_pad: bool) -> Result<Tensor> {
         ops::pool::avg_pool2d(x, p, count_include_pad)
     }
-    fn avg_pool2d_backward(&self, x: &Tensor, gy: &Tensor, p: Pool2dParams, count_include_pad: bool) -> Result<Tensor> {
+    fn avg_pool2d_backward(
+        &self,
+        x: &Tensor,
+        gy: &Tensor,
+        p: Pool2dParams,
+        count_include_pad: bool,
+    ) -> Result<Tensor> {
         ops::pool::avg_pool2d_backward(&x.shape, gy, p, count_include_pad)
     }
     fn global_avg_pool2d(&self, x: &Tensor) -> Result<Tensor> {
@@ -153,13 +222,33 @@ impl Backend for CpuBackend {
         ops::global_pool::backward(&x.shape, gy)
     }
 
-    fn batch_norm_train(&self, x: &Tensor, gamma: &Tensor, beta: &Tensor, eps: f32) -> Result<(Tensor, BatchNormStats<Tensor>)> {
+    fn batch_norm_train(
+        &self,
+        x: &Tensor,
+        gamma: &Tensor,
+        beta: &Tensor,
+        eps: f32,
+    ) -> Result<(Tensor, BatchNormStats<Tensor>)> {
         ops::batch_norm::forward_train(x, gamma, beta, eps)
     }
-    fn batch_norm_eval(&self, x: &Tensor, gamma: &Tensor, beta: &Tensor, rm: &Tensor, rv: &Tensor, eps: f32) -> Result<Tensor> {
+    fn batch_norm_eval(
+        &self,
+        x: &Tensor,
+        gamma: &Tensor,
+        beta: &Tensor,
+        rm: &Tensor,
+        rv: &Tensor,
+        eps: f32,
+    ) -> Result<Tensor> {
         ops::batch_norm::forward_eval(x, gamma, beta, rm, rv, eps)
     }
-    fn batch_norm_update_running(&self, rm: &mut Tensor, rv: &mut Tensor, stats: &BatchNormStats<Tensor>, momentum: f32) -> Result<()> {
+    fn batch_norm_update_running(
+        &self,
+        rm: &mut Tensor,
+        rv: &mut Tensor,
+        stats: &BatchNormStats<Tensor>,
+        momentum: f32,
+    ) -> Result<()> {
         ops::batch_norm::update_running_stats(rm, rv, stats, momentum)
     }
     fn batch_norm_backward(
@@ -174,7 +263,10 @@ impl Backend for CpuBackend {
         ops::batch_norm::backward(x, gamma, mean, inv_std, gy, training)
     }
     fn inv_std(&self, var: &Tensor, eps: f32) -> Result<Tensor> {
-        Ok(Tensor { shape: var.shape.clone(), data: var.data.iter().map(|v| 1.0 / (v + eps).sqrt()).collect() })
+        Ok(Tensor {
+            shape: var.shape.clone(),
+            data: var.data.iter().map(|v| 1.0 / (v + eps).sqrt()).collect(),
+        })
     }
 
     fn relu(&self, x: &Tensor) -> Result<Tensor> {
@@ -196,7 +288,13 @@ impl Backend for CpuBackend {
     fn linear(&self, x: &Tensor, w: &Tensor, b: Option<&Tensor>) -> Result<Tensor> {
         ops::linear::forward(x, w, b)
     }
-    fn linear_backward(&self, x: &Tensor, w: &Tensor, gy: &Tensor, with_bias: bool) -> Result<LinearGrads<Tensor>> {
+    fn linear_backward(
+        &self,
+        x: &Tensor,
+        w: &Tensor,
+        gy: &Tensor,
+        with_bias: bool,
+    ) -> Result<LinearGrads<Tensor>> {
         ops::linear::backward(x, w, gy, with_bias)
     }
 
@@ -205,10 +303,25 @@ impl Backend for CpuBackend {
         Ok((Tensor::scalar(loss), grad))
     }
 
-    fn adam_step(&self, p: &mut Tensor, g: &Tensor, m: &mut Tensor, v: &mut Tensor, cfg: &AdamConfig, step: u32) -> Result<()> {
+    fn adam_step(
+        &self,
+        p: &mut Tensor,
+        g: &Tensor,
+        m: &mut Tensor,
+        v: &mut Tensor,
+        cfg: &AdamConfig,
+        step: u32,
+    ) -> Result<()> {
         optim::adam_step(&mut p.data, &g.data, &mut m.data, &mut v.data, cfg, step)
     }
-    fn sgd_step(&self, p: &mut Tensor, g: &Tensor, buf: &mut Tensor, cfg: &SgdConfig, first: bool) -> Result<()> {
+    fn sgd_step(
+        &self,
+        p: &mut Tensor,
+        g: &Tensor,
+        buf: &mut Tensor,
+        cfg: &SgdConfig,
+        first: bool,
+    ) -> Result<()> {
         optim::sgd_step(&mut p.data, &g.data, &mut buf.data, cfg, first)
     }
 }

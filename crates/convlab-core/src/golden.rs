@@ -40,9 +40,13 @@ pub struct Case {
 impl CaseFile {
     /// Parses a case file, checking its format tag and that every tensor's data fits its shape.
     pub fn parse(text: &str) -> Result<CaseFile> {
-        let file: CaseFile = serde_json::from_str(text).map_err(|e| Error::Invalid(format!("not a golden case file: {e}")))?;
+        let file: CaseFile = serde_json::from_str(text)
+            .map_err(|e| Error::Invalid(format!("not a golden case file: {e}")))?;
         if file.format != CASES_FORMAT {
-            return Err(Error::Invalid(format!("unsupported format '{}', expected '{CASES_FORMAT}'", file.format)));
+            return Err(Error::Invalid(format!(
+                "unsupported format '{}', expected '{CASES_FORMAT}'",
+                file.format
+            )));
         }
         for case in &file.cases {
             let named = case.inputs.iter().map(|(n, t)| (n.as_str(), t));
@@ -81,7 +85,12 @@ pub fn evaluate_file<B: Backend>(b: &B, backend_name: &str, file: &CaseFile) -> 
             entry
         })
         .collect();
-    ResultsFile { format: RESULTS_FORMAT.into(), backend: backend_name.into(), device: b.device(), results }
+    ResultsFile {
+        format: RESULTS_FORMAT.into(),
+        backend: backend_name.into(),
+        device: b.device(),
+        results,
+    }
 }
 
 fn tensor_value(t: &Tensor) -> Value {
@@ -99,7 +108,10 @@ impl<'a> CaseReader<'a> {
     }
 
     fn attr(&self, key: &str) -> Result<&'a Value> {
-        self.case.attrs.get(key).ok_or_else(|| self.err(format!("missing attribute '{key}'")))
+        self.case
+            .attrs
+            .get(key)
+            .ok_or_else(|| self.err(format!("missing attribute '{key}'")))
     }
 
     /// A `[h, w]` attribute, or a single number used for both.
@@ -109,25 +121,37 @@ impl<'a> CaseReader<'a> {
         match v {
             Value::Array(a) if a.len() == 2 => match (as_usize(&a[0]), as_usize(&a[1])) {
                 (Some(h), Some(w)) => Ok([h, w]),
-                _ => Err(self.err(format!("attribute '{key}' must hold two non-negative integers"))),
+                _ => Err(self.err(format!(
+                    "attribute '{key}' must hold two non-negative integers"
+                ))),
             },
-            other => as_usize(other).map(|n| [n, n]).ok_or_else(|| self.err(format!("attribute '{key}' must be an integer or [h, w]"))),
+            other => as_usize(other)
+                .map(|n| [n, n])
+                .ok_or_else(|| self.err(format!("attribute '{key}' must be an integer or [h, w]"))),
         }
     }
 
     fn float(&self, key: &str) -> Result<f32> {
-        self.attr(key)?.as_f64().map(|f| f as f32).ok_or_else(|| self.err(format!("attribute '{key}' must be a number")))
+        self.attr(key)?
+            .as_f64()
+            .map(|f| f as f32)
+            .ok_or_else(|| self.err(format!("attribute '{key}' must be a number")))
     }
 
     fn flag(&self, key: &str, default: bool) -> Result<bool> {
         match self.case.attrs.get(key) {
             None => Ok(default),
-            Some(v) => v.as_bool().ok_or_else(|| self.err(format!("attribute '{key}' must be true or false"))),
+            Some(v) => v
+                .as_bool()
+                .ok_or_else(|| self.err(format!("attribute '{key}' must be true or false"))),
         }
     }
 
     fn input(&self, name: &str) -> Result<&'a Tensor> {
-        self.case.inputs.get(name).ok_or_else(|| self.err(format!("missing input '{name}'")))
+        self.case
+            .inputs
+            .get(name)
+            .ok_or_else(|| self.err(format!("missing input '{name}'")))
     }
 
     fn grad_output(&self) -> Option<&'a Tensor> {
@@ -139,7 +163,13 @@ impl<'a> CaseReader<'a> {
         self.input(name)?
             .data
             .iter()
-            .map(|&v| if v >= 0.0 && v.fract() == 0.0 { Ok(v as usize) } else { Err(self.err(format!("target {v} is not a class index"))) })
+            .map(|&v| {
+                if v >= 0.0 && v.fract() == 0.0 {
+                    Ok(v as usize)
+                } else {
+                    Err(self.err(format!("target {v} is not a class index")))
+                }
+            })
             .collect()
     }
 }
@@ -159,9 +189,18 @@ pub fn evaluate<B: Backend>(b: &B, case: &Case) -> Result<Map<String, Value>> {
     };
     match case.op.as_str() {
         "conv2d" => {
-            let p = Conv2dParams { stride: r.pair("stride")?, padding: r.pair("padding")?, dilation: r.pair("dilation")?, groups: r.attr("groups")?.as_u64().unwrap_or(1) as usize };
+            let p = Conv2dParams {
+                stride: r.pair("stride")?,
+                padding: r.pair("padding")?,
+                dilation: r.pair("dilation")?,
+                groups: r.attr("groups")?.as_u64().unwrap_or(1) as usize,
+            };
             let (x, w) = (up("input")?, up("weight")?);
-            let bias = if case.inputs.contains_key("bias") { Some(up("bias")?) } else { None };
+            let bias = if case.inputs.contains_key("bias") {
+                Some(up("bias")?)
+            } else {
+                None
+            };
             put("output", &b.conv2d(&x, &w, bias.as_ref(), p)?)?;
             if let Some(gy) = &grad_out {
                 let g = b.conv2d_backward(&x, &w, gy, p, bias.is_some())?;
@@ -173,22 +212,58 @@ pub fn evaluate<B: Backend>(b: &B, case: &Case) -> Result<Map<String, Value>> {
             }
         }
         "max_pool2d" | "avg_pool2d" => {
-            let p = Pool2dParams { kernel: r.pair("kernel_size")?, stride: r.pair("stride")?, padding: r.pair("padding")? };
+            let p = Pool2dParams {
+                kernel: r.pair("kernel_size")?,
+                stride: r.pair("stride")?,
+                padding: r.pair("padding")?,
+            };
             let x = up("input")?;
             let include_pad = r.flag("count_include_pad", true)?;
             let is_max = case.op == "max_pool2d";
-            put("output", &if is_max { b.max_pool2d(&x, p)? } else { b.avg_pool2d(&x, p, include_pad)? })?;
+            put(
+                "output",
+                &if is_max {
+                    b.max_pool2d(&x, p)?
+                } else {
+                    b.avg_pool2d(&x, p, include_pad)?
+                },
+            )?;
             if let Some(gy) = &grad_out {
-                let gx = if is_max { b.max_pool2d_backward(&x, gy, p)? } else { b.avg_pool2d_backward(&x, gy, p, include_pad)? };
+                let gx = if is_max {
+                    b.max_pool2d_backward(&x, gy, p)?
+                } else {
+                    b.avg_pool2d_backward(&x, gy, p, include_pad)?
+                };
                 put("grad_input", &gx)?;
             }
         }
         "batch_norm" => {
-            let layer = Layer::BatchNorm2d { channels: 0, eps: r.float("eps")?, momentum: r.float("momentum")? };
-            let mode = if r.flag("training", true)? { Mode::Train } else { Mode::Eval };
+            let layer = Layer::BatchNorm2d {
+                channels: 0,
+                eps: r.float("eps")?,
+                momentum: r.float("momentum")?,
+            };
+            let mode = if r.flag("training", true)? {
+                Mode::Train
+            } else {
+                Mode::Eval
+            };
             let model = single_layer_model(layer, "");
-            let mut params = upload_params(b, &r, &["weight", "bias", "running_mean", "running_var"], "")?;
-            let grads = run_model(b, &model, &mut params, &up("input")?, mode, grad_out.as_ref(), &mut put)?;
+            let mut params = upload_params(
+                b,
+                &r,
+                &["weight", "bias", "running_mean", "running_var"],
+                "",
+            )?;
+            let grads = run_model(
+                b,
+                &model,
+                &mut params,
+                &up("input")?,
+                mode,
+                grad_out.as_ref(),
+                &mut put,
+            )?;
             put("running_mean", params.get("running_mean")?)?;
             put("running_var", params.get("running_var")?)?;
             if let Some(grads) = grads {
@@ -199,10 +274,21 @@ pub fn evaluate<B: Backend>(b: &B, case: &Case) -> Result<Map<String, Value>> {
         }
         "relu" | "sigmoid" => {
             let x = up("input")?;
-            let y = if case.op == "relu" { b.relu(&x)? } else { b.sigmoid(&x)? };
+            let y = if case.op == "relu" {
+                b.relu(&x)?
+            } else {
+                b.sigmoid(&x)?
+            };
             put("output", &y)?;
             if let Some(gy) = &grad_out {
-                put("grad_input", &if case.op == "relu" { b.relu_backward(&x, gy)? } else { b.sigmoid_backward(&y, gy)? })?;
+                put(
+                    "grad_input",
+                    &if case.op == "relu" {
+                        b.relu_backward(&x, gy)?
+                    } else {
+                        b.sigmoid_backward(&y, gy)?
+                    },
+                )?;
             }
         }
         "add" => {
@@ -215,7 +301,9 @@ pub fn evaluate<B: Backend>(b: &B, case: &Case) -> Result<Map<String, Value>> {
         }
         "adaptive_avg_pool2d" => {
             if r.pair("output_size")? != [1, 1] {
-                return Err(r.err("only output_size [1, 1] (global average pooling) is supported".into()));
+                return Err(
+                    r.err("only output_size [1, 1] (global average pooling) is supported".into())
+                );
             }
             let x = up("input")?;
             put("output", &b.global_avg_pool2d(&x)?)?;
@@ -225,7 +313,11 @@ pub fn evaluate<B: Backend>(b: &B, case: &Case) -> Result<Map<String, Value>> {
         }
         "linear" => {
             let (x, w) = (up("input")?, up("weight")?);
-            let bias = if case.inputs.contains_key("bias") { Some(up("bias")?) } else { None };
+            let bias = if case.inputs.contains_key("bias") {
+                Some(up("bias")?)
+            } else {
+                None
+            };
             put("output", &b.linear(&x, &w, bias.as_ref())?)?;
             if let Some(gy) = &grad_out {
                 let g = b.linear_backward(&x, &w, gy, bias.is_some())?;
@@ -244,29 +336,57 @@ pub fn evaluate<B: Backend>(b: &B, case: &Case) -> Result<Map<String, Value>> {
         "residual_block" => {
             let x = r.input("input")?;
             let w1 = r.input("conv1.weight")?;
-            let (&[_, in_channels, _, _], Some(&out_channels)) = (x.shape.as_slice(), w1.shape.first()) else {
-                return Err(r.err("input must be (N, C, H, W) and conv1.weight (C_out, C_in, 3, 3)".into()));
+            let (&[_, in_channels, _, _], Some(&out_channels)) =
+                (x.shape.as_slice(), w1.shape.first())
+            else {
+                return Err(r.err(
+                    "input must be (N, C, H, W) and conv1.weight (C_out, C_in, 3, 3)".into(),
+                ));
             };
-            let spec = ResidualSpec { in_channels, out_channels, use_1x1conv: r.flag("use_1x1conv", false)?, stride: r.attr("stride")?.as_u64().unwrap_or(1) as usize };
+            let spec = ResidualSpec {
+                in_channels,
+                out_channels,
+                use_1x1conv: r.flag("use_1x1conv", false)?,
+                stride: r.attr("stride")?.as_u64().unwrap_or(1) as usize,
+            };
             let model = single_layer_model(Layer::Residual(spec), "");
             let mut params = ParamStore::new();
             for q in model.param_specs() {
                 let t = match case.inputs.get(&q.name) {
                     Some(t) => b.upload(t)?,
                     // The case gives no running statistics: fresh ones (mean 0, variance 1).
-                    None if !q.trainable => b.upload(&Tensor::full(&q.shape, if q.name.ends_with("running_var") { 1.0 } else { 0.0 }))?,
+                    None if !q.trainable => b.upload(&Tensor::full(
+                        &q.shape,
+                        if q.name.ends_with("running_var") {
+                            1.0
+                        } else {
+                            0.0
+                        },
+                    ))?,
                     None => return Err(r.err(format!("missing input '{}'", q.name))),
                 };
                 params.insert(q.name, t);
             }
-            let grads = run_model(b, &model, &mut params, &up("input")?, Mode::Train, grad_out.as_ref(), &mut put)?;
+            let grads = run_model(
+                b,
+                &model,
+                &mut params,
+                &up("input")?,
+                Mode::Train,
+                grad_out.as_ref(),
+                &mut put,
+            )?;
             for (name, g) in grads.iter().flat_map(|g| g.iter()) {
                 put(&format!("grad_{name}"), g)?;
             }
         }
         "mnist_convnet_loss" => {
             let model = crate::arch::mnist_convnet();
-            let mode = if r.flag("training", true)? { Mode::Train } else { Mode::Eval };
+            let mode = if r.flag("training", true)? {
+                Mode::Train
+            } else {
+                Mode::Eval
+            };
             let mut params = ParamStore::new();
             for q in model.param_specs() {
                 let t = match case.inputs.get(&q.name) {
@@ -291,14 +411,23 @@ pub fn evaluate<B: Backend>(b: &B, case: &Case) -> Result<Map<String, Value>> {
             }
         }
         "adam_step" => {
-            let betas = r.attr("betas")?.as_array().filter(|a| a.len() == 2).and_then(|a| Some([a[0].as_f64()? as f32, a[1].as_f64()? as f32]));
+            let betas = r
+                .attr("betas")?
+                .as_array()
+                .filter(|a| a.len() == 2)
+                .and_then(|a| Some([a[0].as_f64()? as f32, a[1].as_f64()? as f32]));
             let cfg = AdamConfig {
                 lr: r.float("lr")?,
-                betas: betas.ok_or_else(|| r.err("attribute 'betas' must be two numbers".into()))?,
+                betas: betas
+                    .ok_or_else(|| r.err("attribute 'betas' must be two numbers".into()))?,
                 eps: r.float("eps")?,
                 weight_decay: r.float("weight_decay")?,
             };
-            let step = r.attr("step")?.as_u64().ok_or_else(|| r.err("attribute 'step' must be a positive integer".into()))? as u32;
+            let step = r
+                .attr("step")?
+                .as_u64()
+                .ok_or_else(|| r.err("attribute 'step' must be a positive integer".into()))?
+                as u32;
             let (mut p, mut m, mut v) = (up("param")?, up("exp_avg")?, up("exp_avg_sq")?);
             b.adam_step(&mut p, &up("grad")?, &mut m, &mut v, &cfg, step)?;
             put("output", &p)?;
@@ -306,7 +435,13 @@ pub fn evaluate<B: Backend>(b: &B, case: &Case) -> Result<Map<String, Value>> {
             put("exp_avg_sq", &v)?;
         }
         "conv_output_size" => {
-            let hw = conv_output_hw(r.pair("input_hw")?, r.pair("kernel_size")?, r.pair("stride")?, r.pair("padding")?, r.pair("dilation")?);
+            let hw = conv_output_hw(
+                r.pair("input_hw")?,
+                r.pair("kernel_size")?,
+                r.pair("stride")?,
+                r.pair("padding")?,
+                r.pair("dilation")?,
+            );
             match hw {
                 Ok([h, w]) => {
                     out.insert("output_hw".into(), json!([h.output, w.output]));
@@ -323,10 +458,20 @@ pub fn evaluate<B: Backend>(b: &B, case: &Case) -> Result<Map<String, Value>> {
 
 /// A model made of one layer whose parameters are named from `prefix` (the root when empty).
 fn single_layer_model(layer: Layer, prefix: &str) -> Model {
-    Model { name: "case".into(), input_shape: [0; 3], modules: vec![Module::layer(prefix, layer)], lazy: true }
+    Model {
+        name: "case".into(),
+        input_shape: [0; 3],
+        modules: vec![Module::layer(prefix, layer)],
+        lazy: true,
+    }
 }
 
-fn upload_params<B: Backend>(b: &B, r: &CaseReader, names: &[&str], prefix: &str) -> Result<ParamStore<B::Tensor>> {
+fn upload_params<B: Backend>(
+    b: &B,
+    r: &CaseReader,
+    names: &[&str],
+    prefix: &str,
+) -> Result<ParamStore<B::Tensor>> {
     let mut params = ParamStore::new();
     for name in names {
         params.insert(nn::params::join(prefix, name), b.upload(r.input(name)?)?);
@@ -377,7 +522,12 @@ pub fn check(case: &Case, result: &Map<String, Value>) -> Vec<KeyCheck> {
     case.expected
         .iter()
         .map(|(key, want)| {
-            let fail = |problem: String| KeyCheck { key: key.clone(), max_abs_err: f64::INFINITY, ok: false, problem: Some(problem) };
+            let fail = |problem: String| KeyCheck {
+                key: key.clone(),
+                max_abs_err: f64::INFINITY,
+                ok: false,
+                problem: Some(problem),
+            };
             let Some(got) = result.get(key) else {
                 return fail(match result.get("error") {
                     Some(e) => format!("error: {}", e.as_str().unwrap_or_default()),
@@ -387,7 +537,12 @@ pub fn check(case: &Case, result: &Map<String, Value>) -> Vec<KeyCheck> {
             // An expected `error: true` is met by any error message.
             if key == "error" {
                 let ok = want.as_bool() == Some(true) && got.is_string();
-                return KeyCheck { key: key.clone(), max_abs_err: 0.0, ok, problem: (!ok).then(|| "expected an error".into()) };
+                return KeyCheck {
+                    key: key.clone(),
+                    max_abs_err: 0.0,
+                    ok,
+                    problem: (!ok).then(|| "expected an error".into()),
+                };
             }
             match (as_tensor(want), as_tensor(got)) {
                 (Some(w), Some(g)) => {
@@ -403,11 +558,21 @@ pub fn check(case: &Case, result: &Map<String, Value>) -> Vec<KeyCheck> {
                             max_err = max_err.max((gv - wv).abs());
                         }
                     }
-                    KeyCheck { key: key.clone(), max_abs_err: max_err, ok, problem: None }
+                    KeyCheck {
+                        key: key.clone(),
+                        max_abs_err: max_err,
+                        ok,
+                        problem: None,
+                    }
                 }
                 _ => {
                     let ok = got == want;
-                    KeyCheck { key: key.clone(), max_abs_err: 0.0, ok, problem: (!ok).then(|| format!("got {got}, expected {want}")) }
+                    KeyCheck {
+                        key: key.clone(),
+                        max_abs_err: 0.0,
+                        ok,
+                        problem: (!ok).then(|| format!("got {got}, expected {want}")),
+                    }
                 }
             }
         })

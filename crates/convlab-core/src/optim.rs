@@ -15,7 +15,12 @@ pub struct AdamConfig {
 
 impl Default for AdamConfig {
     fn default() -> Self {
-        AdamConfig { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weight_decay: 0.0 }
+        AdamConfig {
+            lr: 1e-3,
+            betas: [0.9, 0.999],
+            eps: 1e-8,
+            weight_decay: 0.0,
+        }
     }
 }
 
@@ -30,22 +35,44 @@ pub struct SgdConfig {
 
 impl Default for SgdConfig {
     fn default() -> Self {
-        SgdConfig { lr: 0.01, momentum: 0.9, dampening: 0.0, weight_decay: 0.0, nesterov: false }
+        SgdConfig {
+            lr: 0.01,
+            momentum: 0.9,
+            dampening: 0.0,
+            weight_decay: 0.0,
+            nesterov: false,
+        }
     }
 }
 
 fn check_lengths(param: usize, others: &[(&str, usize)]) -> Result<()> {
     for (what, len) in others {
         if *len != param {
-            return Err(Error::Invalid(format!("{what} has {len} values but the parameter has {param}")));
+            return Err(Error::Invalid(format!(
+                "{what} has {len} values but the parameter has {param}"
+            )));
         }
     }
     Ok(())
 }
 
 /// One Adam update of `param` in place; `step` counts from 1 and includes this update.
-pub fn adam_step(param: &mut [f32], grad: &[f32], exp_avg: &mut [f32], exp_avg_sq: &mut [f32], cfg: &AdamConfig, step: u32) -> Result<()> {
-    check_lengths(param.len(), &[("the gradient", grad.len()), ("exp_avg", exp_avg.len()), ("exp_avg_sq", exp_avg_sq.len())])?;
+pub fn adam_step(
+    param: &mut [f32],
+    grad: &[f32],
+    exp_avg: &mut [f32],
+    exp_avg_sq: &mut [f32],
+    cfg: &AdamConfig,
+    step: u32,
+) -> Result<()> {
+    check_lengths(
+        param.len(),
+        &[
+            ("the gradient", grad.len()),
+            ("exp_avg", exp_avg.len()),
+            ("exp_avg_sq", exp_avg_sq.len()),
+        ],
+    )?;
     if step == 0 {
         return Err(Error::Invalid("Adam's step count starts at 1".into()));
     }
@@ -65,13 +92,33 @@ pub fn adam_step(param: &mut [f32], grad: &[f32], exp_avg: &mut [f32], exp_avg_s
 
 /// One SGD update of `param` in place. On the first step (`first`) the momentum buffer is set
 /// to the gradient itself, as PyTorch does.
-pub fn sgd_step(param: &mut [f32], grad: &[f32], momentum_buf: &mut [f32], cfg: &SgdConfig, first: bool) -> Result<()> {
-    check_lengths(param.len(), &[("the gradient", grad.len()), ("the momentum buffer", momentum_buf.len())])?;
+pub fn sgd_step(
+    param: &mut [f32],
+    grad: &[f32],
+    momentum_buf: &mut [f32],
+    cfg: &SgdConfig,
+    first: bool,
+) -> Result<()> {
+    check_lengths(
+        param.len(),
+        &[
+            ("the gradient", grad.len()),
+            ("the momentum buffer", momentum_buf.len()),
+        ],
+    )?;
     for i in 0..param.len() {
         let mut g = grad[i] + cfg.weight_decay * param[i];
         if cfg.momentum != 0.0 {
-            momentum_buf[i] = if first { g } else { cfg.momentum * momentum_buf[i] + (1.0 - cfg.dampening) * g };
-            g = if cfg.nesterov { g + cfg.momentum * momentum_buf[i] } else { momentum_buf[i] };
+            momentum_buf[i] = if first {
+                g
+            } else {
+                cfg.momentum * momentum_buf[i] + (1.0 - cfg.dampening) * g
+            };
+            g = if cfg.nesterov {
+                g + cfg.momentum * momentum_buf[i]
+            } else {
+                momentum_buf[i]
+            };
         }
         param[i] -= cfg.lr * g;
     }
@@ -86,7 +133,10 @@ mod tests {
     /// x0 = 1: buf = 1, x1 = 0.9; buf = 0.9·1 + 0.9 = 1.8, x2 = 0.9 − 0.18 = 0.72.
     #[test]
     fn sgd_momentum_by_hand() {
-        let cfg = SgdConfig { lr: 0.1, ..SgdConfig::default() };
+        let cfg = SgdConfig {
+            lr: 0.1,
+            ..SgdConfig::default()
+        };
         let (mut x, mut buf) = ([1.0f32], [0.0f32]);
         for first in [true, false] {
             let g = [x[0]];
@@ -98,7 +148,23 @@ mod tests {
     #[test]
     fn mismatched_lengths_are_errors() {
         let mut p = [0.0; 3];
-        assert!(adam_step(&mut p, &[0.0; 2], &mut [0.0; 3], &mut [0.0; 3], &AdamConfig::default(), 1).is_err());
-        assert!(adam_step(&mut p, &[0.0; 3], &mut [0.0; 3], &mut [0.0; 3], &AdamConfig::default(), 0).is_err());
+        assert!(adam_step(
+            &mut p,
+            &[0.0; 2],
+            &mut [0.0; 3],
+            &mut [0.0; 3],
+            &AdamConfig::default(),
+            1
+        )
+        .is_err());
+        assert!(adam_step(
+            &mut p,
+            &[0.0; 3],
+            &mut [0.0; 3],
+            &mut [0.0; 3],
+            &AdamConfig::default(),
+            0
+        )
+        .is_err());
     }
 }

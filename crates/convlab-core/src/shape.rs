@@ -84,9 +84,17 @@ pub enum ShapeErrorKind {
     ZeroStride,
     ZeroDilation,
     /// The window spans more pixels than the padded input has.
-    KernelLargerThanInput { padded_input: usize, effective_kernel: usize, input: usize, padding: usize },
+    KernelLargerThanInput {
+        padded_input: usize,
+        effective_kernel: usize,
+        input: usize,
+        padding: usize,
+    },
     /// Pooling pads with at most half a window on each side (PyTorch: `pad <= kernel_size / 2`).
-    PoolPaddingTooLarge { padding: usize, kernel: usize },
+    PoolPaddingTooLarge {
+        padding: usize,
+        kernel: usize,
+    },
 }
 
 impl ShapeError {
@@ -102,7 +110,10 @@ impl ShapeError {
 
 impl fmt::Display for ShapeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let along = self.axis.map(|a| format!(" along the {a}")).unwrap_or_default();
+        let along = self
+            .axis
+            .map(|a| format!(" along the {a}"))
+            .unwrap_or_default();
         match &self.kind {
             ShapeErrorKind::ZeroInput => write!(f, "the input size{along} must be at least 1"),
             ShapeErrorKind::ZeroKernel => write!(f, "the kernel size{along} must be at least 1"),
@@ -157,7 +168,12 @@ pub fn conv_output_len(
     let padded_input = input.saturating_add(padding.saturating_mul(2));
     let effective_kernel = dilation.saturating_mul(kernel - 1).saturating_add(1);
     if effective_kernel > padded_input {
-        return Err(ShapeError::new(KernelLargerThanInput { padded_input, effective_kernel, input, padding }));
+        return Err(ShapeError::new(KernelLargerThanInput {
+            padded_input,
+            effective_kernel,
+            input,
+            padding,
+        }));
     }
     let span = padded_input - effective_kernel;
     Ok(AxisOutput {
@@ -170,15 +186,23 @@ pub fn conv_output_len(
         effective_kernel,
         span,
         remainder: span % stride,
-        exact: span % stride == 0,
+        exact: span.is_multiple_of(stride),
         output: span / stride + 1,
     })
 }
 
 /// The output length of max or average pooling along one axis (no dilation, `ceil_mode=False`).
-pub fn pool_output_len(input: usize, kernel: usize, stride: usize, padding: usize) -> Result<AxisOutput, ShapeError> {
+pub fn pool_output_len(
+    input: usize,
+    kernel: usize,
+    stride: usize,
+    padding: usize,
+) -> Result<AxisOutput, ShapeError> {
     if kernel > 0 && padding > kernel / 2 {
-        return Err(ShapeError::new(ShapeErrorKind::PoolPaddingTooLarge { padding, kernel }));
+        return Err(ShapeError::new(ShapeErrorKind::PoolPaddingTooLarge {
+            padding,
+            kernel,
+        }));
     }
     conv_output_len(input, kernel, stride, padding, 1)
 }
@@ -191,8 +215,10 @@ pub fn conv_output_hw(
     padding: [usize; 2],
     dilation: [usize; 2],
 ) -> Result<[AxisOutput; 2], ShapeError> {
-    let h = conv_output_len(input[0], kernel[0], stride[0], padding[0], dilation[0]).map_err(|e| e.on_axis(Axis::Height))?;
-    let w = conv_output_len(input[1], kernel[1], stride[1], padding[1], dilation[1]).map_err(|e| e.on_axis(Axis::Width))?;
+    let h = conv_output_len(input[0], kernel[0], stride[0], padding[0], dilation[0])
+        .map_err(|e| e.on_axis(Axis::Height))?;
+    let w = conv_output_len(input[1], kernel[1], stride[1], padding[1], dilation[1])
+        .map_err(|e| e.on_axis(Axis::Width))?;
     Ok([h, w])
 }
 
@@ -203,8 +229,10 @@ pub fn pool_output_hw(
     stride: [usize; 2],
     padding: [usize; 2],
 ) -> Result<[AxisOutput; 2], ShapeError> {
-    let h = pool_output_len(input[0], kernel[0], stride[0], padding[0]).map_err(|e| e.on_axis(Axis::Height))?;
-    let w = pool_output_len(input[1], kernel[1], stride[1], padding[1]).map_err(|e| e.on_axis(Axis::Width))?;
+    let h = pool_output_len(input[0], kernel[0], stride[0], padding[0])
+        .map_err(|e| e.on_axis(Axis::Height))?;
+    let w = pool_output_len(input[1], kernel[1], stride[1], padding[1])
+        .map_err(|e| e.on_axis(Axis::Width))?;
     Ok([h, w])
 }
 
@@ -232,8 +260,14 @@ mod tests {
     fn inexact_division_is_floored_and_reported() {
         // 64 − 7 = 57, 57 / 2 = 28.5 → 28, + 1 = 29.
         let out = conv_output_len(64, 7, 2, 0, 1).unwrap();
-        assert_eq!((out.span, out.remainder, out.exact, out.output), (57, 1, false, 29));
-        assert_eq!(out.formula(), "floor((64 + 2×0 − 1×(7 − 1) − 1) / 2) + 1 = floor(28.50) + 1 = 29");
+        assert_eq!(
+            (out.span, out.remainder, out.exact, out.output),
+            (57, 1, false, 29)
+        );
+        assert_eq!(
+            out.formula(),
+            "floor((64 + 2×0 − 1×(7 − 1) − 1) / 2) + 1 = floor(28.50) + 1 = 29"
+        );
         assert!(conv_output_len(227, 11, 4, 0, 1).unwrap().exact);
     }
 
@@ -247,11 +281,23 @@ mod tests {
     fn invalid_configurations_are_errors_with_the_axis() {
         let e = conv_output_hw([4, 4], [5, 5], [1, 1], [0, 0], [1, 1]).unwrap_err();
         assert_eq!(e.axis, Some(Axis::Height));
-        assert!(e.to_string().contains("larger than the padded input"), "{e}");
+        assert!(
+            e.to_string().contains("larger than the padded input"),
+            "{e}"
+        );
         let e = conv_output_hw([8, 8], [3, 3], [1, 0], [0, 0], [1, 1]).unwrap_err();
-        assert_eq!((e.axis, e.kind), (Some(Axis::Width), ShapeErrorKind::ZeroStride));
+        assert_eq!(
+            (e.axis, e.kind),
+            (Some(Axis::Width), ShapeErrorKind::ZeroStride)
+        );
         let e = pool_output_hw([4, 4], [3, 3], [2, 2], [2, 2]).unwrap_err();
-        assert!(matches!(e.kind, ShapeErrorKind::PoolPaddingTooLarge { padding: 2, kernel: 3 }));
+        assert!(matches!(
+            e.kind,
+            ShapeErrorKind::PoolPaddingTooLarge {
+                padding: 2,
+                kernel: 3
+            }
+        ));
         assert!(e.to_string().contains("reduce the padding to 1"), "{e}");
         assert!(conv_output_len(usize::MAX, usize::MAX, 1, usize::MAX, usize::MAX).is_ok());
     }

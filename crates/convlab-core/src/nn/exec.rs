@@ -23,7 +23,12 @@ pub enum Mode {
 enum Saved<T> {
     Input(T),
     Output(T),
-    BatchNorm { x: T, mean: T, inv_std: T, training: bool },
+    BatchNorm {
+        x: T,
+        mean: T,
+        inv_std: T,
+        training: bool,
+    },
     InputShape(Vec<usize>),
     Residual(Box<ResidualTrace<T>>),
     Nothing,
@@ -55,8 +60,13 @@ pub fn forward<B: Backend>(
     let mut saved = Vec::new();
     let mut h = x.clone();
     for leaf in model.leaves() {
-        let (y, s) = layer_forward(b, &leaf.layer, &leaf.path, params, &h, mode)
-            .map_err(|e| Error::Invalid(format!("layer {} ({}): {e}", leaf.position, leaf.layer.type_name())))?;
+        let (y, s) = layer_forward(b, &leaf.layer, &leaf.path, params, &h, mode).map_err(|e| {
+            Error::Invalid(format!(
+                "layer {} ({}): {e}",
+                leaf.position,
+                leaf.layer.type_name()
+            ))
+        })?;
         saved.push(s);
         h = y;
     }
@@ -174,7 +184,14 @@ fn residual_forward<B: Backend>(
         None => (x.clone(), None),
     };
     let sum = b.add(&h, &shortcut_out)?;
-    Ok((b.relu(&sum)?, Saved::Residual(Box::new(ResidualTrace { main, shortcut, sum }))))
+    Ok((
+        b.relu(&sum)?,
+        Saved::Residual(Box::new(ResidualTrace {
+            main,
+            shortcut,
+            sum,
+        })),
+    ))
 }
 
 fn layer_backward<B: Backend>(
@@ -188,7 +205,12 @@ fn layer_backward<B: Backend>(
 ) -> Result<B::Tensor> {
     let name = |n: &str| join(path, n);
     Ok(match (layer, saved) {
-        (Layer::Conv2d { params: p, bias, .. }, Saved::Input(x)) => {
+        (
+            Layer::Conv2d {
+                params: p, bias, ..
+            },
+            Saved::Input(x),
+        ) => {
             let g = b.conv2d_backward(&x, params.get(&name("weight"))?, gy, *p, *bias)?;
             grads.insert(name("weight"), g.weight);
             if let Some(gb) = g.bias {
@@ -196,8 +218,23 @@ fn layer_backward<B: Backend>(
             }
             g.input
         }
-        (Layer::BatchNorm2d { .. }, Saved::BatchNorm { x, mean, inv_std, training }) => {
-            let g = b.batch_norm_backward(&x, params.get(&name("weight"))?, &mean, &inv_std, gy, training)?;
+        (
+            Layer::BatchNorm2d { .. },
+            Saved::BatchNorm {
+                x,
+                mean,
+                inv_std,
+                training,
+            },
+        ) => {
+            let g = b.batch_norm_backward(
+                &x,
+                params.get(&name("weight"))?,
+                &mean,
+                &inv_std,
+                gy,
+                training,
+            )?;
             grads.insert(name("weight"), g.weight);
             grads.insert(name("bias"), g.bias);
             g.input
@@ -218,20 +255,29 @@ fn layer_backward<B: Backend>(
         }
         (Layer::Dropout { .. }, Saved::Nothing) => gy.clone(),
         (Layer::Residual(spec), Saved::Residual(trace)) => {
-            let ResidualTrace { main, shortcut, sum } = *trace;
+            let ResidualTrace {
+                main,
+                shortcut,
+                sum,
+            } = *trace;
             let g_sum = b.relu_backward(&sum, gy)?;
             let mut g = g_sum.clone();
             for ((n, layer), s) in residual_main(spec).into_iter().zip(main).rev() {
                 g = layer_backward(b, &layer, &join(path, n), params, s, &g, grads)?;
             }
             let g_shortcut = match (spec.shortcut(), shortcut) {
-                (Some(conv), Some(s)) => layer_backward(b, &conv, &join(path, "conv3"), params, s, &g_sum, grads)?,
+                (Some(conv), Some(s)) => {
+                    layer_backward(b, &conv, &join(path, "conv3"), params, s, &g_sum, grads)?
+                }
                 _ => g_sum,
             };
             b.add(&g, &g_shortcut)?
         }
         (layer, _) => {
-            return Err(Error::Invalid(format!("internal error: the trace does not match layer {}", layer.type_name())))
+            return Err(Error::Invalid(format!(
+                "internal error: the trace does not match layer {}",
+                layer.type_name()
+            )))
         }
     })
 }

@@ -7,8 +7,18 @@ use crate::shape::{conv_output_hw, pool_output_hw};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Layer {
-    Conv2d { in_channels: usize, out_channels: usize, kernel: [usize; 2], params: Conv2dParams, bias: bool },
-    BatchNorm2d { channels: usize, eps: f32, momentum: f32 },
+    Conv2d {
+        in_channels: usize,
+        out_channels: usize,
+        kernel: [usize; 2],
+        params: Conv2dParams,
+        bias: bool,
+    },
+    BatchNorm2d {
+        channels: usize,
+        eps: f32,
+        momentum: f32,
+    },
     ReLU,
     Sigmoid,
     MaxPool2d(Pool2dParams),
@@ -17,8 +27,14 @@ pub enum Layer {
     /// `AdaptiveAvgPool2d((1, 1))`: global average pooling.
     AdaptiveAvgPool2d,
     Flatten,
-    Linear { in_features: usize, out_features: usize, bias: bool },
-    Dropout { p: f32 },
+    Linear {
+        in_features: usize,
+        out_features: usize,
+        bias: bool,
+    },
+    Dropout {
+        p: f32,
+    },
     Residual(ResidualSpec),
 }
 
@@ -43,31 +59,57 @@ pub struct ParamSpec {
 
 impl Layer {
     /// `nn.Conv2d(in, out, kernel_size=k, stride=s, padding=p)` with PyTorch's defaults for the rest.
-    pub fn conv(in_channels: usize, out_channels: usize, kernel: usize, stride: usize, padding: usize) -> Layer {
+    pub fn conv(
+        in_channels: usize,
+        out_channels: usize,
+        kernel: usize,
+        stride: usize,
+        padding: usize,
+    ) -> Layer {
         Layer::Conv2d {
             in_channels,
             out_channels,
             kernel: [kernel, kernel],
-            params: Conv2dParams { stride: [stride; 2], padding: [padding; 2], ..Conv2dParams::default() },
+            params: Conv2dParams {
+                stride: [stride; 2],
+                padding: [padding; 2],
+                ..Conv2dParams::default()
+            },
             bias: true,
         }
     }
 
     /// `nn.BatchNorm2d(channels)`: eps 1e-5, momentum 0.1.
     pub fn batch_norm(channels: usize) -> Layer {
-        Layer::BatchNorm2d { channels, eps: 1e-5, momentum: 0.1 }
+        Layer::BatchNorm2d {
+            channels,
+            eps: 1e-5,
+            momentum: 0.1,
+        }
     }
 
     pub fn max_pool(kernel: usize, stride: usize, padding: usize) -> Layer {
-        Layer::MaxPool2d(Pool2dParams { kernel: [kernel; 2], stride: [stride; 2], padding: [padding; 2] })
+        Layer::MaxPool2d(Pool2dParams {
+            kernel: [kernel; 2],
+            stride: [stride; 2],
+            padding: [padding; 2],
+        })
     }
 
     pub fn avg_pool(kernel: usize, stride: usize) -> Layer {
-        Layer::AvgPool2d(Pool2dParams { kernel: [kernel; 2], stride: [stride; 2], padding: [0; 2] })
+        Layer::AvgPool2d(Pool2dParams {
+            kernel: [kernel; 2],
+            stride: [stride; 2],
+            padding: [0; 2],
+        })
     }
 
     pub fn linear(in_features: usize, out_features: usize) -> Layer {
-        Layer::Linear { in_features, out_features, bias: true }
+        Layer::Linear {
+            in_features,
+            out_features,
+            bias: true,
+        }
     }
 
     /// The PyTorch class name, as `print(model)` shows it.
@@ -89,10 +131,29 @@ impl Layer {
 
     /// The parameters and buffers in `state_dict` order, named relative to the layer.
     pub fn params(&self) -> Vec<ParamSpec> {
-        let p = |name: &str, shape: Vec<usize>, trainable| ParamSpec { name: name.into(), shape, trainable };
+        let p = |name: &str, shape: Vec<usize>, trainable| ParamSpec {
+            name: name.into(),
+            shape,
+            trainable,
+        };
         match *self {
-            Layer::Conv2d { in_channels, out_channels, kernel, params, bias } => {
-                let mut v = vec![p("weight", vec![out_channels, in_channels / params.groups.max(1), kernel[0], kernel[1]], true)];
+            Layer::Conv2d {
+                in_channels,
+                out_channels,
+                kernel,
+                params,
+                bias,
+            } => {
+                let mut v = vec![p(
+                    "weight",
+                    vec![
+                        out_channels,
+                        in_channels / params.groups.max(1),
+                        kernel[0],
+                        kernel[1],
+                    ],
+                    true,
+                )];
                 if bias {
                     v.push(p("bias", vec![out_channels], true));
                 }
@@ -104,7 +165,11 @@ impl Layer {
                 p("running_mean", vec![channels], false),
                 p("running_var", vec![channels], false),
             ],
-            Layer::Linear { in_features, out_features, bias } => {
+            Layer::Linear {
+                in_features,
+                out_features,
+                bias,
+            } => {
                 let mut v = vec![p("weight", vec![out_features, in_features], true)];
                 if bias {
                     v.push(p("bias", vec![out_features], true));
@@ -115,7 +180,10 @@ impl Layer {
                 .sublayers()
                 .into_iter()
                 .flat_map(|(name, layer)| {
-                    layer.params().into_iter().map(move |q| ParamSpec { name: format!("{name}.{}", q.name), ..q })
+                    layer.params().into_iter().map(move |q| ParamSpec {
+                        name: format!("{name}.{}", q.name),
+                        ..q
+                    })
                 })
                 .collect(),
             _ => vec![],
@@ -124,7 +192,11 @@ impl Layer {
 
     /// The number of trainable values (what PyTorch's summaries count).
     pub fn param_count(&self) -> usize {
-        self.params().iter().filter(|q| q.trainable).map(|q| q.shape.iter().product::<usize>()).sum()
+        self.params()
+            .iter()
+            .filter(|q| q.trainable)
+            .map(|q| q.shape.iter().product::<usize>())
+            .sum()
     }
 
     /// The shape this layer produces from `input` (batch dimension left out).
@@ -192,7 +264,9 @@ impl Layer {
 fn feature_map(input: &[usize]) -> Result<[usize; 3]> {
     match *input {
         [c, h, w] => Ok([c, h, w]),
-        _ => Err(Error::Invalid(format!("expects a feature map (C, H, W) but receives {input:?}"))),
+        _ => Err(Error::Invalid(format!(
+            "expects a feature map (C, H, W) but receives {input:?}"
+        ))),
     }
 }
 
@@ -210,7 +284,8 @@ impl ResidualSpec {
 
     /// The 1×1 convolution of the shortcut, if the block has one.
     pub fn shortcut(&self) -> Option<Layer> {
-        self.use_1x1conv.then(|| Layer::conv(self.in_channels, self.out_channels, 1, self.stride, 0))
+        self.use_1x1conv
+            .then(|| Layer::conv(self.in_channels, self.out_channels, 1, self.stride, 0))
     }
 
     /// Every sub-layer with parameters, in d2l's `state_dict` order (conv1, conv2, conv3, bn1, bn2).

@@ -22,16 +22,29 @@ pub enum ModuleKind {
 
 impl Module {
     pub fn layer(name: impl Into<String>, layer: Layer) -> Self {
-        Module { name: name.into(), kind: ModuleKind::Layer(layer) }
+        Module {
+            name: name.into(),
+            kind: ModuleKind::Layer(layer),
+        }
     }
 
     pub fn seq(name: impl Into<String>, children: Vec<Module>) -> Self {
-        Module { name: name.into(), kind: ModuleKind::Sequential(children) }
+        Module {
+            name: name.into(),
+            kind: ModuleKind::Sequential(children),
+        }
     }
 
     /// An `nn.Sequential` of layers named `0`, `1`, ...
     pub fn indexed(name: impl Into<String>, layers: Vec<Layer>) -> Self {
-        Module::seq(name, layers.into_iter().enumerate().map(|(i, l)| Module::layer(i.to_string(), l)).collect())
+        Module::seq(
+            name,
+            layers
+                .into_iter()
+                .enumerate()
+                .map(|(i, l)| Module::layer(i.to_string(), l))
+                .collect(),
+        )
     }
 }
 
@@ -64,7 +77,11 @@ impl Model {
             for (i, m) in modules.iter().enumerate() {
                 let (pos, p) = (join(position, &i.to_string()), join(path, &m.name));
                 match &m.kind {
-                    ModuleKind::Layer(layer) => out.push(Leaf { position: pos, path: p, layer: layer.clone() }),
+                    ModuleKind::Layer(layer) => out.push(Leaf {
+                        position: pos,
+                        path: p,
+                        layer: layer.clone(),
+                    }),
                     ModuleKind::Sequential(children) => walk(children, &pos, &p, out),
                 }
             }
@@ -93,7 +110,12 @@ impl Model {
     pub fn param_specs(&self) -> Vec<ParamSpec> {
         self.leaves()
             .into_iter()
-            .flat_map(|leaf| leaf.layer.params().into_iter().map(move |q| ParamSpec { name: join(&leaf.path, &q.name), ..q }))
+            .flat_map(|leaf| {
+                leaf.layer.params().into_iter().map(move |q| ParamSpec {
+                    name: join(&leaf.path, &q.name),
+                    ..q
+                })
+            })
             .collect()
     }
 }

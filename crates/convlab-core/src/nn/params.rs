@@ -10,7 +10,9 @@ pub struct ParamStore<T> {
 
 impl<T> Default for ParamStore<T> {
     fn default() -> Self {
-        ParamStore { entries: Vec::new() }
+        ParamStore {
+            entries: Vec::new(),
+        }
     }
 }
 
@@ -29,11 +31,19 @@ impl<T> ParamStore<T> {
     }
 
     pub fn get(&self, name: &str) -> Result<&T> {
-        self.entries.iter().find(|(n, _)| n == name).map(|(_, v)| v).ok_or_else(|| missing(name))
+        self.entries
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v)
+            .ok_or_else(|| missing(name))
     }
 
     pub fn get_mut(&mut self, name: &str) -> Result<&mut T> {
-        self.entries.iter_mut().find(|(n, _)| n == name).map(|(_, v)| v).ok_or_else(|| missing(name))
+        self.entries
+            .iter_mut()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v)
+            .ok_or_else(|| missing(name))
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (&str, &T)> {

@@ -53,7 +53,10 @@ impl Model {
                 layer.infer_input_dims(&shape);
             }
             shape = layer.output_shape(&shape).map_err(|e| {
-                Error::Invalid(format!("layer {position} ({}) cannot take an input of shape {shape:?}: {e}", layer.type_name()))
+                Error::Invalid(format!(
+                    "layer {position} ({}) cannot take an input of shape {shape:?}: {e}",
+                    layer.type_name()
+                ))
             })?;
             shapes.push(shape.clone());
         }
@@ -74,6 +77,11 @@ impl Model {
             })
             .collect();
         let total_params = layers.iter().map(|r| r.params).sum();
-        Ok(Summary { name: self.name.clone(), input_shape: input.to_vec(), layers, total_params })
+        Ok(Summary {
+            name: self.name.clone(),
+            input_shape: input.to_vec(),
+            layers,
+            total_params,
+        })
     }
 }

@@ -36,11 +36,24 @@ fn dims(x: &Tensor, vectors: &[(&str, &Tensor)]) -> Result<(usize, usize, usize)
 
 /// The `H·W` planes of an NCHW buffer, each with its channel index.
 fn channel_planes(data: &[f32], c: usize, hw: usize) -> impl Iterator<Item = (usize, &[f32])> {
-    data.chunks_exact(hw).enumerate().map(move |(i, plane)| (i % c, plane))
+    data.chunks_exact(hw)
+        .enumerate()
+        .map(move |(i, plane)| (i % c, plane))
 }
 
-pub fn forward_train(x: &Tensor, gamma: &Tensor, beta: &Tensor, eps: f32) -> Result<(Tensor, BatchNormStats<Tensor>)> {
-    let (n, c, hw) = dims(x, &[("the batch-norm weight", gamma), ("the batch-norm bias", beta)])?;
+pub fn forward_train(
+    x: &Tensor,
+    gamma: &Tensor,
+    beta: &Tensor,
+    eps: f32,
+) -> Result<(Tensor, BatchNormStats<Tensor>)> {
+    let (n, c, hw) = dims(
+        x,
+        &[
+            ("the batch-norm weight", gamma),
+            ("the batch-norm bias", beta),
+        ],
+    )?;
     let m = n * hw;
     if m < 2 {
         return Err(Error::Invalid(format!(
@@ -56,22 +69,44 @@ pub fn forward_train(x: &Tensor, gamma: &Tensor, beta: &Tensor, eps: f32) -> Res
     let mean: Vec<f64> = sum.iter().map(|s| s / m as f64).collect();
     let mut sq = vec![0.0f64; c];
     for (ch, plane) in channel_planes(&x.data, c, hw) {
-        sq[ch] += plane.iter().map(|&v| (v as f64 - mean[ch]).powi(2)).sum::<f64>();
+        sq[ch] += plane
+            .iter()
+            .map(|&v| (v as f64 - mean[ch]).powi(2))
+            .sum::<f64>();
     }
     let var: Vec<f64> = sq.iter().map(|s| s / m as f64).collect();
-    let inv_std: Vec<f32> = var.iter().map(|v| (1.0 / (v + eps as f64).sqrt()) as f32).collect();
+    let inv_std: Vec<f32> = var
+        .iter()
+        .map(|v| (1.0 / (v + eps as f64).sqrt()) as f32)
+        .collect();
     let mean: Vec<f32> = mean.iter().map(|&v| v as f32).collect();
     let var_unbiased: Vec<f32> = sq.iter().map(|s| (s / (m - 1) as f64) as f32).collect();
     let y = normalize(x, c, hw, &mean, &inv_std, gamma, beta);
     let stats = BatchNormStats {
-        mean: Tensor { shape: vec![c], data: mean },
-        inv_std: Tensor { shape: vec![c], data: inv_std },
-        var_unbiased: Tensor { shape: vec![c], data: var_unbiased },
+        mean: Tensor {
+            shape: vec![c],
+            data: mean,
+        },
+        inv_std: Tensor {
+            shape: vec![c],
+            data: inv_std,
+        },
+        var_unbiased: Tensor {
+            shape: vec![c],
+            data: var_unbiased,
+        },
     };
     Ok((y, stats))
 }
 
-pub fn forward_eval(x: &Tensor, gamma: &Tensor, beta: &Tensor, running_mean: &Tensor, running_var: &Tensor, eps: f32) -> Result<Tensor> {
+pub fn forward_eval(
+    x: &Tensor,
+    gamma: &Tensor,
+    beta: &Tensor,
+    running_mean: &Tensor,
+    running_var: &Tensor,
+    eps: f32,
+) -> Result<Tensor> {
     let (_, c, hw) = dims(
         x,
         &[
@@ -81,13 +116,38 @@ pub fn forward_eval(x: &Tensor, gamma: &Tensor, beta: &Tensor, running_mean: &Te
             ("the running variance", running_var),
         ],
     )?;
-    let inv_std: Vec<f32> = running_var.data.iter().map(|v| 1.0 / (v + eps).sqrt()).collect();
-    Ok(normalize(x, c, hw, &running_mean.data, &inv_std, gamma, beta))
+    let inv_std: Vec<f32> = running_var
+        .data
+        .iter()
+        .map(|v| 1.0 / (v + eps).sqrt())
+        .collect();
+    Ok(normalize(
+        x,
+        c,
+        hw,
+        &running_mean.data,
+        &inv_std,
+        gamma,
+        beta,
+    ))
 }
 
-fn normalize(x: &Tensor, c: usize, hw: usize, mean: &[f32], inv_std: &[f32], gamma: &Tensor, beta: &Tensor) -> Tensor {
+fn normalize(
+    x: &Tensor,
+    c: usize,
+    hw: usize,
+    mean: &[f32],
+    inv_std: &[f32],
+    gamma: &Tensor,
+    beta: &Tensor,
+) -> Tensor {
     let mut y = Tensor::zeros(&x.shape);
-    for (i, (src, dst)) in x.data.chunks_exact(hw).zip(y.data.chunks_exact_mut(hw)).enumerate() {
+    for (i, (src, dst)) in x
+        .data
+        .chunks_exact(hw)
+        .zip(y.data.chunks_exact_mut(hw))
+        .enumerate()
+    {
         let ch = i % c;
         let scale = gamma.data[ch] * inv_std[ch];
         let shift = beta.data[ch] - mean[ch] * scale;
@@ -128,15 +188,31 @@ pub fn backward(
     grad_out: &Tensor,
     training: bool,
 ) -> Result<BatchNormGrads<Tensor>> {
-    let (n, c, hw) = dims(x, &[("the batch-norm weight", gamma), ("the mean", mean), ("the inverse std", inv_std)])?;
+    let (n, c, hw) = dims(
+        x,
+        &[
+            ("the batch-norm weight", gamma),
+            ("the mean", mean),
+            ("the inverse std", inv_std),
+        ],
+    )?;
     if grad_out.shape != x.shape {
-        return Err(Error::bad_shape("the output gradient", format!("{:?}", x.shape), &grad_out.shape));
+        return Err(Error::bad_shape(
+            "the output gradient",
+            format!("{:?}", x.shape),
+            &grad_out.shape,
+        ));
     }
     let m = (n * hw) as f32;
     // Σ dy and Σ dy·x̂ per channel: the gradients of β and γ, and the two projections of dx.
     let mut sum_dy = vec![0.0f32; c];
     let mut sum_dy_xhat = vec![0.0f32; c];
-    for (i, (xs, gs)) in x.data.chunks_exact(hw).zip(grad_out.data.chunks_exact(hw)).enumerate() {
+    for (i, (xs, gs)) in x
+        .data
+        .chunks_exact(hw)
+        .zip(grad_out.data.chunks_exact(hw))
+        .enumerate()
+    {
         let ch = i % c;
         for (&xv, &g) in xs.iter().zip(gs) {
             sum_dy[ch] += g;
@@ -144,7 +220,13 @@ pub fn backward(
         }
     }
     let mut grad_x = Tensor::zeros(&x.shape);
-    for (i, ((xs, gs), dx)) in x.data.chunks_exact(hw).zip(grad_out.data.chunks_exact(hw)).zip(grad_x.data.chunks_exact_mut(hw)).enumerate() {
+    for (i, ((xs, gs), dx)) in x
+        .data
+        .chunks_exact(hw)
+        .zip(grad_out.data.chunks_exact(hw))
+        .zip(grad_x.data.chunks_exact_mut(hw))
+        .enumerate()
+    {
         let ch = i % c;
         let k = gamma.data[ch] * inv_std.data[ch];
         for ((&xv, &g), d) in xs.iter().zip(gs).zip(dx.iter_mut()) {
@@ -159,7 +241,13 @@ pub fn backward(
     }
     Ok(BatchNormGrads {
         input: grad_x,
-        weight: Tensor { shape: vec![c], data: sum_dy_xhat },
-        bias: Tensor { shape: vec![c], data: sum_dy },
+        weight: Tensor {
+            shape: vec![c],
+            data: sum_dy_xhat,
+        },
+        bias: Tensor {
+            shape: vec![c],
+            data: sum_dy,
+        },
     })
 }

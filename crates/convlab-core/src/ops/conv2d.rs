@@ -23,7 +23,12 @@ pub struct Conv2dParams {
 
 impl Default for Conv2dParams {
     fn default() -> Self {
-        Conv2dParams { stride: [1, 1], padding: [0, 0], dilation: [1, 1], groups: 1 }
+        Conv2dParams {
+            stride: [1, 1],
+            padding: [0, 0],
+            dilation: [1, 1],
+            groups: 1,
+        }
     }
 }
 
@@ -43,10 +48,18 @@ impl Conv2dGeometry {
     /// Validates an input of shape `x_shape` against a weight of shape `w_shape`.
     pub fn new(x_shape: &[usize], w_shape: &[usize], params: Conv2dParams) -> Result<Self> {
         let &[n, c_in, h, w] = x_shape else {
-            return Err(Error::bad_shape("the convolution's input", "(N, C_in, H, W)", x_shape));
+            return Err(Error::bad_shape(
+                "the convolution's input",
+                "(N, C_in, H, W)",
+                x_shape,
+            ));
         };
         let &[c_out, c_in_per_group, kh, kw] = w_shape else {
-            return Err(Error::bad_shape("the convolution's weight", "(C_out, C_in/groups, kH, kW)", w_shape));
+            return Err(Error::bad_shape(
+                "the convolution's weight",
+                "(C_out, C_in/groups, kH, kW)",
+                w_shape,
+            ));
         };
         let g = params.groups;
         if g == 0 || c_in % g != 0 || c_out % g != 0 {
@@ -60,7 +73,13 @@ impl Conv2dGeometry {
                 c_in_per_group * g
             )));
         }
-        let [oh, ow] = conv_output_hw([h, w], [kh, kw], params.stride, params.padding, params.dilation)?;
+        let [oh, ow] = conv_output_hw(
+            [h, w],
+            [kh, kw],
+            params.stride,
+            params.padding,
+            params.dilation,
+        )?;
         Ok(Conv2dGeometry {
             batch: n,
             in_channels: c_in,
@@ -73,7 +92,12 @@ impl Conv2dGeometry {
     }
 
     pub fn output_shape(&self) -> [usize; 4] {
-        [self.batch, self.out_channels, self.out_hw[0], self.out_hw[1]]
+        [
+            self.batch,
+            self.out_channels,
+            self.out_hw[0],
+            self.out_hw[1],
+        ]
     }
 
     fn in_per_group(&self) -> usize {
@@ -95,7 +119,8 @@ impl Conv2dGeometry {
 
     /// The input row (or column) a kernel tap reads: `o·s − p + t·d`, or `None` in the padding.
     fn source(&self, axis: usize, out: usize, tap: usize) -> Option<usize> {
-        let pos = (out * self.params.stride[axis] + tap * self.params.dilation[axis]).checked_sub(self.params.padding[axis])?;
+        let pos = (out * self.params.stride[axis] + tap * self.params.dilation[axis])
+            .checked_sub(self.params.padding[axis])?;
         (pos < self.in_hw[axis]).then_some(pos)
     }
 
@@ -138,7 +163,9 @@ impl Conv2dGeometry {
                 for j in 0..kw {
                     let row = &cols[((c * kh + i) * kw + j) * pixels..][..pixels];
                     for oy in 0..oh {
-                        let Some(iy) = self.source(0, oy, i) else { continue };
+                        let Some(iy) = self.source(0, oy, i) else {
+                            continue;
+                        };
                         for ox in 0..ow {
                             if let Some(ix) = self.source(1, ox, j) {
                                 plane[iy * w + ix] += row[oy * ow + ox];
@@ -158,7 +185,12 @@ fn check_bias(bias: Option<&Tensor>, out_channels: usize) -> Result<()> {
     }
 }
 
-pub fn forward(x: &Tensor, weight: &Tensor, bias: Option<&Tensor>, params: Conv2dParams) -> Result<Tensor> {
+pub fn forward(
+    x: &Tensor,
+    weight: &Tensor,
+    bias: Option<&Tensor>,
+    params: Conv2dParams,
+) -> Result<Tensor> {
     let geo = Conv2dGeometry::new(&x.shape, &weight.shape, params)?;
     check_bias(bias, geo.out_channels)?;
     let (k, p, og) = (geo.patch_len(), geo.out_pixels(), geo.out_per_group());
@@ -200,7 +232,11 @@ pub fn backward(
 ) -> Result<Conv2dGrads<Tensor>> {
     let geo = Conv2dGeometry::new(&x.shape, &weight.shape, params)?;
     if grad_out.shape != geo.output_shape() {
-        return Err(Error::bad_shape("the output gradient", format!("{:?}", geo.output_shape()), &grad_out.shape));
+        return Err(Error::bad_shape(
+            "the output gradient",
+            format!("{:?}", geo.output_shape()),
+            &grad_out.shape,
+        ));
     }
     let (k, p, og) = (geo.patch_len(), geo.out_pixels(), geo.out_per_group());
     let in_image = geo.in_channels * geo.in_hw[0] * geo.in_hw[1];
@@ -208,8 +244,9 @@ pub fn backward(
     let mut grad_x = Tensor::zeros(&x.shape);
     let mut grad_w = Tensor::zeros(&weight.shape);
     // weight_t[g] = weight of group g transposed to [patch_len, out_per_group], made once.
-    let weight_t: Vec<Vec<f32>> =
-        (0..params.groups).map(|g| transpose(og, k, &weight.data[g * og * k..][..og * k])).collect();
+    let weight_t: Vec<Vec<f32>> = (0..params.groups)
+        .map(|g| transpose(og, k, &weight.data[g * og * k..][..og * k]))
+        .collect();
     let mut cols = vec![0.0; k * p];
     let mut grad_cols = vec![0.0; k * p];
     for n in 0..geo.batch {
@@ -221,7 +258,14 @@ pub fn backward(
             // dL/dW_g += dL/dY_g · colsᵀ
             geo.im2col(image, g, &mut cols);
             let cols_t = transpose(k, p, &cols);
-            matmul_acc(og, p, k, gy_g, &cols_t, &mut grad_w.data[g * og * k..][..og * k]);
+            matmul_acc(
+                og,
+                p,
+                k,
+                gy_g,
+                &cols_t,
+                &mut grad_w.data[g * og * k..][..og * k],
+            );
             // dL/dcols = W_gᵀ · dL/dY_g, then scattered back onto the input pixels.
             grad_cols.fill(0.0);
             matmul_acc(k, og, p, &weight_t[g], gy_g, &mut grad_cols);
@@ -237,5 +281,9 @@ pub fn backward(
         }
         gb
     });
-    Ok(Conv2dGrads { input: grad_x, weight: grad_w, bias: grad_b })
+    Ok(Conv2dGrads {
+        input: grad_x,
+        weight: grad_w,
+        bias: grad_b,
+    })
 }

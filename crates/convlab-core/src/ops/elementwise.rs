@@ -11,11 +11,17 @@ fn same_shape(what: &str, a: &Tensor, b: &Tensor) -> Result<()> {
 }
 
 fn map(x: &Tensor, f: impl Fn(f32) -> f32) -> Tensor {
-    Tensor { shape: x.shape.clone(), data: x.data.iter().map(|&v| f(v)).collect() }
+    Tensor {
+        shape: x.shape.clone(),
+        data: x.data.iter().map(|&v| f(v)).collect(),
+    }
 }
 
 fn zip_map(a: &Tensor, b: &Tensor, f: impl Fn(f32, f32) -> f32) -> Tensor {
-    Tensor { shape: a.shape.clone(), data: a.data.iter().zip(&b.data).map(|(&x, &y)| f(x, y)).collect() }
+    Tensor {
+        shape: a.shape.clone(),
+        data: a.data.iter().zip(&b.data).map(|(&x, &y)| f(x, y)).collect(),
+    }
 }
 
 /// `max(x, 0)`; NaN stays NaN, as in PyTorch.

@@ -11,7 +11,10 @@ const KC: usize = 128;
 
 /// `c[m×n] += a[m×k] · b[k×n]`, all row-major and contiguous.
 pub fn matmul_acc(m: usize, k: usize, n: usize, a: &[f32], b: &[f32], c: &mut [f32]) {
-    assert!(a.len() >= m * k && b.len() >= k * n && c.len() >= m * n, "matmul_acc: slices too short");
+    assert!(
+        a.len() >= m * k && b.len() >= k * n && c.len() >= m * n,
+        "matmul_acc: slices too short"
+    );
     for j0 in (0..n).step_by(NC) {
         let cols = NC.min(n - j0);
         for k0 in (0..k).step_by(KC) {
@@ -87,13 +90,26 @@ mod tests {
     #[test]
     fn matches_the_definition_across_block_edges() {
         // Sizes straddle the 4-row step and the KC / NC block edges.
-        for &(m, k, n) in &[(1, 1, 1), (3, 5, 7), (4, 129, 257), (9, 130, 300), (17, 3, 513)] {
-            let a: Vec<f32> = (0..m * k).map(|i| ((i * 7 % 13) as f32 - 6.0) / 4.0).collect();
-            let b: Vec<f32> = (0..k * n).map(|i| ((i * 5 % 11) as f32 - 5.0) / 3.0).collect();
+        for &(m, k, n) in &[
+            (1, 1, 1),
+            (3, 5, 7),
+            (4, 129, 257),
+            (9, 130, 300),
+            (17, 3, 513),
+        ] {
+            let a: Vec<f32> = (0..m * k)
+                .map(|i| ((i * 7 % 13) as f32 - 6.0) / 4.0)
+                .collect();
+            let b: Vec<f32> = (0..k * n)
+                .map(|i| ((i * 5 % 11) as f32 - 5.0) / 3.0)
+                .collect();
             let mut c = vec![0.0; m * n];
             matmul_acc(m, k, n, &a, &b, &mut c);
             for (got, want) in c.iter().zip(naive(m, k, n, &a, &b)) {
-                assert!((got - want).abs() <= 1e-3 * (1.0 + want.abs()), "{m}x{k}x{n}: {got} vs {want}");
+                assert!(
+                    (got - want).abs() <= 1e-3 * (1.0 + want.abs()),
+                    "{m}x{k}x{n}: {got} vs {want}"
+                );
             }
         }
     }

@@ -7,19 +7,36 @@ pub fn forward(x: &Tensor) -> Result<Tensor> {
     let [n, c, h, w] = x.dims4("the global-pooling input")?;
     let hw = h * w;
     if hw == 0 {
-        return Err(Error::Invalid("global average pooling needs an input of at least 1×1".into()));
+        return Err(Error::Invalid(
+            "global average pooling needs an input of at least 1×1".into(),
+        ));
     }
-    let data = x.data.chunks_exact(hw).map(|plane| plane.iter().sum::<f32>() / hw as f32).collect();
-    Ok(Tensor { shape: vec![n, c, 1, 1], data })
+    let data = x
+        .data
+        .chunks_exact(hw)
+        .map(|plane| plane.iter().sum::<f32>() / hw as f32)
+        .collect();
+    Ok(Tensor {
+        shape: vec![n, c, 1, 1],
+        data,
+    })
 }
 
 /// Each pixel receives `1/(H·W)` of its plane's output gradient.
 pub fn backward(x_shape: &[usize], grad_out: &Tensor) -> Result<Tensor> {
     let &[n, c, h, w] = x_shape else {
-        return Err(Error::bad_shape("the global-pooling input", "(N, C, H, W)", x_shape));
+        return Err(Error::bad_shape(
+            "the global-pooling input",
+            "(N, C, H, W)",
+            x_shape,
+        ));
     };
     if grad_out.shape != [n, c, 1, 1] {
-        return Err(Error::bad_shape("the output gradient", format!("[{n}, {c}, 1, 1]"), &grad_out.shape));
+        return Err(Error::bad_shape(
+            "the output gradient",
+            format!("[{n}, {c}, 1, 1]"),
+            &grad_out.shape,
+        ));
     }
     let hw = h * w;
     let mut grad_x = Tensor::zeros(x_shape);

@@ -9,7 +9,13 @@ fn dims(x: &Tensor, weight: &Tensor) -> Result<(usize, usize, usize)> {
     let [n, fin] = x.dims2("the linear layer's input")?;
     let [fout, win] = match weight.shape.as_slice() {
         &[o, i] => [o, i],
-        other => return Err(Error::bad_shape("the linear layer's weight", "(out_features, in_features)", other)),
+        other => {
+            return Err(Error::bad_shape(
+                "the linear layer's weight",
+                "(out_features, in_features)",
+                other,
+            ))
+        }
     };
     if win != fin {
         return Err(Error::Invalid(format!(
@@ -29,7 +35,14 @@ pub fn forward(x: &Tensor, weight: &Tensor, bias: Option<&Tensor>) -> Result<Ten
             row.copy_from_slice(&b.data);
         }
     }
-    matmul_acc(n, fin, fout, &x.data, &transpose(fout, fin, &weight.data), &mut y.data);
+    matmul_acc(
+        n,
+        fin,
+        fout,
+        &x.data,
+        &transpose(fout, fin, &weight.data),
+        &mut y.data,
+    );
     Ok(y)
 }
 
@@ -40,16 +53,32 @@ pub struct LinearGrads<T> {
     pub bias: Option<T>,
 }
 
-pub fn backward(x: &Tensor, weight: &Tensor, grad_out: &Tensor, with_bias: bool) -> Result<LinearGrads<Tensor>> {
+pub fn backward(
+    x: &Tensor,
+    weight: &Tensor,
+    grad_out: &Tensor,
+    with_bias: bool,
+) -> Result<LinearGrads<Tensor>> {
     let (n, fin, fout) = dims(x, weight)?;
     if grad_out.shape != [n, fout] {
-        return Err(Error::bad_shape("the output gradient", format!("[{n}, {fout}]"), &grad_out.shape));
+        return Err(Error::bad_shape(
+            "the output gradient",
+            format!("[{n}, {fout}]"),
+            &grad_out.shape,
+        ));
     }
     // dx = dy·W, dW = dyᵀ·x, db = Σ_rows dy.
     let mut grad_x = Tensor::zeros(&x.shape);
     matmul_acc(n, fout, fin, &grad_out.data, &weight.data, &mut grad_x.data);
     let mut grad_w = Tensor::zeros(&weight.shape);
-    matmul_acc(fout, n, fin, &transpose(n, fout, &grad_out.data), &x.data, &mut grad_w.data);
+    matmul_acc(
+        fout,
+        n,
+        fin,
+        &transpose(n, fout, &grad_out.data),
+        &x.data,
+        &mut grad_w.data,
+    );
     let grad_b = with_bias.then(|| {
         let mut gb = Tensor::zeros(&[fout]);
         for row in grad_out.data.chunks_exact(fout) {
@@ -59,5 +88,9 @@ pub fn backward(x: &Tensor, weight: &Tensor, grad_out: &Tensor, with_bias: bool)
         }
         gb
     });
-    Ok(LinearGrads { input: grad_x, weight: grad_w, bias: grad_b })
+    Ok(LinearGrads {
+        input: grad_x,
+        weight: grad_w,
+        bias: grad_b,
+    })
 }

@@ -10,17 +10,30 @@ use crate::tensor::Tensor;
 pub fn cross_entropy(logits: &Tensor, targets: &[usize]) -> Result<(f32, Tensor)> {
     let [n, classes] = logits.dims2("the logits")?;
     if targets.len() != n {
-        return Err(Error::Invalid(format!("{n} rows of logits but {} targets", targets.len())));
+        return Err(Error::Invalid(format!(
+            "{n} rows of logits but {} targets",
+            targets.len()
+        )));
     }
     if n == 0 {
-        return Err(Error::Invalid("cross-entropy needs at least one example".into()));
+        return Err(Error::Invalid(
+            "cross-entropy needs at least one example".into(),
+        ));
     }
     if let Some(&bad) = targets.iter().find(|&&t| t >= classes) {
-        return Err(Error::Invalid(format!("target class {bad} is out of range: there are {classes} classes (0..{})", classes - 1)));
+        return Err(Error::Invalid(format!(
+            "target class {bad} is out of range: there are {classes} classes (0..{})",
+            classes - 1
+        )));
     }
     let mut grad = Tensor::zeros(&logits.shape);
     let mut total = 0.0f64;
-    for ((row, g), &t) in logits.data.chunks_exact(classes).zip(grad.data.chunks_exact_mut(classes)).zip(targets) {
+    for ((row, g), &t) in logits
+        .data
+        .chunks_exact(classes)
+        .zip(grad.data.chunks_exact_mut(classes))
+        .zip(targets)
+    {
         // Subtracting the max keeps exp() finite: log-sum-exp is invariant to the shift.
         let max = row.iter().cloned().fold(f32::NEG_INFINITY, f32::max);
         let sum_exp: f32 = row.iter().map(|&z| (z - max).exp()).sum();

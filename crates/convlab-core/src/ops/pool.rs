@@ -19,7 +19,11 @@ pub struct Pool2dParams {
 impl Pool2dParams {
     /// PyTorch's default: the stride equals the kernel size (non-overlapping windows).
     pub fn new(kernel: [usize; 2]) -> Self {
-        Pool2dParams { kernel, stride: kernel, padding: [0, 0] }
+        Pool2dParams {
+            kernel,
+            stride: kernel,
+            padding: [0, 0],
+        }
     }
 }
 
@@ -34,10 +38,19 @@ struct PoolGeometry {
 impl PoolGeometry {
     fn new(x_shape: &[usize], params: Pool2dParams) -> Result<Self> {
         let &[n, c, h, w] = x_shape else {
-            return Err(Error::bad_shape("the pooling input", "(N, C, H, W)", x_shape));
+            return Err(Error::bad_shape(
+                "the pooling input",
+                "(N, C, H, W)",
+                x_shape,
+            ));
         };
         let [oh, ow] = pool_output_hw([h, w], params.kernel, params.stride, params.padding)?;
-        Ok(PoolGeometry { planes: n * c, in_hw: [h, w], out_hw: [oh.output, ow.output], params })
+        Ok(PoolGeometry {
+            planes: n * c,
+            in_hw: [h, w],
+            out_hw: [oh.output, ow.output],
+            params,
+        })
     }
 
     fn output_shape(&self, x_shape: &[usize]) -> Vec<usize> {
@@ -48,17 +61,27 @@ impl PoolGeometry {
     fn window(&self, axis: usize, o: usize) -> std::ops::Range<usize> {
         let start = o * self.params.stride[axis];
         let lo = start.saturating_sub(self.params.padding[axis]);
-        let hi = (start + self.params.kernel[axis]).saturating_sub(self.params.padding[axis]).min(self.in_hw[axis]);
+        let hi = (start + self.params.kernel[axis])
+            .saturating_sub(self.params.padding[axis])
+            .min(self.in_hw[axis]);
         lo..hi
     }
 
     /// Calls `f(plane, out_index, rows, cols)` for every output cell.
-    fn for_each_window(&self, mut f: impl FnMut(usize, usize, std::ops::Range<usize>, std::ops::Range<usize>)) {
+    fn for_each_window(
+        &self,
+        mut f: impl FnMut(usize, usize, std::ops::Range<usize>, std::ops::Range<usize>),
+    ) {
         let [oh, ow] = self.out_hw;
         for plane in 0..self.planes {
             for oy in 0..oh {
                 for ox in 0..ow {
-                    f(plane, (plane * oh + oy) * ow + ox, self.window(0, oy), self.window(1, ox));
+                    f(
+                        plane,
+                        (plane * oh + oy) * ow + ox,
+                        self.window(0, oy),
+                        self.window(1, ox),
+                    );
                 }
             }
         }
@@ -67,7 +90,11 @@ impl PoolGeometry {
     fn check_grad(&self, x_shape: &[usize], grad_out: &Tensor) -> Result<()> {
         let want = self.output_shape(x_shape);
         if grad_out.shape != want {
-            return Err(Error::bad_shape("the output gradient", format!("{want:?}"), &grad_out.shape));
+            return Err(Error::bad_shape(
+                "the output gradient",
+                format!("{want:?}"),
+                &grad_out.shape,
+            ));
         }
         Ok(())
     }
@@ -113,7 +140,12 @@ pub fn max_pool2d_backward(x: &Tensor, grad_out: &Tensor, params: Pool2dParams) 
 }
 
 /// The number an average divides by: the whole window, or only its cells inside the input.
-fn divisor(params: Pool2dParams, count_include_pad: bool, rows: &std::ops::Range<usize>, cols: &std::ops::Range<usize>) -> f32 {
+fn divisor(
+    params: Pool2dParams,
+    count_include_pad: bool,
+    rows: &std::ops::Range<usize>,
+    cols: &std::ops::Range<usize>,
+) -> f32 {
     if count_include_pad {
         (params.kernel[0] * params.kernel[1]) as f32
     } else {
@@ -127,14 +159,22 @@ pub fn avg_pool2d(x: &Tensor, params: Pool2dParams, count_include_pad: bool) -> 
     let mut out = Tensor::zeros(&geo.output_shape(&x.shape));
     geo.for_each_window(|plane, o, rows, cols| {
         let div = divisor(params, count_include_pad, &rows, &cols);
-        let sum: f32 = rows.flat_map(|iy| cols.clone().map(move |ix| (iy, ix))).map(|(iy, ix)| x.data[(plane * h + iy) * w + ix]).sum();
+        let sum: f32 = rows
+            .flat_map(|iy| cols.clone().map(move |ix| (iy, ix)))
+            .map(|(iy, ix)| x.data[(plane * h + iy) * w + ix])
+            .sum();
         out.data[o] = sum / div;
     });
     Ok(out)
 }
 
 /// Spreads each output gradient evenly over its window.
-pub fn avg_pool2d_backward(x_shape: &[usize], grad_out: &Tensor, params: Pool2dParams, count_include_pad: bool) -> Result<Tensor> {
+pub fn avg_pool2d_backward(
+    x_shape: &[usize],
+    grad_out: &Tensor,
+    params: Pool2dParams,
+    count_include_pad: bool,
+) -> Result<Tensor> {
     let geo = PoolGeometry::new(x_shape, params)?;
     geo.check_grad(x_shape, grad_out)?;
     let [h, w] = geo.in_hw;

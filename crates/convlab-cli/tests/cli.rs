@@ -1,0 +1,125 @@
+//! The `convlab` binary against ../shared/golden: every PyTorch case through
+//! `convlab eval --check`, and `convlab summary --json` against architectures.json.
+//! The golden directory must exist (CI clones the repo beside shared/): a missing one fails.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn golden(file: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/golden");
+    let path = dir.join(file);
+    assert!(
+        path.is_file(),
+        "golden file {} not found: the repository must sit beside shared/",
+        path.display()
+    );
+    path
+}
+
+fn convlab(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_convlab"))
+        .args(args)
+        .output()
+        .expect("run convlab")
+}
+
+fn check_file(file: &str) {
+    let path = golden(file);
+    let out = convlab(&[
+        "eval",
+        "--backend",
+        "cpu",
+        "--check",
+        path.to_str().unwrap(),
+    ]);
+    let table = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success(),
+        "convlab eval --check {file} failed:\n{table}"
+    );
+    // The results carry every case with every expected key.
+    let results: Value = serde_json::from_slice(&out.stdout).expect("results are JSON");
+    let cases: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(results["format"], "convlab-results/1");
+    assert_eq!(results["backend"], "cpu");
+    let (got, want) = (
+        results["results"].as_array().unwrap(),
+        cases["cases"].as_array().unwrap(),
+    );
+    assert_eq!(got.len(), want.len());
+    for (g, w) in got.iter().zip(want) {
+        assert_eq!(g["name"], w["name"]);
+        for key in w["expected"].as_object().unwrap().keys() {
+            assert!(g.get(key).is_some(), "{}: result lacks {key}", w["name"]);
+        }
+    }
+    println!("{table}");
+}
+
+#[test]
+fn seed_examples_match_pytorch_on_cpu() {
+    check_file("seed_examples.json");
+}
+
+#[test]
+fn pytorch_ops_match_on_cpu() {
+    check_file("pytorch_ops.json");
+}
+
+#[test]
+fn summaries_equal_architectures_json() {
+    let arch: Value =
+        serde_json::from_str(&std::fs::read_to_string(golden("architectures.json")).unwrap())
+            .unwrap();
+    let models = arch["models"].as_array().unwrap();
+    assert_eq!(models.len(), 7);
+    for want in models {
+        let name = want["name"].as_str().unwrap();
+        let out = convlab(&["summary", name, "--json"]);
+        assert!(
+            out.status.success(),
+            "summary {name}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let got: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(&got, want, "summary of {name}");
+    }
+}
+
+#[test]
+fn summary_takes_other_input_sizes() {
+    // ResNet-18 ends in global pooling, so 1×64×64 works: 512 × 2 × 2 before the pool.
+    let out = convlab(&["summary", "resnet18", "--input", "1,64,64", "--json"]);
+    assert!(out.status.success());
+    let got: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let layers = got["layers"].as_array().unwrap();
+    assert_eq!(layers[11]["output_shape"], serde_json::json!([512, 2, 2]));
+    assert_eq!(got["total_params"], 11178378);
+    // d2l's lazy layers adapt to 3 input channels: only the stem's weights grow (64·2·49 more).
+    let out = convlab(&["summary", "resnet18", "--input", "3,96,96", "--json"]);
+    let got: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(got["total_params"], 11178378 + 64 * 2 * 49);
+}
+
+#[test]
+fn summary_names_the_layer_that_breaks() {
+    // AlexNet's third max pool has nothing left to pool on a 28×28 digit.
+    let out = convlab(&["summary", "alexnet", "--input", "1,28,28"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("layer 5 (MaxPool2d)") && err.contains("larger than the padded input"),
+        "{err}"
+    );
+    // The notes' ConvNet has a fixed Linear(7*7*32, 10): a 32×32 input gives 2048 features.
+    let out = convlab(&["summary", "mnist_convnet", "--input", "1,32,32"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("layer 3 (Linear)") && err.contains("2048"),
+        "{err}"
+    );
+    let out = convlab(&["summary", "nonet"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown model 'nonet'"));
+}
