@@ -8,9 +8,11 @@
 //! - [`optim`]: Adam and SGD with momentum, as `torch.optim` defines them.
 //! - [`arch`]: the architectures of the course and their layer-by-layer summaries.
 //! - [`golden`]: the `convlab-golden/1` case format and a backend-generic evaluator.
+//! - [`dataset`]: labelled images: the bundled MNIST digits and IDX files (MNIST, Fashion-MNIST).
 
 pub mod arch;
 pub mod backend;
+pub mod dataset;
 pub mod error;
 pub mod golden;
 pub mod nn;
