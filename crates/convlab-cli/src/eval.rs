@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use convlab_core::golden::{check, evaluate_file, CaseFile};
 use convlab_core::CpuBackend;
+use convlab_gpu::GpuBackend;
 
 use crate::BackendChoice;
 
@@ -15,6 +16,10 @@ pub fn run(path: &Path, backend: BackendChoice, with_check: bool) -> Result<Exit
     let file = CaseFile::parse(&text).map_err(|e| format!("{}: {e}", path.display()))?;
     let results = match backend {
         BackendChoice::Cpu => evaluate_file(&CpuBackend, "cpu", &file),
+        BackendChoice::Gpu => {
+            let gpu = GpuBackend::new_blocking().map_err(|e| e.to_string())?;
+            evaluate_file(&gpu, "gpu", &file)
+        }
     };
     println!(
         "{}",

@@ -23,7 +23,10 @@ struct Cli {
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
 enum BackendChoice {
+    /// The CPU reference.
     Cpu,
+    /// The WGSL shaders through wgpu (Vulkan; lavapipe where there is no GPU).
+    Gpu,
 }
 
 #[derive(Subcommand)]

@@ -45,7 +45,8 @@ impl Default for SgdConfig {
     }
 }
 
-fn check_lengths(param: usize, others: &[(&str, usize)]) -> Result<()> {
+/// Checks that the gradient and the optimizer state have as many values as the parameter.
+pub fn check_lengths(param: usize, others: &[(&str, usize)]) -> Result<()> {
     for (what, len) in others {
         if *len != param {
             return Err(Error::Invalid(format!(
@@ -54,6 +55,17 @@ fn check_lengths(param: usize, others: &[(&str, usize)]) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Adam's `1 − β₁ᵗ` and `√(1 − β₂ᵗ)` for update number `step` (from 1): early steps are scaled
+/// up because the moment estimates start at zero.
+pub fn adam_bias_corrections(cfg: &AdamConfig, step: u32) -> Result<(f32, f32)> {
+    if step == 0 {
+        return Err(Error::Invalid("Adam's step count starts at 1".into()));
+    }
+    let [b1, b2] = cfg.betas;
+    let t = step.min(i32::MAX as u32) as i32;
+    Ok((1.0 - b1.powi(t), (1.0 - b2.powi(t)).sqrt()))
 }
 
 /// One Adam update of `param` in place; `step` counts from 1 and includes this update.
@@ -73,12 +85,8 @@ pub fn adam_step(
             ("exp_avg_sq", exp_avg_sq.len()),
         ],
     )?;
-    if step == 0 {
-        return Err(Error::Invalid("Adam's step count starts at 1".into()));
-    }
     let [b1, b2] = cfg.betas;
-    let bias_correction1 = 1.0 - b1.powi(step as i32);
-    let bias_correction2_sqrt = (1.0 - b2.powi(step as i32)).sqrt();
+    let (bias_correction1, bias_correction2_sqrt) = adam_bias_corrections(cfg, step)?;
     let step_size = cfg.lr / bias_correction1;
     for i in 0..param.len() {
         let g = grad[i] + cfg.weight_decay * param[i];

@@ -80,11 +80,24 @@ impl Tensor {
 
     /// Checks that this is a vector of `len` values (a per-channel parameter).
     pub fn expect_vector(&self, what: &str, len: usize) -> Result<()> {
-        if self.shape != [len] {
-            return Err(Error::bad_shape(what, format!("({len},)"), &self.shape));
-        }
-        Ok(())
+        expect_vector(what, &self.shape, len)
     }
+}
+
+/// Checks that `shape` is that of a vector of `len` values.
+pub fn expect_vector(what: &str, shape: &[usize], len: usize) -> Result<()> {
+    if shape != [len] {
+        return Err(Error::bad_shape(what, format!("({len},)"), shape));
+    }
+    Ok(())
+}
+
+/// Checks that `got` equals `want` (e.g. an output gradient against the output it belongs to).
+pub fn expect_shape(what: &str, want: &[usize], got: &[usize]) -> Result<()> {
+    if want != got {
+        return Err(Error::bad_shape(what, format!("{want:?}"), got));
+    }
+    Ok(())
 }
 
 pub fn numel(shape: &[usize]) -> usize {

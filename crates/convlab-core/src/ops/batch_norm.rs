@@ -6,7 +6,7 @@
 //! Evaluation: the same formula with the running statistics in place of the batch ones.
 
 use crate::error::{Error, Result};
-use crate::tensor::Tensor;
+use crate::tensor::{expect_shape, expect_vector, Tensor};
 
 /// Per-channel statistics a training forward pass computes, and its backward pass reuses.
 #[derive(Debug, Clone, PartialEq)]
@@ -25,13 +25,26 @@ pub struct BatchNormGrads<T> {
     pub bias: T,
 }
 
-/// `(N, C, H·W)` of `x`, after checking the per-channel vectors have C values.
-fn dims(x: &Tensor, vectors: &[(&str, &Tensor)]) -> Result<(usize, usize, usize)> {
-    let [n, c, h, w] = x.dims4("the batch-norm input")?;
+/// `(N, C, H·W)` of an input of shape `x`, after checking the per-channel vectors have C values.
+pub fn dims(x: &[usize], vectors: &[(&str, &[usize])]) -> Result<(usize, usize, usize)> {
+    let &[n, c, h, w] = x else {
+        return Err(Error::bad_shape("the batch-norm input", "(N, C, H, W)", x));
+    };
     for (what, v) in vectors {
-        v.expect_vector(what, c)?;
+        expect_vector(what, v, c)?;
     }
     Ok((n, c, h * w))
+}
+
+/// Training normalizes with the batch's variance: it needs at least two values per channel.
+pub fn check_training_count(values_per_channel: usize) -> Result<()> {
+    if values_per_channel < 2 {
+        return Err(Error::Invalid(format!(
+            "batch norm in training needs more than one value per channel to compute a variance, \
+             but batch × height × width = {values_per_channel}: use a larger batch or input, or evaluation mode"
+        )));
+    }
+    Ok(())
 }
 
 /// The `H·W` planes of an NCHW buffer, each with its channel index.
@@ -48,19 +61,14 @@ pub fn forward_train(
     eps: f32,
 ) -> Result<(Tensor, BatchNormStats<Tensor>)> {
     let (n, c, hw) = dims(
-        x,
+        &x.shape,
         &[
-            ("the batch-norm weight", gamma),
-            ("the batch-norm bias", beta),
+            ("the batch-norm weight", &gamma.shape),
+            ("the batch-norm bias", &beta.shape),
         ],
     )?;
     let m = n * hw;
-    if m < 2 {
-        return Err(Error::Invalid(format!(
-            "batch norm in training needs more than one value per channel to compute a variance, \
-             but batch × height × width = {m}: use a larger batch or input, or evaluation mode"
-        )));
-    }
+    check_training_count(m)?;
     // Two passes (mean, then squared deviations) in f64: exact enough for large batches.
     let mut sum = vec![0.0f64; c];
     for (ch, plane) in channel_planes(&x.data, c, hw) {
@@ -108,12 +116,12 @@ pub fn forward_eval(
     eps: f32,
 ) -> Result<Tensor> {
     let (_, c, hw) = dims(
-        x,
+        &x.shape,
         &[
-            ("the batch-norm weight", gamma),
-            ("the batch-norm bias", beta),
-            ("the running mean", running_mean),
-            ("the running variance", running_var),
+            ("the batch-norm weight", &gamma.shape),
+            ("the batch-norm bias", &beta.shape),
+            ("the running mean", &running_mean.shape),
+            ("the running variance", &running_var.shape),
         ],
     )?;
     let inv_std: Vec<f32> = running_var
@@ -189,20 +197,14 @@ pub fn backward(
     training: bool,
 ) -> Result<BatchNormGrads<Tensor>> {
     let (n, c, hw) = dims(
-        x,
+        &x.shape,
         &[
-            ("the batch-norm weight", gamma),
-            ("the mean", mean),
-            ("the inverse std", inv_std),
+            ("the batch-norm weight", &gamma.shape),
+            ("the mean", &mean.shape),
+            ("the inverse std", &inv_std.shape),
         ],
     )?;
-    if grad_out.shape != x.shape {
-        return Err(Error::bad_shape(
-            "the output gradient",
-            format!("{:?}", x.shape),
-            &grad_out.shape,
-        ));
-    }
+    expect_shape("the output gradient", &x.shape, &grad_out.shape)?;
     let m = (n * hw) as f32;
     // Σ dy and Σ dy·x̂ per channel: the gradients of β and γ, and the two projections of dx.
     let mut sum_dy = vec![0.0f32; c];

@@ -9,7 +9,7 @@
 use super::gemm::{matmul_acc, transpose};
 use crate::error::{Error, Result};
 use crate::shape::conv_output_hw;
-use crate::tensor::Tensor;
+use crate::tensor::{expect_shape, expect_vector, Tensor};
 
 /// `Conv2d`'s hyper-parameters besides the channel counts and kernel size (those come from the
 /// weight's shape). `[height, width]` pairs.
@@ -178,9 +178,10 @@ impl Conv2dGeometry {
     }
 }
 
-fn check_bias(bias: Option<&Tensor>, out_channels: usize) -> Result<()> {
-    match bias {
-        Some(b) => b.expect_vector("the convolution's bias", out_channels),
+/// Checks an optional bias against the number of output channels.
+pub fn check_bias(bias_shape: Option<&[usize]>, out_channels: usize) -> Result<()> {
+    match bias_shape {
+        Some(shape) => expect_vector("the convolution's bias", shape, out_channels),
         None => Ok(()),
     }
 }
@@ -192,7 +193,7 @@ pub fn forward(
     params: Conv2dParams,
 ) -> Result<Tensor> {
     let geo = Conv2dGeometry::new(&x.shape, &weight.shape, params)?;
-    check_bias(bias, geo.out_channels)?;
+    check_bias(bias.map(|b| b.shape.as_slice()), geo.out_channels)?;
     let (k, p, og) = (geo.patch_len(), geo.out_pixels(), geo.out_per_group());
     let in_image = geo.in_channels * geo.in_hw[0] * geo.in_hw[1];
     let out_image = geo.out_channels * p;
@@ -231,13 +232,7 @@ pub fn backward(
     with_bias: bool,
 ) -> Result<Conv2dGrads<Tensor>> {
     let geo = Conv2dGeometry::new(&x.shape, &weight.shape, params)?;
-    if grad_out.shape != geo.output_shape() {
-        return Err(Error::bad_shape(
-            "the output gradient",
-            format!("{:?}", geo.output_shape()),
-            &grad_out.shape,
-        ));
-    }
+    expect_shape("the output gradient", &geo.output_shape(), &grad_out.shape)?;
     let (k, p, og) = (geo.patch_len(), geo.out_pixels(), geo.out_per_group());
     let in_image = geo.in_channels * geo.in_hw[0] * geo.in_hw[1];
     let out_image = geo.out_channels * p;

@@ -1,14 +1,7 @@
 //! Element-wise ops: ReLU, sigmoid, and the add of a residual connection.
 
 use crate::error::{Error, Result};
-use crate::tensor::Tensor;
-
-fn same_shape(what: &str, a: &Tensor, b: &Tensor) -> Result<()> {
-    if a.shape != b.shape {
-        return Err(Error::bad_shape(what, format!("{:?}", a.shape), &b.shape));
-    }
-    Ok(())
-}
+use crate::tensor::{expect_shape, Tensor};
 
 fn map(x: &Tensor, f: impl Fn(f32) -> f32) -> Tensor {
     Tensor {
@@ -31,7 +24,7 @@ pub fn relu(x: &Tensor) -> Tensor {
 
 /// The gradient passes where the input was positive (PyTorch takes 0 at exactly 0).
 pub fn relu_backward(x: &Tensor, grad_out: &Tensor) -> Result<Tensor> {
-    same_shape("the output gradient", x, grad_out)?;
+    expect_shape("the output gradient", &x.shape, &grad_out.shape)?;
     Ok(zip_map(x, grad_out, |v, g| if v > 0.0 { g } else { 0.0 }))
 }
 
@@ -41,18 +34,24 @@ pub fn sigmoid(x: &Tensor) -> Tensor {
 
 /// From the forward's output `y`: `dσ/dx = y·(1 − y)`.
 pub fn sigmoid_backward(y: &Tensor, grad_out: &Tensor) -> Result<Tensor> {
-    same_shape("the output gradient", y, grad_out)?;
+    expect_shape("the output gradient", &y.shape, &grad_out.shape)?;
     Ok(zip_map(y, grad_out, |s, g| g * s * (1.0 - s)))
 }
 
-/// `a + b` of equal shapes (a skip connection needs the shapes to match: no broadcasting).
-pub fn add(a: &Tensor, b: &Tensor) -> Result<Tensor> {
-    if a.shape != b.shape {
+/// An element-wise add needs equal shapes (a skip connection's two paths must match: no broadcasting).
+pub fn check_add(a: &[usize], b: &[usize]) -> Result<()> {
+    if a != b {
         return Err(Error::Invalid(format!(
             "cannot add tensors of shapes {:?} and {:?}: an element-wise add needs equal shapes \
              (in a residual block, a 1×1 convolution on the shortcut fixes the channels and stride)",
-            a.shape, b.shape
+            a, b
         )));
     }
+    Ok(())
+}
+
+/// `a + b` of equal shapes.
+pub fn add(a: &Tensor, b: &Tensor) -> Result<Tensor> {
+    check_add(&a.shape, &b.shape)?;
     Ok(zip_map(a, b, |x, y| x + y))
 }

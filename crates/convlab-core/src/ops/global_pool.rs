@@ -1,7 +1,7 @@
 //! Global average pooling: `AdaptiveAvgPool2d((1, 1))`, the mean of each `H × W` plane.
 
 use crate::error::{Error, Result};
-use crate::tensor::Tensor;
+use crate::tensor::{expect_shape, Tensor};
 
 pub fn forward(x: &Tensor) -> Result<Tensor> {
     let [n, c, h, w] = x.dims4("the global-pooling input")?;
@@ -31,13 +31,7 @@ pub fn backward(x_shape: &[usize], grad_out: &Tensor) -> Result<Tensor> {
             x_shape,
         ));
     };
-    if grad_out.shape != [n, c, 1, 1] {
-        return Err(Error::bad_shape(
-            "the output gradient",
-            format!("[{n}, {c}, 1, 1]"),
-            &grad_out.shape,
-        ));
-    }
+    expect_shape("the output gradient", &[n, c, 1, 1], &grad_out.shape)?;
     let hw = h * w;
     let mut grad_x = Tensor::zeros(x_shape);
     for (plane, &g) in grad_x.data.chunks_exact_mut(hw).zip(&grad_out.data) {

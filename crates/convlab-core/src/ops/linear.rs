@@ -2,12 +2,18 @@
 
 use super::gemm::{matmul_acc, transpose};
 use crate::error::{Error, Result};
-use crate::tensor::Tensor;
+use crate::tensor::{expect_shape, Tensor};
 
-/// `(batch, in_features, out_features)` after checking the shapes agree.
-fn dims(x: &Tensor, weight: &Tensor) -> Result<(usize, usize, usize)> {
-    let [n, fin] = x.dims2("the linear layer's input")?;
-    let [fout, win] = match weight.shape.as_slice() {
+/// `(batch, in_features, out_features)` after checking the shapes of input and weight agree.
+pub fn dims(x: &[usize], weight: &[usize]) -> Result<(usize, usize, usize)> {
+    let &[n, fin] = x else {
+        return Err(Error::bad_shape(
+            "the linear layer's input",
+            "(N, features)",
+            x,
+        ));
+    };
+    let [fout, win] = match weight {
         &[o, i] => [o, i],
         other => {
             return Err(Error::bad_shape(
@@ -27,7 +33,7 @@ fn dims(x: &Tensor, weight: &Tensor) -> Result<(usize, usize, usize)> {
 }
 
 pub fn forward(x: &Tensor, weight: &Tensor, bias: Option<&Tensor>) -> Result<Tensor> {
-    let (n, fin, fout) = dims(x, weight)?;
+    let (n, fin, fout) = dims(&x.shape, &weight.shape)?;
     let mut y = Tensor::zeros(&[n, fout]);
     if let Some(b) = bias {
         b.expect_vector("the linear layer's bias", fout)?;
@@ -59,14 +65,8 @@ pub fn backward(
     grad_out: &Tensor,
     with_bias: bool,
 ) -> Result<LinearGrads<Tensor>> {
-    let (n, fin, fout) = dims(x, weight)?;
-    if grad_out.shape != [n, fout] {
-        return Err(Error::bad_shape(
-            "the output gradient",
-            format!("[{n}, {fout}]"),
-            &grad_out.shape,
-        ));
-    }
+    let (n, fin, fout) = dims(&x.shape, &weight.shape)?;
+    expect_shape("the output gradient", &[n, fout], &grad_out.shape)?;
     // dx = dy·W, dW = dyᵀ·x, db = Σ_rows dy.
     let mut grad_x = Tensor::zeros(&x.shape);
     matmul_acc(n, fout, fin, &grad_out.data, &weight.data, &mut grad_x.data);

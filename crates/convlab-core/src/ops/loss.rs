@@ -6,9 +6,11 @@
 use crate::error::{Error, Result};
 use crate::tensor::Tensor;
 
-/// The mean loss and the gradient of the logits. `targets` are class indices.
-pub fn cross_entropy(logits: &Tensor, targets: &[usize]) -> Result<(f32, Tensor)> {
-    let [n, classes] = logits.dims2("the logits")?;
+/// `(N, classes)` after checking there is one valid class index per row of logits.
+pub fn check_targets(logits: &[usize], targets: &[usize]) -> Result<(usize, usize)> {
+    let &[n, classes] = logits else {
+        return Err(Error::bad_shape("the logits", "(N, classes)", logits));
+    };
     if targets.len() != n {
         return Err(Error::Invalid(format!(
             "{n} rows of logits but {} targets",
@@ -26,6 +28,12 @@ pub fn cross_entropy(logits: &Tensor, targets: &[usize]) -> Result<(f32, Tensor)
             classes - 1
         )));
     }
+    Ok((n, classes))
+}
+
+/// The mean loss and the gradient of the logits. `targets` are class indices.
+pub fn cross_entropy(logits: &Tensor, targets: &[usize]) -> Result<(f32, Tensor)> {
+    let (n, classes) = check_targets(&logits.shape, targets)?;
     let mut grad = Tensor::zeros(&logits.shape);
     let mut total = 0.0f64;
     for ((row, g), &t) in logits

@@ -7,7 +7,7 @@
 
 use crate::error::{Error, Result};
 use crate::shape::pool_output_hw;
-use crate::tensor::Tensor;
+use crate::tensor::{expect_shape, Tensor};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Pool2dParams {
@@ -28,15 +28,15 @@ impl Pool2dParams {
 }
 
 /// The checked sizes of one pooling: `(N·C planes, [H, W], [H_out, W_out])`.
-struct PoolGeometry {
-    planes: usize,
-    in_hw: [usize; 2],
-    out_hw: [usize; 2],
-    params: Pool2dParams,
+pub struct PoolGeometry {
+    pub planes: usize,
+    pub in_hw: [usize; 2],
+    pub out_hw: [usize; 2],
+    pub params: Pool2dParams,
 }
 
 impl PoolGeometry {
-    fn new(x_shape: &[usize], params: Pool2dParams) -> Result<Self> {
+    pub fn new(x_shape: &[usize], params: Pool2dParams) -> Result<Self> {
         let &[n, c, h, w] = x_shape else {
             return Err(Error::bad_shape(
                 "the pooling input",
@@ -53,7 +53,7 @@ impl PoolGeometry {
         })
     }
 
-    fn output_shape(&self, x_shape: &[usize]) -> Vec<usize> {
+    pub fn output_shape(&self, x_shape: &[usize]) -> Vec<usize> {
         vec![x_shape[0], x_shape[1], self.out_hw[0], self.out_hw[1]]
     }
 
@@ -87,16 +87,13 @@ impl PoolGeometry {
         }
     }
 
-    fn check_grad(&self, x_shape: &[usize], grad_out: &Tensor) -> Result<()> {
-        let want = self.output_shape(x_shape);
-        if grad_out.shape != want {
-            return Err(Error::bad_shape(
-                "the output gradient",
-                format!("{want:?}"),
-                &grad_out.shape,
-            ));
-        }
-        Ok(())
+    /// Checks an output gradient's shape against this pooling's output.
+    pub fn check_grad(&self, x_shape: &[usize], grad_shape: &[usize]) -> Result<()> {
+        expect_shape(
+            "the output gradient",
+            &self.output_shape(x_shape),
+            grad_shape,
+        )
     }
 }
 
@@ -130,7 +127,7 @@ pub fn max_pool2d(x: &Tensor, params: Pool2dParams) -> Result<Tensor> {
 
 /// Routes each output gradient to the input that won its window.
 pub fn max_pool2d_backward(x: &Tensor, grad_out: &Tensor, params: Pool2dParams) -> Result<Tensor> {
-    PoolGeometry::new(&x.shape, params)?.check_grad(&x.shape, grad_out)?;
+    PoolGeometry::new(&x.shape, params)?.check_grad(&x.shape, &grad_out.shape)?;
     let (_, argmax) = max_pool2d_argmax(x, params)?;
     let mut grad_x = Tensor::zeros(&x.shape);
     for (&idx, &g) in argmax.iter().zip(&grad_out.data) {
@@ -176,7 +173,7 @@ pub fn avg_pool2d_backward(
     count_include_pad: bool,
 ) -> Result<Tensor> {
     let geo = PoolGeometry::new(x_shape, params)?;
-    geo.check_grad(x_shape, grad_out)?;
+    geo.check_grad(x_shape, &grad_out.shape)?;
     let [h, w] = geo.in_hw;
     let mut grad_x = Tensor::zeros(x_shape);
     geo.for_each_window(|plane, o, rows, cols| {

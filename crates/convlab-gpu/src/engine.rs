@@ -1,0 +1,426 @@
+//! The GPU device and the recording of work on it.
+//!
+//! Every shader file is compiled once, when the engine starts. An op does not run at once: it
+//! appends a dispatch to the engine's open command encoder, and its small `Params` block to a
+//! CPU-side arena of uniforms. Only when a result must come back to the host ([`Engine::read`])
+//! are the arena written to its GPU buffer and the encoder submitted: a whole training step
+//! (forward, backward, optimizer) becomes one submission. Bind groups are cached by the buffers
+//! they bind; with the recycling [`BufferPool`] the same buffers come back every step, so after
+//! the first step nothing is created.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use convlab_core::{Error, Result, Tensor};
+
+use crate::pool::{BufferPool, GpuTensor};
+use crate::shaders::{Access, Shader};
+
+/// Bytes reserved for one dispatch's `Params` (the largest is 17 words; offsets must be aligned).
+const PARAMS_SLOT: u64 = 256;
+/// Dispatches recorded before the engine submits on its own (the uniform arena's capacity).
+const MAX_PENDING_DISPATCHES: u64 = 4096;
+/// The invocations of a 1-D kernel's workgroup (`@workgroup_size(64)` in the shaders).
+const LINEAR_WORKGROUP: u32 = 64;
+/// The bind-group cache is cleared beyond this many entries (only if buffers keep changing).
+const MAX_CACHED_BIND_GROUPS: usize = 8192;
+
+struct Family {
+    layout: wgpu::BindGroupLayout,
+    pipelines: HashMap<&'static str, wgpu::ComputePipeline>,
+}
+
+#[derive(Default)]
+struct Recording {
+    encoder: Option<wgpu::CommandEncoder>,
+    params: Vec<u8>,
+}
+
+pub struct Engine {
+    device: wgpu::Device,
+    queue: wgpu::Queue,
+    info: wgpu::AdapterInfo,
+    /// The largest tensor a shader can bind, in bytes.
+    max_binding: u64,
+    params_slot: u64,
+    families: HashMap<Shader, Family>,
+    bind_groups: RefCell<HashMap<Vec<u64>, wgpu::BindGroup>>,
+    recording: RefCell<Recording>,
+    uniforms: wgpu::Buffer,
+    uniforms_id: u64,
+    pool: RefCell<BufferPool>,
+    /// A small buffer per storage slot, bound where a kernel does not use that slot.
+    placeholders: Vec<GpuTensor>,
+    /// The first validation error or device loss wgpu reported; once set, every op fails with it.
+    fault: Arc<Mutex<Option<String>>>,
+}
+
+/// The kernels of each shader file (entry points), compiled at start-up.
+fn entry_points(shader: Shader) -> &'static [&'static str] {
+    match shader {
+        Shader::Conv2d => &[
+            "forward",
+            "backward_input",
+            "backward_weight",
+            "backward_bias",
+        ],
+        Shader::Pool => &["max_forward", "avg_forward", "max_backward", "avg_backward"],
+        Shader::BatchNormForward => &["batch_stats", "normalize"],
+        Shader::BatchNormBackward => &["param_grads", "input_grad"],
+        Shader::Elementwise => &[
+            "relu",
+            "relu_backward",
+            "sigmoid",
+            "sigmoid_backward",
+            "add",
+            "lerp",
+            "inv_sqrt",
+        ],
+        Shader::GlobalPool => &["forward", "backward"],
+        Shader::Matmul => &["matmul", "column_sums"],
+        Shader::CrossEntropy => &["rows", "mean"],
+        Shader::Optim => &["adam", "sgd"],
+    }
+}
+
+fn layout_entries(shader: Shader) -> Vec<wgpu::BindGroupLayoutEntry> {
+    let buffer = |binding, ty, has_dynamic_offset| wgpu::BindGroupLayoutEntry {
+        binding,
+        visibility: wgpu::ShaderStages::COMPUTE,
+        ty: wgpu::BindingType::Buffer {
+            ty,
+            has_dynamic_offset,
+            min_binding_size: None,
+        },
+        count: None,
+    };
+    let mut entries = vec![buffer(0, wgpu::BufferBindingType::Uniform, true)];
+    for (i, access) in shader.storage().iter().enumerate() {
+        let read_only = *access == Access::Read;
+        entries.push(buffer(
+            i as u32 + 1,
+            wgpu::BufferBindingType::Storage { read_only },
+            false,
+        ));
+    }
+    entries
+}
+
+impl Engine {
+    /// Builds the engine on an opened device: compiles every shader and its pipelines.
+    pub fn new(device: wgpu::Device, queue: wgpu::Queue, info: wgpu::AdapterInfo) -> Self {
+        let fault = Arc::new(Mutex::new(None::<String>));
+        let on_error = fault.clone();
+        device.on_uncaptured_error(Arc::new(move |e: wgpu::Error| {
+            on_error
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .get_or_insert_with(|| e.to_string());
+        }));
+        let on_lost = fault.clone();
+        device.set_device_lost_callback(move |reason, message| {
+            on_lost
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .get_or_insert_with(|| format!("the GPU device was lost ({reason:?}): {message}"));
+        });
+        let limits = device.limits();
+        let max_binding = limits
+            .max_storage_buffer_binding_size
+            .min(limits.max_buffer_size);
+        let params_slot = PARAMS_SLOT.max(limits.min_uniform_buffer_offset_alignment as u64);
+        let families = Shader::ALL
+            .into_iter()
+            .map(|shader| {
+                let module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
+                    label: Some(shader.name()),
+                    source: wgpu::ShaderSource::Wgsl(shader.source().into()),
+                });
+                let layout = device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
+                    label: Some(shader.name()),
+                    entries: &layout_entries(shader),
+                });
+                let pipeline_layout =
+                    device.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
+                        label: Some(shader.name()),
+                        bind_group_layouts: &[Some(&layout)],
+                        immediate_size: 0,
+                    });
+                let pipelines = entry_points(shader)
+                    .iter()
+                    .map(|&entry| {
+                        let pipeline =
+                            device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
+                                label: Some(entry),
+                                layout: Some(&pipeline_layout),
+                                module: &module,
+                                entry_point: Some(entry),
+                                compilation_options: Default::default(),
+                                cache: None,
+                            });
+                        (entry, pipeline)
+                    })
+                    .collect();
+                (shader, Family { layout, pipelines })
+            })
+            .collect();
+        let mut pool = BufferPool::new();
+        let uniforms = device.create_buffer(&wgpu::BufferDescriptor {
+            label: Some("convlab params"),
+            size: params_slot * MAX_PENDING_DISPATCHES,
+            usage: wgpu::BufferUsages::UNIFORM | wgpu::BufferUsages::COPY_DST,
+            mapped_at_creation: false,
+        });
+        let uniforms_id = pool.next_id();
+        let max_slots = Shader::ALL
+            .iter()
+            .map(|s| s.storage().len())
+            .max()
+            .unwrap_or(0);
+        let placeholders = (0..max_slots)
+            .map(|_| GpuTensor {
+                buf: pool.acquire(&device, 4),
+                shape: vec![1],
+            })
+            .collect();
+        Engine {
+            device,
+            queue,
+            info,
+            max_binding,
+            params_slot,
+            families,
+            bind_groups: RefCell::new(HashMap::new()),
+            recording: RefCell::new(Recording::default()),
+            uniforms,
+            uniforms_id,
+            pool: RefCell::new(pool),
+            placeholders,
+            fault,
+        }
+    }
+
+    pub fn adapter_info(&self) -> &wgpu::AdapterInfo {
+        &self.info
+    }
+
+    /// Fails with the device's fault, if wgpu reported one (validation error, lost device).
+    pub fn check(&self) -> Result<()> {
+        match self
+            .fault
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_ref()
+        {
+            Some(message) => Err(Error::Device(message.clone())),
+            None => Ok(()),
+        }
+    }
+
+    /// Bytes the buffer pool holds on the GPU.
+    pub fn allocated_bytes(&self) -> u64 {
+        self.pool.borrow().allocated_bytes()
+    }
+
+    /// An uninitialized tensor of `shape`, or an error when it exceeds what a shader can bind.
+    pub fn alloc(&self, shape: &[usize]) -> Result<GpuTensor> {
+        self.check()?;
+        let numel = shape.iter().try_fold(1usize, |acc, &d| acc.checked_mul(d));
+        let bytes = numel.and_then(|n| n.checked_mul(4)).map(|b| b as u64);
+        match bytes {
+            Some(b) if b <= self.max_binding => {
+                Ok(GpuTensor { buf: self.pool.borrow_mut().acquire(&self.device, b), shape: shape.to_vec() })
+            }
+            _ => Err(Error::Device(format!(
+                "a tensor of shape {shape:?} needs {} MiB, more than this GPU can bind in one buffer ({} MiB): \
+                 use a smaller batch or input size, or the CPU backend",
+                bytes.map_or(u64::MAX, |b| b >> 20),
+                self.max_binding >> 20
+            ))),
+        }
+    }
+
+    /// A tensor of zeros, cleared on the GPU in recording order.
+    pub fn zeros(&self, shape: &[usize]) -> Result<GpuTensor> {
+        let t = self.alloc(shape)?;
+        let mut rec = self.recording.borrow_mut();
+        let encoder = rec
+            .encoder
+            .get_or_insert_with(|| self.device.create_command_encoder(&Default::default()));
+        encoder.clear_buffer(&t.buf.buffer, 0, None);
+        Ok(t)
+    }
+
+    /// A tensor holding `data` (any plain values: f32 activations, u32 class indices).
+    pub fn upload_words<T: bytemuck::Pod>(&self, shape: &[usize], data: &[T]) -> Result<GpuTensor> {
+        let t = self.alloc(shape)?;
+        // A queue write lands before everything submitted after it, so work recorded earlier
+        // that might still use this recycled buffer is submitted first.
+        self.submit();
+        if !data.is_empty() {
+            self.queue
+                .write_buffer(&t.buf.buffer, 0, bytemuck::cast_slice(data));
+        }
+        Ok(t)
+    }
+
+    pub fn upload(&self, t: &Tensor) -> Result<GpuTensor> {
+        self.upload_words(&t.shape, &t.data)
+    }
+
+    /// Records one dispatch of `entry` from `shader`. `params` are the words of its `Params`
+    /// struct (f32 fields as bits); `storage[i]` is bound at binding `i + 1` (`None`: unused).
+    pub fn dispatch(
+        &self,
+        shader: Shader,
+        entry: &'static str,
+        params: &[u32],
+        storage: &[Option<&GpuTensor>],
+        workgroups: [u32; 3],
+    ) -> Result<()> {
+        self.check()?;
+        let family = &self.families[&shader];
+        let pipeline = family
+            .pipelines
+            .get(entry)
+            .ok_or_else(|| Error::Device(format!("no kernel {entry} in {}", shader.name())))?;
+        let buffers: Vec<&GpuTensor> = (0..shader.storage().len())
+            .map(|i| {
+                storage
+                    .get(i)
+                    .copied()
+                    .flatten()
+                    .unwrap_or(&self.placeholders[i])
+            })
+            .collect();
+        let bind_group = self.bind_group(shader, &family.layout, &buffers);
+        if self.recording.borrow().params.len() as u64 >= self.params_slot * MAX_PENDING_DISPATCHES
+        {
+            self.submit();
+        }
+        let mut rec = self.recording.borrow_mut();
+        let offset = rec.params.len() as u64;
+        rec.params.extend_from_slice(bytemuck::cast_slice(params));
+        rec.params.resize((offset + self.params_slot) as usize, 0);
+        let encoder = rec
+            .encoder
+            .get_or_insert_with(|| self.device.create_command_encoder(&Default::default()));
+        let mut pass = encoder.begin_compute_pass(&wgpu::ComputePassDescriptor {
+            label: Some(entry),
+            timestamp_writes: None,
+        });
+        pass.set_pipeline(pipeline);
+        pass.set_bind_group(0, &bind_group, &[offset as u32]);
+        pass.dispatch_workgroups(workgroups[0], workgroups[1], workgroups[2]);
+        Ok(())
+    }
+
+    /// Workgroups for a 1-D kernel over `invocations` items: rows of at most 65,535 workgroups
+    /// (the per-dimension limit), which the shaders' `linear_id` unfolds.
+    pub fn linear(invocations: usize) -> [u32; 3] {
+        let groups = invocations.div_ceil(LINEAR_WORKGROUP as usize).max(1) as u32;
+        let x = groups.min(65_535);
+        [x, groups.div_ceil(x), 1]
+    }
+
+    fn bind_group(
+        &self,
+        shader: Shader,
+        layout: &wgpu::BindGroupLayout,
+        buffers: &[&GpuTensor],
+    ) -> wgpu::BindGroup {
+        let mut key = vec![shader as u64, self.uniforms_id];
+        key.extend(buffers.iter().map(|t| t.buf.id));
+        let mut cache = self.bind_groups.borrow_mut();
+        if let Some(bg) = cache.get(&key) {
+            return bg.clone();
+        }
+        if cache.len() >= MAX_CACHED_BIND_GROUPS {
+            cache.clear();
+        }
+        let mut entries = vec![wgpu::BindGroupEntry {
+            binding: 0,
+            resource: wgpu::BindingResource::Buffer(wgpu::BufferBinding {
+                buffer: &self.uniforms,
+                offset: 0,
+                size: wgpu::BufferSize::new(self.params_slot),
+            }),
+        }];
+        for (i, t) in buffers.iter().enumerate() {
+            entries.push(wgpu::BindGroupEntry {
+                binding: i as u32 + 1,
+                resource: t.buf.buffer.as_entire_binding(),
+            });
+        }
+        let bg = self.device.create_bind_group(&wgpu::BindGroupDescriptor {
+            label: Some(shader.name()),
+            layout,
+            entries: &entries,
+        });
+        cache.insert(key, bg.clone());
+        bg
+    }
+
+    /// Submits the recorded work, after writing its `Params` to the uniform buffer.
+    pub fn submit(&self) {
+        let mut rec = self.recording.borrow_mut();
+        if let Some(encoder) = rec.encoder.take() {
+            if !rec.params.is_empty() {
+                self.queue.write_buffer(&self.uniforms, 0, &rec.params);
+            }
+            self.queue.submit([encoder.finish()]);
+            rec.params.clear();
+        }
+    }
+
+    /// Copies `t` back to the host once the work recorded so far has run. Waits on the device
+    /// natively; in the browser it yields to the event loop until the GPU is done.
+    pub async fn read(&self, t: &GpuTensor) -> Result<Tensor> {
+        self.check()?;
+        let bytes = (t.numel() * 4) as u64;
+        let staging = self.device.create_buffer(&wgpu::BufferDescriptor {
+            label: Some("convlab readback"),
+            size: bytes.max(4),
+            usage: wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
+            mapped_at_creation: false,
+        });
+        {
+            let mut rec = self.recording.borrow_mut();
+            let encoder = rec
+                .encoder
+                .get_or_insert_with(|| self.device.create_command_encoder(&Default::default()));
+            if bytes > 0 {
+                encoder.copy_buffer_to_buffer(&t.buf.buffer, 0, &staging, 0, bytes);
+            }
+        }
+        self.submit();
+        let (sender, receiver) = futures_channel::oneshot::channel();
+        staging
+            .slice(..)
+            .map_async(wgpu::MapMode::Read, move |result| {
+                let _ = sender.send(result);
+            });
+        #[cfg(not(target_arch = "wasm32"))]
+        self.device
+            .poll(wgpu::PollType::wait_indefinitely())
+            .map_err(|e| Error::Device(e.to_string()))?;
+        let mapped = receiver
+            .await
+            .map_err(|_| Error::Device("the GPU dropped a read-back".into()))?;
+        mapped.map_err(|e| Error::Device(format!("reading back from the GPU failed: {e}")))?;
+        self.check()?;
+        let data = {
+            let view = staging
+                .slice(..)
+                .get_mapped_range()
+                .map_err(|e| Error::Device(e.to_string()))?;
+            bytemuck::cast_slice::<u8, f32>(&view)[..t.numel()].to_vec()
+        };
+        staging.unmap();
+        Ok(Tensor {
+            shape: t.shape.clone(),
+            data,
+        })
+    }
+}

@@ -1,0 +1,17 @@
+//! ConvLab's GPU engine: the WGSL compute shaders of `shaders/` run through wgpu, natively
+//! (Vulkan; lavapipe on machines without a GPU) and in the browser (WebGPU), from the same code.
+//!
+//! - [`GpuBackend`] implements [`convlab_core::Backend`], so models, training and the golden
+//!   evaluator of the core run on the GPU unchanged.
+//! - [`engine`]: the device, the compiled pipelines, and the recording of dispatches: every op
+//!   appends to one command encoder, which is submitted only when a result must be read back.
+//! - [`pool`]: GPU buffers, recycled by size so a training step allocates nothing after the first.
+//! - [`shaders`]: which WGSL file holds which kernels, and their bindings.
+
+mod backend;
+pub mod engine;
+pub mod pool;
+pub mod shaders;
+
+pub use backend::{AdapterSummary, GpuBackend};
+pub use pool::GpuTensor;

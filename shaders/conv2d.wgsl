@@ -1,0 +1,159 @@
+// 2-D convolution (PyTorch's Conv2d, a cross-correlation), forward and backward.
+//
+// Layouts are NCHW and row-major, as in PyTorch:
+//   x       [N, C_in, H, W]             x[((n * C_in + c) * H + iy) * W + ix]
+//   weight  [C_out, C_in / groups, kH, kW]
+//   y       [N, C_out, H_out, W_out]
+// Output pixel (oy, ox) looks at input rows  iy = oy * stride_h - pad_h + ki * dil_h
+// and columns ix = ox * stride_w - pad_w + kj * dil_w; positions outside the input are the
+// zero padding, so they add nothing. With groups > 1, output channel co only sees the input
+// channels of its group g = co / (C_out / groups).
+//
+// Every entry point gives each invocation one element of its output to compute, and loops over
+// what that element sums: no two invocations write the same place, so no atomics are needed.
+
+struct Params {
+    n: u32, c_in: u32, h: u32, w: u32,
+    c_out: u32, kh: u32, kw: u32, oh: u32,
+    ow: u32, stride_h: u32, stride_w: u32, pad_h: u32,
+    pad_w: u32, dil_h: u32, dil_w: u32, groups: u32,
+    has_bias: u32,
+}
+
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(1) var<storage, read> x: array<f32>;
+@group(0) @binding(2) var<storage, read> weight: array<f32>;
+@group(0) @binding(3) var<storage, read> bias: array<f32>;
+@group(0) @binding(4) var<storage, read> grad_y: array<f32>;
+@group(0) @binding(5) var<storage, read_write> out: array<f32>;
+
+// Invocations are laid out in rows of 65,535 workgroups of 64 (the per-dimension dispatch limit).
+fn linear_id(gid: vec3<u32>, groups: vec3<u32>) -> u32 {
+    return gid.x + gid.y * groups.x * 64u;
+}
+
+fn x_at(n: u32, c: u32, iy: u32, ix: u32) -> f32 {
+    return x[((n * p.c_in + c) * p.h + iy) * p.w + ix];
+}
+
+fn weight_at(co: u32, c: u32, ki: u32, kj: u32) -> f32 {
+    return weight[((co * (p.c_in / p.groups) + c) * p.kh + ki) * p.kw + kj];
+}
+
+fn grad_y_at(n: u32, co: u32, oy: u32, ox: u32) -> f32 {
+    return grad_y[((n * p.c_out + co) * p.oh + oy) * p.ow + ox];
+}
+
+// The input row (or column) tap k of output position o reads, or -1 inside the padding.
+fn source(o: u32, k: u32, stride: u32, pad: u32, dil: u32, size: u32) -> i32 {
+    let pos = i32(o * stride + k * dil) - i32(pad);
+    if (pos < 0 || pos >= i32(size)) { return -1; }
+    return pos;
+}
+
+// y[n, co, oy, ox] = bias[co] + sum over c, ki, kj of x[n, g*C_in/groups + c, iy, ix] * weight[co, c, ki, kj]
+@compute @workgroup_size(64)
+fn forward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+    let i = linear_id(gid, groups);
+    if (i >= p.n * p.c_out * p.oh * p.ow) { return; }
+    let ox = i % p.ow;
+    let oy = (i / p.ow) % p.oh;
+    let co = (i / (p.ow * p.oh)) % p.c_out;
+    let n = i / (p.ow * p.oh * p.c_out);
+    let in_per_group = p.c_in / p.groups;
+    let group = co / (p.c_out / p.groups);
+    var acc = 0.0;
+    if (p.has_bias == 1u) { acc = bias[co]; }
+    for (var c = 0u; c < in_per_group; c++) {
+        for (var ki = 0u; ki < p.kh; ki++) {
+            let iy = source(oy, ki, p.stride_h, p.pad_h, p.dil_h, p.h);
+            if (iy < 0) { continue; }
+            for (var kj = 0u; kj < p.kw; kj++) {
+                let ix = source(ox, kj, p.stride_w, p.pad_w, p.dil_w, p.w);
+                if (ix < 0) { continue; }
+                acc += x_at(n, group * in_per_group + c, u32(iy), u32(ix)) * weight_at(co, c, ki, kj);
+            }
+        }
+    }
+    out[i] = acc;
+}
+
+// The output position o whose tap k reads input position pos: o * stride - pad + k * dil = pos,
+// or -1 when no output does (not a multiple of the stride, or outside the output).
+fn reader(pos: u32, k: u32, stride: u32, pad: u32, dil: u32, size: u32) -> i32 {
+    let t = i32(pos + pad) - i32(k * dil);
+    if (t < 0 || t % i32(stride) != 0) { return -1; }
+    let o = t / i32(stride);
+    if (o >= i32(size)) { return -1; }
+    return o;
+}
+
+// grad_x[n, ci, iy, ix] = sum over every (co, ki, kj) whose window put x[n, ci, iy, ix] under
+// weight[co, c, ki, kj], of grad_y at that window's output position times that weight.
+@compute @workgroup_size(64)
+fn backward_input(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+    let i = linear_id(gid, groups);
+    if (i >= p.n * p.c_in * p.h * p.w) { return; }
+    let ix = i % p.w;
+    let iy = (i / p.w) % p.h;
+    let ci = (i / (p.w * p.h)) % p.c_in;
+    let n = i / (p.w * p.h * p.c_in);
+    let in_per_group = p.c_in / p.groups;
+    let out_per_group = p.c_out / p.groups;
+    let group = ci / in_per_group;
+    let c = ci % in_per_group;
+    var acc = 0.0;
+    for (var k = 0u; k < out_per_group; k++) {
+        let co = group * out_per_group + k;
+        for (var ki = 0u; ki < p.kh; ki++) {
+            let oy = reader(iy, ki, p.stride_h, p.pad_h, p.dil_h, p.oh);
+            if (oy < 0) { continue; }
+            for (var kj = 0u; kj < p.kw; kj++) {
+                let ox = reader(ix, kj, p.stride_w, p.pad_w, p.dil_w, p.ow);
+                if (ox < 0) { continue; }
+                acc += grad_y_at(n, co, u32(oy), u32(ox)) * weight_at(co, c, ki, kj);
+            }
+        }
+    }
+    out[i] = acc;
+}
+
+// grad_weight[co, c, ki, kj] = sum over n, oy, ox of grad_y[n, co, oy, ox] * (the input that tap read)
+@compute @workgroup_size(64)
+fn backward_weight(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+    let in_per_group = p.c_in / p.groups;
+    let i = linear_id(gid, groups);
+    if (i >= p.c_out * in_per_group * p.kh * p.kw) { return; }
+    let kj = i % p.kw;
+    let ki = (i / p.kw) % p.kh;
+    let c = (i / (p.kw * p.kh)) % in_per_group;
+    let co = i / (p.kw * p.kh * in_per_group);
+    let ci = (co / (p.c_out / p.groups)) * in_per_group + c;
+    var acc = 0.0;
+    for (var n = 0u; n < p.n; n++) {
+        for (var oy = 0u; oy < p.oh; oy++) {
+            let iy = source(oy, ki, p.stride_h, p.pad_h, p.dil_h, p.h);
+            if (iy < 0) { continue; }
+            for (var ox = 0u; ox < p.ow; ox++) {
+                let ix = source(ox, kj, p.stride_w, p.pad_w, p.dil_w, p.w);
+                if (ix < 0) { continue; }
+                acc += grad_y_at(n, co, oy, ox) * x_at(n, ci, u32(iy), u32(ix));
+            }
+        }
+    }
+    out[i] = acc;
+}
+
+// grad_bias[co] = sum of grad_y over the batch and every output pixel of channel co
+@compute @workgroup_size(64)
+fn backward_bias(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+    let co = linear_id(gid, groups);
+    if (co >= p.c_out) { return; }
+    var acc = 0.0;
+    for (var n = 0u; n < p.n; n++) {
+        for (var j = 0u; j < p.oh * p.ow; j++) {
+            acc += grad_y[(n * p.c_out + co) * p.oh * p.ow + j];
+        }
+    }
+    out[co] = acc;
+}
