@@ -4,10 +4,12 @@
 //! - [`shape`]: the output-size formula of convolution and pooling, with its worked steps.
 //! - [`ops`]: the CPU reference ops, forward and backward, with PyTorch semantics.
 //! - [`backend`]: the op interface every compute backend implements (CPU here, GPU in `convlab-gpu`).
-//! - [`nn`]: compositions of ops: the residual block, the MNIST ConvNet.
+//! - [`nn`]: networks as data (layers, shapes, parameters), their forward and backward passes.
 //! - [`optim`]: Adam and SGD with momentum, as `torch.optim` defines them.
 //! - [`arch`]: the architectures of the course and their layer-by-layer summaries.
 //! - [`golden`]: the `convlab-golden/1` case format and a backend-generic evaluator.
+//! - [`train`]: a model, its parameters and an optimizer, stepping on batches on any backend.
+//! - [`rng`]: the seeded generator behind initial weights and shuffling.
 //! - [`dataset`]: labelled images: the bundled MNIST digits and IDX files (MNIST, Fashion-MNIST).
 
 pub mod arch;
@@ -18,8 +20,10 @@ pub mod golden;
 pub mod nn;
 pub mod ops;
 pub mod optim;
+pub mod rng;
 pub mod shape;
 pub mod tensor;
+pub mod train;
 
 pub use backend::{Backend, CpuBackend};
 pub use error::{Error, Result};

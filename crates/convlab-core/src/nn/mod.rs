@@ -4,6 +4,7 @@
 //! [`crate::Backend`].
 
 pub mod exec;
+pub mod init;
 pub mod layer;
 pub mod model;
 pub mod params;
