@@ -1,11 +1,17 @@
 //! `convlab`: the native command line of ConvLab.
 //!
-//! - `convlab eval [--backend cpu] [--check] CASES.json`: runs golden cases, prints results.
+//! - `convlab eval [--backend cpu|gpu] [--check] CASES.json`: runs golden cases, prints results.
 //! - `convlab summary MODEL [--input C,H,W] [--json]`: a model's layer-by-layer shapes.
+//! - `convlab train --model mnist_convnet|lenet --backend cpu|gpu ...`: trains on MNIST.
+//! - `convlab bench [--json]`: images/s and GFLOP/s of both backends, measured in one run.
 
+mod bench;
+mod data;
 mod eval;
 mod summary;
+mod train;
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -29,12 +35,20 @@ enum BackendChoice {
     Gpu,
 }
 
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum OptimizerChoice {
+    /// torch.optim.Adam (betas 0.9, 0.999).
+    Adam,
+    /// torch.optim.SGD with momentum 0.9.
+    Sgd,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Evaluate a golden case file (convlab-golden/1) and print the results as JSON.
     Eval {
         /// The case file, e.g. ../shared/golden/pytorch_ops.json.
-        cases: std::path::PathBuf,
+        cases: PathBuf,
         #[arg(long, value_enum, default_value = "cpu")]
         backend: BackendChoice,
         /// Compare with the expected values: print a table of errors to stderr, exit 1 on any mismatch.
@@ -52,6 +66,38 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Train a model on the bundled MNIST digits (8,000 train / 2,000 test) or on IDX files.
+    Train {
+        #[arg(long, default_value = "mnist_convnet")]
+        model: String,
+        #[arg(long, value_enum, default_value = "cpu")]
+        backend: BackendChoice,
+        #[arg(long, default_value_t = 1)]
+        epochs: usize,
+        #[arg(long, default_value_t = 100)]
+        batch: usize,
+        #[arg(long, default_value_t = 1e-3)]
+        lr: f32,
+        #[arg(long, value_enum, default_value = "adam")]
+        optimizer: OptimizerChoice,
+        /// Seed of the initial weights and the shuffling.
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+        /// A folder with train-images-idx3-ubyte[.gz] and the three other IDX files (full MNIST, Fashion-MNIST).
+        #[arg(long)]
+        idx: Option<PathBuf>,
+    },
+    /// Measure training and inference images/s (MNIST ConvNet, batch 100) and conv2d GFLOP/s on both backends.
+    Bench {
+        /// Timed steps per measurement.
+        #[arg(long, default_value_t = 10)]
+        steps: usize,
+        #[arg(long)]
+        json: bool,
+        /// Measure the CPU backend only.
+        #[arg(long)]
+        cpu_only: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -62,6 +108,39 @@ fn main() -> ExitCode {
             check,
         } => eval::run(&cases, backend, check),
         Command::Summary { model, input, json } => summary::run(&model, input.as_deref(), json),
+        Command::Train {
+            model,
+            backend,
+            epochs,
+            batch,
+            lr,
+            optimizer,
+            seed,
+            idx,
+        } => {
+            let data = match &idx {
+                Some(dir) => data::idx_dir(dir),
+                None => data::bundled(),
+            };
+            let args = train::TrainArgs {
+                model,
+                backend,
+                epochs,
+                batch,
+                lr,
+                optimizer,
+                seed,
+            };
+            data.and_then(|d| train::run(&args, &d))
+                .map(|()| ExitCode::SUCCESS)
+        }
+        Command::Bench {
+            steps,
+            json,
+            cpu_only,
+        } => data::bundled()
+            .and_then(|d| bench::run(&d, steps, json, cpu_only))
+            .map(|()| ExitCode::SUCCESS),
     };
     match result {
         Ok(code) => code,

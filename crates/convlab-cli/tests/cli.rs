@@ -123,3 +123,95 @@ fn summary_names_the_layer_that_breaks() {
     let out = convlab(&["summary", "nonet"]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown model 'nonet'"));
 }
+
+#[test]
+fn golden_cases_match_on_the_gpu() {
+    for file in ["seed_examples.json", "pytorch_ops.json"] {
+        let path = golden(file);
+        let out = convlab(&[
+            "eval",
+            "--backend",
+            "gpu",
+            "--check",
+            path.to_str().unwrap(),
+        ]);
+        assert!(
+            out.status.success(),
+            "convlab eval --backend gpu {file}:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let results: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(results["backend"], "gpu");
+        // The device names the adapter: name (backend, type).
+        assert!(
+            results["device"].as_str().unwrap().contains('('),
+            "{}",
+            results["device"]
+        );
+    }
+}
+
+#[test]
+fn one_epoch_on_the_bundled_digits_reaches_95_percent() {
+    let out = convlab(&[
+        "train",
+        "--model",
+        "mnist_convnet",
+        "--backend",
+        "cpu",
+        "--epochs",
+        "1",
+        "--batch",
+        "100",
+    ]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // 8,000 images in batches of 100: a loss line for each of the 80 steps, falling.
+    let losses: Vec<f32> = stdout
+        .lines()
+        .filter(|l| l.starts_with("epoch 1 step "))
+        .map(|l| l.rsplit(' ').next().unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(losses.len(), 80);
+    assert!(
+        losses[79] < losses[0] / 5.0,
+        "the loss did not fall: {} -> {}",
+        losses[0],
+        losses[79]
+    );
+    let acc_line = stdout
+        .lines()
+        .find(|l| l.contains("test accuracy"))
+        .expect("an accuracy line");
+    let acc: f32 = acc_line
+        .split_whitespace()
+        .nth(4)
+        .unwrap()
+        .trim_end_matches('%')
+        .parse()
+        .unwrap();
+    assert!(acc >= 95.0, "{acc_line}");
+}
+
+#[test]
+fn a_diverging_learning_rate_stops_with_an_explanation() {
+    let out = convlab(&[
+        "train",
+        "--backend",
+        "cpu",
+        "--lr",
+        "1e30",
+        "--optimizer",
+        "sgd",
+    ]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("training diverged") && err.contains("too high"),
+        "{err}"
+    );
+}

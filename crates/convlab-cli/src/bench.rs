@@ -1,0 +1,180 @@
+//! `convlab bench`: throughput of both backends in one run, so that their ratio is meaningful on
+//! a noisy machine: training and inference images/s of the MNIST ConvNet (batch 100), and GFLOP/s
+//! of conv2d forward and backward at a few sizes.
+
+use std::time::Instant;
+
+use convlab_core::dataset::Split;
+use convlab_core::nn::init;
+use convlab_core::ops::Conv2dParams;
+use convlab_core::rng::Rng;
+use convlab_core::train::Trainer;
+use convlab_core::{arch, Backend, CpuBackend, Tensor};
+use convlab_gpu::GpuBackend;
+use serde::Serialize;
+
+use crate::train::optimizer;
+use crate::OptimizerChoice;
+
+#[derive(Serialize)]
+struct ModelRow {
+    backend: String,
+    device: String,
+    train_images_per_s: f64,
+    infer_images_per_s: f64,
+}
+
+#[derive(Serialize)]
+struct ConvRow {
+    backend: String,
+    shape: String,
+    forward_gflops: f64,
+    backward_gflops: f64,
+}
+
+#[derive(Serialize)]
+struct Report {
+    batch: usize,
+    train_steps: usize,
+    models: Vec<ModelRow>,
+    conv2d: Vec<ConvRow>,
+}
+
+/// `(N, C_in, H, W, C_out, k, padding)` of the convolutions measured: the two layers of the
+/// MNIST ConvNet and a VGG-style 3×3 layer.
+const CONVS: [(usize, usize, usize, usize, usize, usize, usize); 3] = [
+    (100, 1, 28, 28, 16, 5, 2),
+    (100, 16, 14, 14, 32, 5, 2),
+    (8, 64, 32, 32, 64, 3, 1),
+];
+
+fn random(rng: &mut Rng, shape: &[usize]) -> Tensor {
+    let n = shape.iter().product();
+    Tensor {
+        shape: shape.to_vec(),
+        data: (0..n).map(|_| rng.symmetric(1.0)).collect(),
+    }
+}
+
+/// Seconds per call of `f`, after one warm-up call, over `reps` calls; `sync` waits for the device.
+fn time<B: Backend>(
+    b: &B,
+    reps: usize,
+    mut f: impl FnMut() -> convlab_core::Result<B::Tensor>,
+) -> convlab_core::Result<f64> {
+    b.download(&f()?)?;
+    let start = Instant::now();
+    let mut last = None;
+    for _ in 0..reps {
+        last = Some(f()?);
+    }
+    if let Some(t) = last {
+        b.download(&t)?;
+    }
+    Ok(start.elapsed().as_secs_f64() / reps.max(1) as f64)
+}
+
+fn bench_backend<B: Backend>(
+    b: &B,
+    name: &str,
+    data: &Split,
+    steps: usize,
+    report: &mut Report,
+) -> convlab_core::Result<()> {
+    let batch = report.batch;
+    let model = arch::mnist_convnet();
+    let params = init::pytorch_default(&model, 0);
+    let mut trainer = Trainer::new(
+        b,
+        &model,
+        &[1, 28, 28],
+        &params,
+        optimizer(OptimizerChoice::Adam, 1e-3),
+    )?;
+    let indices: Vec<usize> = (0..batch).collect();
+    let (x, labels) = data.train.batch(&indices);
+    let x = b.upload(&x)?;
+    let train = time(b, steps, || trainer.step(b, &x, &labels))?;
+    let infer = time(b, steps, || trainer.logits(b, &x))?;
+    report.models.push(ModelRow {
+        backend: name.into(),
+        device: b.device(),
+        train_images_per_s: batch as f64 / train,
+        infer_images_per_s: batch as f64 / infer,
+    });
+    let mut rng = Rng::new(1);
+    for (n, c, h, w, co, k, pad) in CONVS {
+        let p = Conv2dParams {
+            padding: [pad, pad],
+            ..Conv2dParams::default()
+        };
+        let (x, wt) = (
+            b.upload(&random(&mut rng, &[n, c, h, w]))?,
+            b.upload(&random(&mut rng, &[co, c, k, k]))?,
+        );
+        let y = b.conv2d(&x, &wt, None, p)?;
+        let out = b.shape(&y);
+        let gy = b.upload(&random(&mut rng, &out))?;
+        let flops = 2.0 * (out.iter().product::<usize>() * c * k * k) as f64;
+        let reps = steps.max(2);
+        let fwd = time(b, reps, || b.conv2d(&x, &wt, None, p))?;
+        let bwd = time(b, reps, || {
+            b.conv2d_backward(&x, &wt, &gy, p, false).map(|g| g.input)
+        })?;
+        report.conv2d.push(ConvRow {
+            backend: name.into(),
+            shape: format!("{n}x{c}x{h}x{w} -> {co}, k{k} p{pad}"),
+            forward_gflops: flops / fwd / 1e9,
+            // The backward computes two products of the forward's size: the input and the weight gradients.
+            backward_gflops: 2.0 * flops / bwd / 1e9,
+        });
+    }
+    Ok(())
+}
+
+pub fn run(data: &Split, steps: usize, json: bool, skip_gpu: bool) -> Result<(), String> {
+    let mut report = Report {
+        batch: 100,
+        train_steps: steps,
+        models: vec![],
+        conv2d: vec![],
+    };
+    bench_backend(&CpuBackend, "cpu", data, steps, &mut report).map_err(|e| e.to_string())?;
+    if !skip_gpu {
+        let gpu = GpuBackend::new_blocking().map_err(|e| e.to_string())?;
+        bench_backend(&gpu, "gpu", data, steps, &mut report).map_err(|e| e.to_string())?;
+    }
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?
+        );
+        return Ok(());
+    }
+    println!(
+        "mnist_convnet, batch {}, Adam ({} timed steps)",
+        report.batch, steps
+    );
+    println!(
+        "{:<5} {:>14} {:>14}  device",
+        "", "train img/s", "infer img/s"
+    );
+    for m in &report.models {
+        println!(
+            "{:<5} {:>14.1} {:>14.1}  {}",
+            m.backend, m.train_images_per_s, m.infer_images_per_s, m.device
+        );
+    }
+    println!("\nconv2d");
+    println!(
+        "{:<5} {:<28} {:>12} {:>12}",
+        "", "shape", "fwd GFLOP/s", "bwd GFLOP/s"
+    );
+    for c in &report.conv2d {
+        println!(
+            "{:<5} {:<28} {:>12.2} {:>12.2}",
+            c.backend, c.shape, c.forward_gflops, c.backward_gflops
+        );
+    }
+    Ok(())
+}
