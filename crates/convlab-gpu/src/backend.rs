@@ -54,6 +54,17 @@ fn groups(x: usize, y: usize) -> Result<[u32; 3]> {
     Ok([x.max(1) as u32, y.max(1) as u32, 1])
 }
 
+/// Whether `navigator.gpu` exists: wgpu must not be asked for a WebGPU adapter otherwise.
+#[cfg(target_arch = "wasm32")]
+fn browser_has_webgpu() -> bool {
+    let get = |target: &js_sys::wasm_bindgen::JsValue, key: &str| {
+        js_sys::Reflect::get(target, &js_sys::JsString::from(key)).ok()
+    };
+    get(&js_sys::global(), "navigator")
+        .and_then(|n| get(&n, "gpu"))
+        .is_some_and(|gpu| !gpu.is_undefined() && !gpu.is_null())
+}
+
 fn flag(b: bool) -> usize {
     usize::from(b)
 }
@@ -61,6 +72,12 @@ fn flag(b: bool) -> usize {
 impl GpuBackend {
     /// Opens the best GPU adapter the platform offers (on the web: WebGPU's).
     pub async fn new() -> Result<Self> {
+        #[cfg(target_arch = "wasm32")]
+        if !browser_has_webgpu() {
+            return Err(Error::Device(
+                "this browser has no WebGPU (navigator.gpu is missing): it is off or not supported here".into(),
+            ));
+        }
         let instance =
             wgpu::Instance::new(wgpu::InstanceDescriptor::new_without_display_handle_from_env());
         let adapter = instance

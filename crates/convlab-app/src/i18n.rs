@@ -1,0 +1,124 @@
+//! English and Korean (the course's language). Texts are written in English in the code and looked
+//! up here; the language comes from `lang=` in the URL, else from the browser's preferences.
+
+use leptos::prelude::*;
+
+use crate::url::Query;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lang {
+    En,
+    Ko,
+}
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Ko => "ko",
+        }
+    }
+}
+
+/// The Korean of each English text. A text missing here shows in English.
+const KO: &[(&str, &str)] = &[
+    // Shell
+    ("Lessons", "단원"),
+    ("Convolution", "합성곱"),
+    ("Image kernels", "이미지 커널"),
+    ("Output size", "출력 크기"),
+    ("Pooling", "풀링"),
+    ("Language", "언어"),
+    ("Presentation", "발표 모드"),
+    ("Theme", "테마"),
+    ("Dark", "어둡게"),
+    ("Light", "밝게"),
+    ("Checking for WebGPU…", "WebGPU 확인 중…"),
+    ("CPU", "CPU"),
+    (
+        "What computes the numbers on this page",
+        "이 페이지의 숫자를 계산하는 장치",
+    ),
+    ("Why?", "왜?"),
+    // Common controls
+    ("Input", "입력"),
+    ("Kernel", "커널"),
+    ("Output", "출력"),
+    ("Stride", "스트라이드"),
+    ("Padding", "패딩"),
+    ("Dilation", "팽창(dilation)"),
+    ("Bias", "편향(bias)"),
+    ("Height", "높이"),
+    ("Width", "너비"),
+    ("Channels", "채널"),
+    ("Channel", "채널"),
+    ("Reset", "초기화"),
+    ("Play", "재생"),
+    ("Pause", "일시정지"),
+    ("Step", "한 칸"),
+    ("Speed", "속도"),
+    ("Position", "위치"),
+    ("Error", "오류"),
+    ("Examples", "예제"),
+    ("Computing…", "계산 중…"),
+];
+
+pub fn translate(lang: Lang, en: &'static str) -> &'static str {
+    match lang {
+        Lang::En => en,
+        Lang::Ko => KO.iter().find(|(e, _)| *e == en).map_or(en, |(_, ko)| ko),
+    }
+}
+
+/// The page's language, from `lang=` or the browser's preferred languages.
+#[derive(Clone, Copy)]
+pub struct I18n {
+    pub lang: Memo<Lang>,
+}
+
+fn browser_prefers_korean() -> bool {
+    window()
+        .navigator()
+        .language()
+        .is_some_and(|l| l.to_ascii_lowercase().starts_with("ko"))
+}
+
+impl I18n {
+    pub fn new(query: Query) -> Self {
+        let default = if browser_prefers_korean() {
+            Lang::Ko
+        } else {
+            Lang::En
+        };
+        let lang = Memo::new(move |_| match query.get("lang").as_deref() {
+            Some("ko") => Lang::Ko,
+            Some("en") => Lang::En,
+            _ => default,
+        });
+        I18n { lang }
+    }
+
+    /// The text in the current language (tracked: reactive closures rerun on a language switch).
+    pub fn t(&self, en: &'static str) -> &'static str {
+        translate(self.lang.get(), en)
+    }
+}
+
+pub fn use_i18n() -> I18n {
+    use_context::<I18n>().expect("I18n is provided by the App")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn korean_table_has_no_duplicates_or_blanks() {
+        for (i, (en, ko)) in KO.iter().enumerate() {
+            assert!(!en.is_empty() && !ko.is_empty());
+            assert!(KO[i + 1..].iter().all(|(e, _)| e != en), "{en} twice");
+        }
+        assert_eq!(translate(Lang::Ko, "Stride"), "스트라이드");
+        assert_eq!(translate(Lang::Ko, "not in the table"), "not in the table");
+    }
+}

@@ -1,0 +1,11 @@
+//! The Convolution lesson.
+
+use leptos::prelude::*;
+
+use crate::i18n::use_i18n;
+
+#[component]
+pub fn ConvolutionPage() -> impl IntoView {
+    let i18n = use_i18n();
+    view! { <section class="lesson"><h1>{move || i18n.t("Convolution")}</h1></section> }
+}

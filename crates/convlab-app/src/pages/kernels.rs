@@ -1,0 +1,11 @@
+//! The Image kernels lesson.
+
+use leptos::prelude::*;
+
+use crate::i18n::use_i18n;
+
+#[component]
+pub fn ImageKernelsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    view! { <section class="lesson"><h1>{move || i18n.t("Image kernels")}</h1></section> }
+}

@@ -1,0 +1,6 @@
+//! The lessons, one module per page.
+
+pub mod conv;
+pub mod kernels;
+pub mod output_size;
+pub mod pooling;

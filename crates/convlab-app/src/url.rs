@@ -1,0 +1,116 @@
+//! The page's state lives in the URL's query string, so that a shared link opens exactly the same
+//! demo and the back button undoes a step. [`Query`] is the single source of truth: pages read
+//! their parameters from it (reactively) and write changes back, which updates the address bar.
+
+use leptos::prelude::*;
+use wasm_bindgen::JsValue;
+
+/// The query string as ordered `(key, value)` pairs.
+#[derive(Clone, Copy)]
+pub struct Query(RwSignal<Vec<(String, String)>>);
+
+/// How a change enters the browser's history.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum History {
+    /// A new entry that Back returns from (changing page, loading a preset).
+    Push,
+    /// The current entry rewritten (typing, dragging a slider: Back should not replay every keystroke).
+    Replace,
+}
+
+fn read_location() -> Vec<(String, String)> {
+    let search = window().location().search().unwrap_or_default();
+    let Ok(params) = web_sys::UrlSearchParams::new_with_str(&search) else {
+        return vec![];
+    };
+    let mut pairs = Vec::new();
+    // UrlSearchParams is iterable as [key, value] arrays.
+    if let Ok(Some(iter)) = js_sys::try_iter(&params) {
+        for entry in iter.flatten() {
+            let entry = js_sys::Array::from(&entry);
+            if let (Some(k), Some(v)) = (entry.get(0).as_string(), entry.get(1).as_string()) {
+                pairs.push((k, v));
+            }
+        }
+    }
+    pairs
+}
+
+fn write_location(pairs: &[(String, String)], history: History) {
+    let Ok(params) = web_sys::UrlSearchParams::new() else {
+        return;
+    };
+    for (k, v) in pairs {
+        params.append(k, v);
+    }
+    let search: String = params.to_string().into();
+    let url = if search.is_empty() {
+        window().location().pathname().unwrap_or_default()
+    } else {
+        format!("?{search}")
+    };
+    let Ok(h) = window().history() else { return };
+    let _ = match history {
+        History::Push => h.push_state_with_url(&JsValue::NULL, "", Some(&url)),
+        History::Replace => h.replace_state_with_url(&JsValue::NULL, "", Some(&url)),
+    };
+}
+
+impl Query {
+    /// Reads the current URL and follows Back/Forward.
+    pub fn install() -> Self {
+        let q = Query(RwSignal::new(read_location()));
+        let handle = window_event_listener(leptos::ev::popstate, move |_| q.0.set(read_location()));
+        // The listener lives as long as the page.
+        std::mem::forget(handle);
+        q
+    }
+
+    /// The value of `key` (tracked: a closure reading it reruns when it changes).
+    pub fn get(&self, key: &str) -> Option<String> {
+        self.0
+            .with(|pairs| pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone()))
+    }
+
+    /// `key` parsed as `T`, or `default` when absent or unparsable.
+    pub fn parse<T: std::str::FromStr>(&self, key: &str, default: T) -> T {
+        self.get(key)
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or(default)
+    }
+
+    /// Sets (or, with `None`, removes) several keys at once, as one history step.
+    pub fn set_all(&self, changes: &[(&str, Option<String>)], history: History) {
+        self.0.update(|pairs| {
+            for (key, value) in changes {
+                match (pairs.iter().position(|(k, _)| k == key), value) {
+                    (Some(i), Some(v)) => pairs[i].1 = v.clone(),
+                    (Some(i), None) => {
+                        pairs.remove(i);
+                    }
+                    (None, Some(v)) => pairs.push((key.to_string(), v.clone())),
+                    (None, None) => {}
+                }
+            }
+            write_location(pairs, history);
+        });
+    }
+
+    pub fn set(&self, key: &str, value: impl ToString) {
+        self.set_all(&[(key, Some(value.to_string()))], History::Replace);
+    }
+
+    /// Switches to another page: a history entry, and only the keys that survive every page.
+    pub fn go(&self, page: &str) {
+        let keep = ["lang", "present", "backend", "theme"];
+        self.0.update(|pairs| {
+            pairs.retain(|(k, _)| keep.contains(&k.as_str()));
+            pairs.insert(0, ("page".into(), page.into()));
+            write_location(pairs, History::Push);
+        });
+    }
+}
+
+pub fn use_query() -> Query {
+    use_context::<Query>().expect("Query is provided by the App")
+}
