@@ -20,7 +20,8 @@ impl Lang {
     }
 }
 
-/// The Korean of each English text. A text missing here shows in English.
+/// The Korean of each English text of the shell and the shared controls. Each page keeps the
+/// Korean of its own texts beside them (`pages::*::KO`). A text missing everywhere shows in English.
 const KO: &[(&str, &str)] = &[
     // Shell
     ("Lessons", "단원"),
@@ -63,10 +64,23 @@ const KO: &[(&str, &str)] = &[
     ("Computing…", "계산 중…"),
 ];
 
+/// Every table of Korean texts.
+const TABLES: [&[(&str, &str)]; 5] = [
+    KO,
+    crate::pages::conv::KO,
+    crate::pages::kernels::KO,
+    crate::pages::output_size::KO,
+    crate::pages::pooling::KO,
+];
+
 pub fn translate(lang: Lang, en: &'static str) -> &'static str {
     match lang {
         Lang::En => en,
-        Lang::Ko => KO.iter().find(|(e, _)| *e == en).map_or(en, |(_, ko)| ko),
+        Lang::Ko => TABLES
+            .iter()
+            .flat_map(|t| t.iter())
+            .find(|(e, _)| *e == en)
+            .map_or(en, |(_, ko)| ko),
     }
 }
 
@@ -113,10 +127,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn korean_table_has_no_duplicates_or_blanks() {
-        for (i, (en, ko)) in KO.iter().enumerate() {
+    fn korean_tables_have_no_duplicates_or_blanks() {
+        let all: Vec<_> = TABLES.iter().flat_map(|t| t.iter()).collect();
+        for (i, (en, ko)) in all.iter().enumerate() {
             assert!(!en.is_empty() && !ko.is_empty());
-            assert!(KO[i + 1..].iter().all(|(e, _)| e != en), "{en} twice");
+            assert!(all[i + 1..].iter().all(|(e, _)| e != en), "{en} twice");
         }
         assert_eq!(translate(Lang::Ko, "Stride"), "스트라이드");
         assert_eq!(translate(Lang::Ko, "not in the table"), "not in the table");

@@ -9,3 +9,6 @@ pub fn ConvolutionPage() -> impl IntoView {
     let i18n = use_i18n();
     view! { <section class="lesson"><h1>{move || i18n.t("Convolution")}</h1></section> }
 }
+
+/// The Korean of this page's texts (see `i18n`).
+pub const KO: &[(&str, &str)] = &[];

@@ -56,3 +56,6 @@ pub fn OutputSizePage() -> impl IntoView {
 fn Working(axis: AxisOutput) -> impl IntoView {
     view! { <p class="formula"><code>{axis.formula()}</code></p> }
 }
+
+/// The Korean of this page's texts (see `i18n`).
+pub const KO: &[(&str, &str)] = &[];

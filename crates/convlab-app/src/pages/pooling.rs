@@ -311,3 +311,6 @@ pub fn PoolingPage() -> impl IntoView {
         </section>
     }
 }
+
+/// The Korean of this page's texts (see `i18n`).
+pub const KO: &[(&str, &str)] = &[];
