@@ -1,3 +1,4 @@
+#![cfg(not(target_arch = "wasm32"))]
 //! The GPU backend against independent truth: every golden PyTorch case, and the CPU reference
 //! on a table of configurations (forward, backward, a few training steps). These tests need a GPU
 //! adapter (lavapipe on CI) and fail, not skip, without one.
