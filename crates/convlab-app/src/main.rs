@@ -6,6 +6,7 @@
 mod app;
 mod components;
 mod compute;
+mod data;
 mod format;
 mod i18n;
 mod pages;

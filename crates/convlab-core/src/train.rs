@@ -91,6 +91,12 @@ impl<B: Backend> Trainer<B> {
     /// One optimization step on the batch `x` with class labels `targets`. Returns the batch's
     /// mean loss as a 0-d tensor on the backend (reading it back is the caller's choice).
     pub fn step(&mut self, b: &B, x: &B::Tensor, targets: &[usize]) -> Result<B::Tensor> {
+        Ok(self.step_with_logits(b, x, targets)?.0)
+    }
+
+    /// [`Trainer::step`], also returning the batch's logits (before the update), from which a
+    /// caller counts the training accuracy.
+    pub fn step_with_logits(&mut self, b: &B, x: &B::Tensor, targets: &[usize]) -> Result<(B::Tensor, B::Tensor)> {
         let (logits, trace) = nn::forward(b, &self.model, &mut self.params, x, Mode::Train)?;
         let (loss, grad_logits) = b.cross_entropy(&logits, targets)?;
         let (_, grads) = nn::backward(b, &self.model, &self.params, trace, &grad_logits)?;
@@ -112,7 +118,7 @@ impl<B: Backend> Trainer<B> {
                 }
             }
         }
-        Ok(loss)
+        Ok((loss, logits))
     }
 
     /// The logits for `x` in evaluation mode (batch norm uses its running statistics).
