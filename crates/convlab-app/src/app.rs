@@ -15,6 +15,7 @@ pub enum Page {
     ImageKernels,
     OutputSize,
     Pooling,
+    Training,
 }
 
 impl Page {
@@ -31,6 +32,7 @@ impl Page {
             Page::ImageKernels => "kernels",
             Page::OutputSize => "output-size",
             Page::Pooling => "pooling",
+            Page::Training => "train",
         }
     }
 
@@ -40,6 +42,7 @@ impl Page {
             Page::ImageKernels => "Image kernels",
             Page::OutputSize => "Output size",
             Page::Pooling => "Pooling",
+            Page::Training => "Training",
         }
     }
 
@@ -96,6 +99,7 @@ pub fn App() -> impl IntoView {
                 Page::ImageKernels => view! { <pages::kernels::ImageKernelsPage/> }.into_any(),
                 Page::OutputSize => view! { <pages::output_size::OutputSizePage/> }.into_any(),
                 Page::Pooling => view! { <pages::pooling::PoolingPage/> }.into_any(),
+                Page::Training => view! { <pages::train::TrainingPage/> }.into_any(),
             }}
         </main>
     }

@@ -62,6 +62,17 @@ impl Compute {
         !matches!(self.status.get(), DeviceStatus::Probing)
     }
 
+    /// The GPU, while the page computes on it.
+    pub fn gpu(&self) -> Option<Rc<GpuBackend>> {
+        GPU.with(|g| g.borrow().clone())
+    }
+
+    /// Moves the page to the CPU for good after the GPU failed (e.g. its device was lost).
+    pub fn gpu_failed(&self, message: &str) {
+        GPU.with(|g| *g.borrow_mut() = None);
+        self.status.set(DeviceStatus::Cpu { reason: format!("the GPU failed ({message}); continuing on the CPU") });
+    }
+
     /// Computes `op` on the chosen device and brings the result back.
     pub async fn run(&self, op: Op) -> Result<Tensor, String> {
         let gpu = GPU.with(|g| g.borrow().clone());
@@ -69,12 +80,7 @@ impl Compute {
             match on_gpu(&gpu, &op).await {
                 Ok(t) => return Ok(t),
                 Err(GpuFailure::Op(message)) => return Err(message),
-                Err(GpuFailure::Device(message)) => {
-                    GPU.with(|g| *g.borrow_mut() = None);
-                    self.status.set(DeviceStatus::Cpu {
-                        reason: format!("the GPU failed ({message}); continuing on the CPU"),
-                    });
-                }
+                Err(GpuFailure::Device(message)) => self.gpu_failed(&message),
             }
         }
         op.apply(&CpuBackend).map_err(|e| e.to_string())

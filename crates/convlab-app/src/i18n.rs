@@ -65,12 +65,13 @@ const KO: &[(&str, &str)] = &[
 ];
 
 /// Every table of Korean texts.
-const TABLES: [&[(&str, &str)]; 5] = [
+const TABLES: [&[(&str, &str)]; 6] = [
     KO,
     crate::pages::conv::KO,
     crate::pages::kernels::KO,
     crate::pages::output_size::KO,
     crate::pages::pooling::KO,
+    crate::pages::train::KO,
 ];
 
 pub fn translate(lang: Lang, en: &'static str) -> &'static str {

@@ -10,6 +10,7 @@ mod data;
 mod format;
 mod i18n;
 mod pages;
+mod training;
 mod url;
 
 fn main() {

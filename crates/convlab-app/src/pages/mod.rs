@@ -4,3 +4,4 @@ pub mod conv;
 pub mod kernels;
 pub mod output_size;
 pub mod pooling;
+pub mod train;

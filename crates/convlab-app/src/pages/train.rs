@@ -1,0 +1,345 @@
+//! The training lesson: the notes' MNIST ConvNet (or LeNet) trained live in the browser on the
+//! bundled digits, on WebGPU or the CPU, with charts of the loss, the accuracy and the speed.
+//! URL parameters: `model`, `opt` (adam | sgd), `lr`, `batch`, `epochs`; `bench=1` (with
+//! `batches=N`) measures training images/s instead.
+
+use convlab_core::nn::init;
+use convlab_core::train::{Optimizer, Trainer};
+use convlab_core::{arch, Backend, CpuBackend};
+use leptos::prelude::*;
+use plotters::style::RGBColor;
+
+use crate::components::chart::{LineChart, Series};
+use crate::components::heatmap::{Heatmap, Plane};
+use crate::compute::{use_compute, Compute, DeviceStatus};
+use crate::data::bundled_mnist;
+use crate::i18n::use_i18n;
+use crate::training::{self, yield_to_browser, Config, Progress, RunState};
+use crate::url::{use_query, History};
+
+const BLUE: RGBColor = RGBColor(31, 111, 235);
+const ORANGE: RGBColor = RGBColor(191, 135, 0);
+const GREY: RGBColor = RGBColor(160, 170, 180);
+
+/// The loss smoothed by an exponential moving average (weight 0.9 on the past), as TensorBoard does.
+fn smoothed(values: &[f32]) -> Vec<f32> {
+    let mut avg = None;
+    values
+        .iter()
+        .map(|&v| {
+            let next = avg.map_or(v, |a: f32| 0.9 * a + 0.1 * v);
+            avg = Some(next);
+            next
+        })
+        .collect()
+}
+
+#[component]
+pub fn TrainingPage() -> impl IntoView {
+    let query = use_query();
+    let bench = move || query.get("bench").as_deref() == Some("1");
+    view! {
+        {move || if bench() { view! { <BenchMode/> }.into_any() } else { view! { <Training/> }.into_any() }}
+    }
+}
+
+#[component]
+fn Training() -> impl IntoView {
+    let query = use_query();
+    let i18n = use_i18n();
+    let compute = use_compute();
+    let progress = Progress::new();
+    // A slow device gets smaller defaults, not a frozen tab: a CPU batch of 100 takes long enough
+    // to make the page stutter, 32 does not.
+    let on_gpu = move || matches!(compute.status.get(), DeviceStatus::Gpu { .. });
+    let config = Memo::new(move |_| Config {
+        model: query.get("model").filter(|m| m == "lenet").unwrap_or_else(|| "mnist_convnet".into()),
+        optimizer: Config::optimizer(query.get("opt").as_deref().unwrap_or("adam"), query.parse("lr", 1e-3f32)),
+        batch: query.parse("batch", if on_gpu() { 100usize } else { 32 }).clamp(1, 1000),
+        epochs: query.parse("epochs", 1usize).clamp(1, 50),
+        seed: query.parse("seed", 0u64),
+    });
+    let start = move |_| {
+        let state = progress.state.get_untracked();
+        if state == RunState::Paused && training::has_session() {
+            progress.state.set(RunState::Running);
+            leptos::task::spawn_local(training::run(compute, progress));
+            return;
+        }
+        progress.state.set(RunState::Loading);
+        leptos::task::spawn_local(async move {
+            let cfg = config.get_untracked();
+            if !cfg.optimizer.learning_rate().is_finite() || cfg.optimizer.learning_rate() <= 0.0 {
+                progress.state.set(RunState::Stopped("The learning rate must be a positive number, e.g. 0.001.".into()));
+                return;
+            }
+            let started = match bundled_mnist().await {
+                Ok(data) => training::start(compute, progress, data, cfg),
+                Err(e) => Err(e),
+            };
+            match started {
+                Ok(()) => {
+                    progress.state.set(RunState::Running);
+                    training::run(compute, progress).await;
+                }
+                Err(e) => progress.state.set(RunState::Stopped(e)),
+            }
+        });
+    };
+    let pause = move |_| progress.state.set(RunState::Paused);
+    let reset = move |_| training::reset(progress);
+    let running = move || matches!(progress.state.get(), RunState::Running | RunState::Loading);
+    let set = move |key: &'static str| move |ev| query.set_all(&[(key, Some(event_target_value(&ev)))], History::Replace);
+
+    let loss_series = Signal::derive(move || {
+        progress.losses.with(|l| {
+            let raw = l.iter().enumerate().map(|(i, &v)| ((i + 1) as f32, v)).collect();
+            let smooth = smoothed(l).into_iter().enumerate().map(|(i, v)| ((i + 1) as f32, v)).collect();
+            vec![Series { name: "loss", points: raw, color: GREY }, Series { name: "smoothed", points: smooth, color: BLUE }]
+        })
+    });
+    let accuracy_series = Signal::derive(move || {
+        progress.epochs.with(|e| {
+            vec![
+                Series { name: "train", points: e.iter().map(|r| (r.epoch as f32, r.train_accuracy)).collect(), color: ORANGE },
+                Series { name: "test", points: e.iter().map(|r| (r.epoch as f32, r.test_accuracy)).collect(), color: BLUE },
+            ]
+        })
+    });
+    let speed_series = Signal::derive(move || {
+        progress.speed.with(|s| vec![Series { name: "images/s", points: smoothed(s).into_iter().enumerate().map(|(i, v)| ((i + 1) as f32, v)).collect(), color: BLUE }])
+    });
+    let status_line = move || {
+        let (epoch, step, steps) = progress.position.get();
+        let loss = progress.losses.with(|l| l.last().copied());
+        let acc = progress.epochs.with(|e| e.last().map(|r| r.test_accuracy));
+        let mut parts = vec![progress.device.get()];
+        if steps > 0 {
+            parts.push(format!("{} {epoch} · {} {step}/{steps}", i18n.t("epoch"), i18n.t("step")));
+        }
+        if let Some(l) = loss {
+            parts.push(format!("{} {l:.4}", i18n.t("loss")));
+        }
+        if let Some(a) = acc {
+            parts.push(format!("{} {:.2}%", i18n.t("test accuracy"), a * 100.0));
+        }
+        parts.retain(|p| !p.is_empty());
+        parts.join(" · ")
+    };
+    let filters = move || {
+        progress.first_layer.get().map(|w| {
+            let (count, kh, kw) = match w.shape.as_slice() {
+                &[o, _, h, w] => (o, h, w),
+                _ => (0, 0, 0),
+            };
+            (0..count)
+                .map(|i| {
+                    let plane = Plane { rows: kh, cols: kw, values: w.data[i * kh * kw..(i + 1) * kh * kw].to_vec() };
+                    view! { <Heatmap testid="filter" label=format!("filter {}", i + 1) plane=Some(plane) signed=true/> }
+                })
+                .collect_view()
+        })
+    };
+    view! {
+        <section class="lesson" data-page="train">
+            <h1>{move || i18n.t("Training")}</h1>
+            <div class="controls">
+                <label class="param">
+                    <span>{move || i18n.t("Model")}</span>
+                    <select data-testid="param-model" prop:value=move || config.get().model on:change=set("model")>
+                        <option value="mnist_convnet">"MNIST ConvNet"</option>
+                        <option value="lenet">"LeNet"</option>
+                    </select>
+                </label>
+                <label class="param">
+                    <span>{move || i18n.t("Optimizer")}</span>
+                    <select data-testid="param-opt" prop:value=move || query.get("opt").unwrap_or_else(|| "adam".into()) on:change=set("opt")>
+                        <option value="adam">"Adam"</option>
+                        <option value="sgd">"SGD (momentum 0.9)"</option>
+                    </select>
+                </label>
+                <label class="param">
+                    <span>{move || i18n.t("Learning rate")}</span>
+                    <input data-testid="param-lr" type="text" inputmode="decimal" prop:value=move || query.get("lr").unwrap_or_else(|| "0.001".into()) on:change=set("lr")/>
+                </label>
+                <label class="param">
+                    <span>{move || i18n.t("Batch")}</span>
+                    <input data-testid="param-batch" type="number" min="1" max="1000" prop:value=move || config.get().batch.to_string() on:change=set("batch")/>
+                </label>
+                <label class="param">
+                    <span>{move || i18n.t("Epochs")}</span>
+                    <input data-testid="param-epochs" type="number" min="1" max="50" prop:value=move || config.get().epochs.to_string() on:change=set("epochs")/>
+                </label>
+            </div>
+            <div class="buttons">
+                <button data-testid="start" on:click=start disabled=running>
+                    {move || i18n.t(if progress.state.get() == RunState::Paused { "Resume" } else { "Start" })}
+                </button>
+                <button data-testid="pause" on:click=pause disabled=move || !running()>{move || i18n.t("Pause")}</button>
+                <button data-testid="reset" on:click=reset>{move || i18n.t("Reset")}</button>
+            </div>
+            <p class="status" data-testid="train-status">{status_line}</p>
+            {move || match progress.state.get() {
+                RunState::Stopped(message) => Some(view! { <p class="error" role="alert" data-testid="train-error">{message}</p> }),
+                _ => None,
+            }}
+            <div class="charts">
+                <LineChart testid="loss-chart" label=Signal::derive(move || i18n.t("Loss per step").to_string()) x_label="step" series=loss_series/>
+                <LineChart testid="accuracy-chart" label=Signal::derive(move || i18n.t("Accuracy per epoch").to_string()) x_label="epoch" series=accuracy_series y_range=(0.0, 1.0)/>
+                <LineChart testid="speed-chart" label=Signal::derive(move || i18n.t("Training images per second").to_string()) x_label="step" series=speed_series/>
+            </div>
+            <h2>{move || i18n.t("First layer's filters")}</h2>
+            <div class="filters" data-testid="filters">{filters}</div>
+            <Confusion progress=progress/>
+        </section>
+    }
+}
+
+/// The confusion matrix of the test set, and the first test predictions with mistakes marked.
+#[component]
+fn Confusion(progress: Progress) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        {move || progress.confusion.get().map(|m| {
+            let max = m.iter().flat_map(|r| r.iter()).copied().max().unwrap_or(1).max(1);
+            view! {
+                <h2>{move || i18n.t("Confusion matrix (test set)")}</h2>
+                <table class="confusion" data-testid="confusion">
+                    <thead><tr><th>{move || i18n.t("true \\ predicted")}</th>{(0..10).map(|p| view! { <th>{p}</th> }).collect_view()}</tr></thead>
+                    <tbody>
+                        {m.iter().enumerate().map(|(t, row)| view! {
+                            <tr>
+                                <th>{t}</th>
+                                {row.iter().enumerate().map(|(p, &n)| {
+                                    let shade = (n as f32 / max as f32 * 85.0).round();
+                                    let style = format!("background: color-mix(in srgb, var(--accent) {shade}%, transparent)");
+                                    let strong = shade > 50.0;
+                                    view! { <td class:diagonal=t == p class:strong=strong style=style>{n}</td> }
+                                }).collect_view()}
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            }
+        })}
+        {move || (!progress.predictions.with(Vec::is_empty)).then(|| view! {
+            <h2>{move || i18n.t("Test predictions")}</h2>
+            <ol class="predictions" data-testid="predictions">
+                {progress.predictions.get().into_iter().map(|(i, p, l)| view! {
+                    <li class:mistake=p != l title=format!("#{i}: label {l}")>
+                        <span class="predicted">{p}</span>
+                        {(p != l).then(|| view! { <span class="label">{format!("≠ {l}")}</span> })}
+                    </li>
+                }).collect_view()}
+            </ol>
+        })}
+    }
+}
+
+/// `?page=train&bench=1`: trains `batches` batches of 100 of the ConvNet and reports images/s, so
+/// other libraries can be compared in the same browser.
+#[component]
+fn BenchMode() -> impl IntoView {
+    let query = use_query();
+    let compute = use_compute();
+    let result = RwSignal::new(None::<Result<String, String>>);
+    let batches = query.parse("batches", 20usize).clamp(1, 1000);
+    Effect::new(move |done: Option<bool>| {
+        if done == Some(true) || !compute.ready() {
+            return done.unwrap_or(false);
+        }
+        leptos::task::spawn_local(async move { result.set(Some(bench(compute, batches).await)) });
+        true
+    });
+    view! {
+        <section class="lesson" data-page="bench">
+            <h1>"Training benchmark"</h1>
+            <p>{format!("MNIST ConvNet, batch 100, Adam, {batches} batches after 2 warm-up batches.")}</p>
+            <pre data-testid="bench-result">
+                {move || match result.get() {
+                    None => "running…".to_string(),
+                    Some(Ok(json)) => json,
+                    Some(Err(e)) => format!("error: {e}"),
+                }}
+            </pre>
+        </section>
+    }
+}
+
+async fn bench(compute: Compute, batches: usize) -> Result<String, String> {
+    let data = bundled_mnist().await?;
+    let model = arch::mnist_convnet();
+    let params = init::pytorch_default(&model, 0);
+    let optimizer = Optimizer::Adam(Default::default());
+    let indices: Vec<usize> = (0..100).collect();
+    let (x, labels) = data.train.batch(&indices);
+    let now = training::now_ms;
+    let err = |e: convlab_core::Error| e.to_string();
+    let (backend, adapter, seconds) = match compute.gpu() {
+        Some(gpu) => {
+            let mut t = Trainer::new(&*gpu, &model, &[1, 28, 28], &params, optimizer).map_err(err)?;
+            let gx = gpu.upload(&x).map_err(err)?;
+            let mut started = 0.0;
+            for i in 0..batches + 2 {
+                if i == 2 {
+                    started = now();
+                }
+                let loss = t.step(&*gpu, &gx, &labels).map_err(err)?;
+                gpu.read(&loss).await.map_err(err)?;
+            }
+            ("webgpu", gpu.adapter().to_string(), (now() - started) / 1000.0)
+        }
+        None => {
+            let mut t = Trainer::new(&CpuBackend, &model, &[1, 28, 28], &params, optimizer).map_err(err)?;
+            let mut started = 0.0;
+            for i in 0..batches + 2 {
+                if i == 2 {
+                    started = now();
+                }
+                t.step(&CpuBackend, &x, &labels).map_err(err)?;
+                yield_to_browser().await;
+            }
+            ("cpu", "CPU (wasm)".to_string(), (now() - started) / 1000.0)
+        }
+    };
+    let images_per_s = (batches * 100) as f64 / seconds.max(1e-9);
+    let json = format!(
+        r#"{{"images_per_s": {images_per_s:.1}, "batches": {batches}, "batch": 100, "backend": "{backend}", "adapter": {}}}"#,
+        serde_json_string(&adapter)
+    );
+    Ok(json)
+}
+
+/// A JSON string literal (the adapter name may hold quotes).
+fn serde_json_string(s: &str) -> String {
+    let escaped: String = s.chars().flat_map(|c| match c {
+        '"' => vec!['\\', '"'],
+        '\\' => vec!['\\', '\\'],
+        c if c.is_control() => vec![' '],
+        c => vec![c],
+    }).collect();
+    format!("\"{escaped}\"")
+}
+
+/// The Korean of this page's texts (see `i18n`).
+pub const KO: &[(&str, &str)] = &[
+    ("Training", "학습"),
+    ("Model", "모델"),
+    ("Optimizer", "옵티마이저"),
+    ("Learning rate", "학습률"),
+    ("Batch", "배치 크기"),
+    ("Epochs", "에포크"),
+    ("Start", "시작"),
+    ("Resume", "계속"),
+    ("epoch", "에포크"),
+    ("step", "스텝"),
+    ("loss", "손실"),
+    ("test accuracy", "테스트 정확도"),
+    ("Loss per step", "스텝별 손실"),
+    ("Accuracy per epoch", "에포크별 정확도"),
+    ("Training images per second", "초당 학습 이미지 수"),
+    ("First layer's filters", "첫 번째 층의 필터"),
+    ("Confusion matrix (test set)", "혼동 행렬 (테스트 세트)"),
+    ("true \\ predicted", "정답 \\ 예측"),
+    ("Test predictions", "테스트 예측"),
+];

@@ -1,0 +1,357 @@
+//! A training run in the browser. The run lives on the page's thread: each step is recorded on the
+//! GPU (or computed on the CPU), its loss and logits are read back, and the loop yields to the
+//! browser before the next step so the page stays responsive. Every few steps the weights are
+//! copied to the host, so a lost GPU costs at most those steps: training resumes on the CPU.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use convlab_core::dataset::Split;
+use convlab_core::nn::{init, Model, ParamStore};
+use convlab_core::optim::{AdamConfig, SgdConfig};
+use convlab_core::rng::Rng;
+use convlab_core::train::{argmax_rows, Optimizer, Trainer};
+use convlab_core::{arch, Backend, CpuBackend, Error, Tensor};
+use convlab_gpu::GpuBackend;
+use leptos::prelude::*;
+
+use crate::compute::Compute;
+
+/// Steps between copies of the weights to the host.
+const SNAPSHOT_EVERY: usize = 20;
+
+/// What the user chose.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Config {
+    pub model: String,
+    pub optimizer: Optimizer,
+    pub batch: usize,
+    pub epochs: usize,
+    pub seed: u64,
+}
+
+impl Config {
+    pub fn optimizer(name: &str, lr: f32) -> Optimizer {
+        match name {
+            "sgd" => Optimizer::Sgd(SgdConfig { lr, ..SgdConfig::default() }),
+            _ => Optimizer::Adam(AdamConfig { lr, ..AdamConfig::default() }),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum RunState {
+    Idle,
+    Loading,
+    Running,
+    Paused,
+    Finished,
+    /// Stopped by a problem the user must act on (a diverging loss, bad data), with the explanation.
+    Stopped(String),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct EpochResult {
+    pub epoch: usize,
+    pub train_accuracy: f32,
+    pub test_accuracy: f32,
+    pub images_per_s: f32,
+}
+
+/// Everything the page draws, as signals.
+#[derive(Clone, Copy)]
+pub struct Progress {
+    pub state: RwSignal<RunState>,
+    /// The loss of every step.
+    pub losses: RwSignal<Vec<f32>>,
+    /// Training images per second, step by step.
+    pub speed: RwSignal<Vec<f32>>,
+    pub epochs: RwSignal<Vec<EpochResult>>,
+    /// `(epoch, step in the epoch, steps per epoch)`.
+    pub position: RwSignal<(usize, usize, usize)>,
+    /// `confusion[true][predicted]` on the test set after the last epoch or pause.
+    pub confusion: RwSignal<Option<Vec<[u32; 10]>>>,
+    /// `(test index, predicted, label)` of the first test images.
+    pub predictions: RwSignal<Vec<(usize, usize, usize)>>,
+    /// The first layer's weights (host copy of the last snapshot).
+    pub first_layer: RwSignal<Option<Tensor>>,
+    /// Which device the run uses now.
+    pub device: RwSignal<String>,
+}
+
+impl Progress {
+    pub fn new() -> Self {
+        Progress {
+            state: RwSignal::new(RunState::Idle),
+            losses: RwSignal::new(vec![]),
+            speed: RwSignal::new(vec![]),
+            epochs: RwSignal::new(vec![]),
+            position: RwSignal::new((0, 0, 0)),
+            confusion: RwSignal::new(None),
+            predictions: RwSignal::new(vec![]),
+            first_layer: RwSignal::new(None),
+            device: RwSignal::new(String::new()),
+        }
+    }
+
+    fn clear(&self) {
+        self.losses.set(vec![]);
+        self.speed.set(vec![]);
+        self.epochs.set(vec![]);
+        self.position.set((0, 0, 0));
+        self.confusion.set(None);
+        self.predictions.set(vec![]);
+        self.first_layer.set(None);
+    }
+}
+
+/// A trainer on whichever device computes.
+enum Run {
+    Gpu(Rc<GpuBackend>, Trainer<GpuBackend>),
+    Cpu(Trainer<CpuBackend>),
+}
+
+impl Run {
+    fn new(compute: &Compute, model: &Model, params: &ParamStore<Tensor>, optimizer: Optimizer) -> convlab_core::Result<Run> {
+        let input = [1, 28, 28];
+        if let Some(gpu) = compute.gpu() {
+            match Trainer::new(&*gpu, model, &input, params, optimizer) {
+                Ok(t) => return Ok(Run::Gpu(gpu, t)),
+                Err(Error::Device(m)) => compute.gpu_failed(&m),
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(Run::Cpu(Trainer::new(&CpuBackend, model, &input, params, optimizer)?))
+    }
+
+    fn device(&self) -> String {
+        match self {
+            Run::Gpu(gpu, _) => format!("WebGPU · {}", gpu.adapter().name),
+            Run::Cpu(_) => "CPU".into(),
+        }
+    }
+
+    /// One step: the loss and the logits.
+    async fn step(&mut self, x: &Tensor, labels: &[usize]) -> convlab_core::Result<(f32, Tensor)> {
+        match self {
+            Run::Gpu(gpu, t) => {
+                let (loss, logits) = t.step_with_logits(&**gpu, &gpu.upload(x)?, labels)?;
+                let loss = gpu.read(&loss).await?;
+                Ok((loss.data[0], gpu.read(&logits).await?))
+            }
+            Run::Cpu(t) => {
+                let (loss, logits) = t.step_with_logits(&CpuBackend, x, labels)?;
+                Ok((loss.data[0], logits))
+            }
+        }
+    }
+
+    async fn logits(&mut self, x: &Tensor) -> convlab_core::Result<Tensor> {
+        match self {
+            Run::Gpu(gpu, t) => {
+                let y = t.logits(&**gpu, &gpu.upload(x)?)?;
+                gpu.read(&y).await
+            }
+            Run::Cpu(t) => t.logits(&CpuBackend, x),
+        }
+    }
+
+    /// The parameters and buffers, copied to the host.
+    async fn params(&self) -> convlab_core::Result<ParamStore<Tensor>> {
+        match self {
+            Run::Gpu(gpu, t) => {
+                let mut host = ParamStore::new();
+                for (name, value) in t.params.iter() {
+                    host.insert(name, gpu.read(value).await?);
+                }
+                Ok(host)
+            }
+            Run::Cpu(t) => Ok(t.params.clone()),
+        }
+    }
+}
+
+struct Session {
+    config: Config,
+    model: Model,
+    data: Rc<Split>,
+    run: Run,
+    rng: Rng,
+    order: Vec<usize>,
+    cursor: usize,
+    epoch: usize,
+    correct: usize,
+    seen: usize,
+    epoch_start: f64,
+    /// The weights of the last snapshot (what a GPU failure falls back to).
+    snapshot: ParamStore<Tensor>,
+}
+
+thread_local! {
+    static SESSION: RefCell<Option<Session>> = const { RefCell::new(None) };
+}
+
+/// Milliseconds from a monotonic clock.
+pub fn now_ms() -> f64 {
+    window().performance().map_or(0.0, |p| p.now())
+}
+
+/// Lets the browser paint and handle input before the next step.
+pub async fn yield_to_browser() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = window().set_timeout_with_callback(&resolve);
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+/// Sets up a new run (fresh weights) on the data and device at hand.
+pub fn start(compute: Compute, progress: Progress, data: Rc<Split>, config: Config) -> Result<(), String> {
+    let model = arch::by_name(&config.model).map_err(|e| e.to_string())?;
+    let resolved = model.propagate(&[1, data.train.rows, data.train.cols]).map_err(|e| e.to_string())?.0;
+    let params = init::pytorch_default(&resolved, config.seed);
+    let run = Run::new(&compute, &model, &params, config.optimizer).map_err(|e| e.to_string())?;
+    progress.clear();
+    progress.device.set(run.device());
+    progress.first_layer.set(first_layer(&params));
+    let mut rng = Rng::new(config.seed);
+    let mut order: Vec<usize> = (0..data.train.len()).collect();
+    rng.shuffle(&mut order);
+    let session = Session {
+        config,
+        model: resolved,
+        data,
+        run,
+        rng,
+        order,
+        cursor: 0,
+        epoch: 1,
+        correct: 0,
+        seen: 0,
+        epoch_start: now_ms(),
+        snapshot: params,
+    };
+    SESSION.with(|s| *s.borrow_mut() = Some(session));
+    Ok(())
+}
+
+pub fn reset(progress: Progress) {
+    SESSION.with(|s| *s.borrow_mut() = None);
+    progress.clear();
+    progress.state.set(RunState::Idle);
+}
+
+pub fn has_session() -> bool {
+    SESSION.with(|s| s.borrow().is_some())
+}
+
+fn first_layer(params: &ParamStore<Tensor>) -> Option<Tensor> {
+    params.iter().next().map(|(_, t)| t.clone())
+}
+
+/// Runs steps until paused, finished or stopped. Call with the state set to `Running`.
+pub async fn run(compute: Compute, progress: Progress) {
+    while progress.state.get_untracked() == RunState::Running {
+        let Some(mut session) = SESSION.with(|s| s.borrow_mut().take()) else { return };
+        let outcome = step(&compute, &progress, &mut session).await;
+        SESSION.with(|s| *s.borrow_mut() = Some(session));
+        if let Err(message) = outcome {
+            progress.state.set(RunState::Stopped(message));
+            return;
+        }
+        yield_to_browser().await;
+    }
+}
+
+async fn step(compute: &Compute, progress: &Progress, s: &mut Session) -> Result<(), String> {
+    let batch = s.config.batch.min(s.order.len() - s.cursor);
+    let indices = &s.order[s.cursor..s.cursor + batch];
+    let (x, labels) = s.data.train.batch(indices);
+    let started = now_ms();
+    let (loss, logits) = match s.run.step(&x, &labels).await {
+        Ok(r) => r,
+        Err(Error::Device(message)) => {
+            // The GPU is gone: continue on the CPU from the last snapshot of the weights.
+            compute.gpu_failed(&message);
+            s.run = Run::Cpu(Trainer::new(&CpuBackend, &s.model, &[1, 28, 28], &s.snapshot, s.config.optimizer).map_err(|e| e.to_string())?);
+            progress.device.set(s.run.device());
+            return Ok(());
+        }
+        Err(e) => return Err(e.to_string()),
+    };
+    if !loss.is_finite() {
+        let lr = s.config.optimizer.learning_rate();
+        return Err(format!(
+            "The loss became {loss} at step {}: training diverged, so it was stopped. The learning rate {lr} is \
+             probably too high: lower it (for example to {}) and press Reset, then Start.",
+            progress.losses.with_untracked(Vec::len) + 1,
+            lr / 10.0
+        ));
+    }
+    let seconds = ((now_ms() - started) / 1000.0).max(1e-6);
+    let predictions = argmax_rows(&logits).map_err(|e| e.to_string())?;
+    s.correct += predictions.iter().zip(&labels).filter(|(p, l)| p == l).count();
+    s.seen += batch;
+    s.cursor += batch;
+    progress.losses.update(|l| l.push(loss));
+    progress.speed.update(|v| v.push(batch as f32 / seconds as f32));
+    let steps_per_epoch = s.order.len().div_ceil(s.config.batch);
+    progress.position.set((s.epoch, s.cursor.div_ceil(s.config.batch), steps_per_epoch));
+    if progress.losses.with_untracked(Vec::len).is_multiple_of(SNAPSHOT_EVERY) {
+        s.snapshot = s.run.params().await.map_err(|e| e.to_string())?;
+        progress.first_layer.set(first_layer(&s.snapshot));
+    }
+    if s.cursor >= s.order.len() {
+        finish_epoch(progress, s).await?;
+    }
+    Ok(())
+}
+
+async fn finish_epoch(progress: &Progress, s: &mut Session) -> Result<(), String> {
+    let seconds = (now_ms() - s.epoch_start) / 1000.0;
+    let test_accuracy = evaluate(progress, s).await?;
+    progress.epochs.update(|e| {
+        e.push(EpochResult {
+            epoch: s.epoch,
+            train_accuracy: s.correct as f32 / s.seen.max(1) as f32,
+            test_accuracy,
+            images_per_s: (s.seen as f64 / seconds.max(1e-6)) as f32,
+        })
+    });
+    s.snapshot = s.run.params().await.map_err(|e| e.to_string())?;
+    progress.first_layer.set(first_layer(&s.snapshot));
+    if s.epoch >= s.config.epochs {
+        progress.state.set(RunState::Finished);
+    }
+    s.epoch += 1;
+    s.cursor = 0;
+    s.correct = 0;
+    s.seen = 0;
+    s.rng.shuffle(&mut s.order);
+    s.epoch_start = now_ms();
+    Ok(())
+}
+
+/// Test accuracy, the confusion matrix and the first predictions, in evaluation mode.
+async fn evaluate(progress: &Progress, s: &mut Session) -> Result<f32, String> {
+    let test = &s.data.test;
+    let mut confusion = vec![[0u32; 10]; 10];
+    let mut shown = Vec::new();
+    let indices: Vec<usize> = (0..test.len()).collect();
+    for chunk in indices.chunks(250) {
+        let (x, labels) = test.batch(chunk);
+        let logits = s.run.logits(&x).await.map_err(|e| e.to_string())?;
+        for ((&i, p), l) in chunk.iter().zip(argmax_rows(&logits).map_err(|e| e.to_string())?).zip(labels) {
+            if l < 10 && p < 10 {
+                confusion[l][p] += 1;
+            }
+            if shown.len() < 48 {
+                shown.push((i, p, l));
+            }
+        }
+        yield_to_browser().await;
+    }
+    let correct: u32 = (0..10).map(|i| confusion[i][i]).sum();
+    progress.confusion.set(Some(confusion));
+    progress.predictions.set(shown);
+    Ok(correct as f32 / test.len().max(1) as f32)
+}
