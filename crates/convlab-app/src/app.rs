@@ -15,6 +15,10 @@ pub enum Page {
     ImageKernels,
     OutputSize,
     Pooling,
+    Channels,
+    BatchNorm,
+    Residual,
+    Architectures,
     Training,
 }
 
@@ -32,6 +36,10 @@ impl Page {
             Page::ImageKernels => "kernels",
             Page::OutputSize => "output-size",
             Page::Pooling => "pooling",
+            Page::Channels => "channels",
+            Page::BatchNorm => "batchnorm",
+            Page::Residual => "residual",
+            Page::Architectures => "architectures",
             Page::Training => "train",
         }
     }
@@ -42,6 +50,10 @@ impl Page {
             Page::ImageKernels => "Image kernels",
             Page::OutputSize => "Output size",
             Page::Pooling => "Pooling",
+            Page::Channels => "Channels",
+            Page::BatchNorm => "Batch normalization",
+            Page::Residual => "Residual blocks",
+            Page::Architectures => "Architectures",
             Page::Training => "Training",
         }
     }
@@ -99,6 +111,10 @@ pub fn App() -> impl IntoView {
                 Page::ImageKernels => view! { <pages::kernels::ImageKernelsPage/> }.into_any(),
                 Page::OutputSize => view! { <pages::output_size::OutputSizePage/> }.into_any(),
                 Page::Pooling => view! { <pages::pooling::PoolingPage/> }.into_any(),
+                Page::Channels => view! { <pages::channels::ChannelsPage/> }.into_any(),
+                Page::BatchNorm => view! { <pages::batchnorm::BatchNormPage/> }.into_any(),
+                Page::Residual => view! { <pages::residual::ResidualPage/> }.into_any(),
+                Page::Architectures => view! { <pages::architectures::ArchitecturesPage/> }.into_any(),
                 Page::Training => view! { <pages::train::TrainingPage/> }.into_any(),
             }}
         </main>

@@ -29,6 +29,11 @@ const KO: &[(&str, &str)] = &[
     ("Image kernels", "이미지 커널"),
     ("Output size", "출력 크기"),
     ("Pooling", "풀링"),
+    ("Training", "학습"),
+    ("Channels", "채널"),
+    ("Batch normalization", "배치 정규화"),
+    ("Residual blocks", "잔차 블록"),
+    ("Architectures", "아키텍처"),
     ("Language", "언어"),
     ("Presentation", "발표 모드"),
     ("Theme", "테마"),
@@ -51,7 +56,6 @@ const KO: &[(&str, &str)] = &[
     ("Bias", "편향(bias)"),
     ("Height", "높이"),
     ("Width", "너비"),
-    ("Channels", "채널"),
     ("Channel", "채널"),
     ("Reset", "초기화"),
     ("Play", "재생"),
@@ -65,13 +69,17 @@ const KO: &[(&str, &str)] = &[
 ];
 
 /// Every table of Korean texts.
-const TABLES: [&[(&str, &str)]; 6] = [
+const TABLES: [&[(&str, &str)]; 10] = [
     KO,
     crate::pages::conv::KO,
     crate::pages::kernels::KO,
     crate::pages::output_size::KO,
     crate::pages::pooling::KO,
     crate::pages::train::KO,
+    crate::pages::channels::KO,
+    crate::pages::batchnorm::KO,
+    crate::pages::residual::KO,
+    crate::pages::architectures::KO,
 ];
 
 pub fn translate(lang: Lang, en: &'static str) -> &'static str {

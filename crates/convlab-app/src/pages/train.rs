@@ -53,9 +53,17 @@ fn Training() -> impl IntoView {
     // to make the page stutter, 32 does not.
     let on_gpu = move || matches!(compute.status.get(), DeviceStatus::Gpu { .. });
     let config = Memo::new(move |_| Config {
-        model: query.get("model").filter(|m| m == "lenet").unwrap_or_else(|| "mnist_convnet".into()),
-        optimizer: Config::optimizer(query.get("opt").as_deref().unwrap_or("adam"), query.parse("lr", 1e-3f32)),
-        batch: query.parse("batch", if on_gpu() { 100usize } else { 32 }).clamp(1, 1000),
+        model: query
+            .get("model")
+            .filter(|m| m == "lenet")
+            .unwrap_or_else(|| "mnist_convnet".into()),
+        optimizer: Config::optimizer(
+            query.get("opt").as_deref().unwrap_or("adam"),
+            query.parse("lr", 1e-3f32),
+        ),
+        batch: query
+            .parse("batch", if on_gpu() { 100usize } else { 32 })
+            .clamp(1, 1000),
         epochs: query.parse("epochs", 1usize).clamp(1, 50),
         seed: query.parse("seed", 0u64),
     });
@@ -70,7 +78,9 @@ fn Training() -> impl IntoView {
         leptos::task::spawn_local(async move {
             let cfg = config.get_untracked();
             if !cfg.optimizer.learning_rate().is_finite() || cfg.optimizer.learning_rate() <= 0.0 {
-                progress.state.set(RunState::Stopped("The learning rate must be a positive number, e.g. 0.001.".into()));
+                progress.state.set(RunState::Stopped(
+                    "The learning rate must be a positive number, e.g. 0.001.".into(),
+                ));
                 return;
             }
             let started = match bundled_mnist().await {
@@ -89,25 +99,70 @@ fn Training() -> impl IntoView {
     let pause = move |_| progress.state.set(RunState::Paused);
     let reset = move |_| training::reset(progress);
     let running = move || matches!(progress.state.get(), RunState::Running | RunState::Loading);
-    let set = move |key: &'static str| move |ev| query.set_all(&[(key, Some(event_target_value(&ev)))], History::Replace);
+    let set = move |key: &'static str| {
+        move |ev| query.set_all(&[(key, Some(event_target_value(&ev)))], History::Replace)
+    };
 
     let loss_series = Signal::derive(move || {
         progress.losses.with(|l| {
-            let raw = l.iter().enumerate().map(|(i, &v)| ((i + 1) as f32, v)).collect();
-            let smooth = smoothed(l).into_iter().enumerate().map(|(i, v)| ((i + 1) as f32, v)).collect();
-            vec![Series { name: "loss", points: raw, color: GREY }, Series { name: "smoothed", points: smooth, color: BLUE }]
+            let raw = l
+                .iter()
+                .enumerate()
+                .map(|(i, &v)| ((i + 1) as f32, v))
+                .collect();
+            let smooth = smoothed(l)
+                .into_iter()
+                .enumerate()
+                .map(|(i, v)| ((i + 1) as f32, v))
+                .collect();
+            vec![
+                Series {
+                    name: "loss",
+                    points: raw,
+                    color: GREY,
+                },
+                Series {
+                    name: "smoothed",
+                    points: smooth,
+                    color: BLUE,
+                },
+            ]
         })
     });
     let accuracy_series = Signal::derive(move || {
         progress.epochs.with(|e| {
             vec![
-                Series { name: "train", points: e.iter().map(|r| (r.epoch as f32, r.train_accuracy)).collect(), color: ORANGE },
-                Series { name: "test", points: e.iter().map(|r| (r.epoch as f32, r.test_accuracy)).collect(), color: BLUE },
+                Series {
+                    name: "train",
+                    points: e
+                        .iter()
+                        .map(|r| (r.epoch as f32, r.train_accuracy))
+                        .collect(),
+                    color: ORANGE,
+                },
+                Series {
+                    name: "test",
+                    points: e
+                        .iter()
+                        .map(|r| (r.epoch as f32, r.test_accuracy))
+                        .collect(),
+                    color: BLUE,
+                },
             ]
         })
     });
     let speed_series = Signal::derive(move || {
-        progress.speed.with(|s| vec![Series { name: "images/s", points: smoothed(s).into_iter().enumerate().map(|(i, v)| ((i + 1) as f32, v)).collect(), color: BLUE }])
+        progress.speed.with(|s| {
+            vec![Series {
+                name: "images/s",
+                points: smoothed(s)
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, v)| ((i + 1) as f32, v))
+                    .collect(),
+                color: BLUE,
+            }]
+        })
     });
     let status_line = move || {
         let (epoch, step, steps) = progress.position.get();
@@ -115,7 +170,11 @@ fn Training() -> impl IntoView {
         let acc = progress.epochs.with(|e| e.last().map(|r| r.test_accuracy));
         let mut parts = vec![progress.device.get()];
         if steps > 0 {
-            parts.push(format!("{} {epoch} · {} {step}/{steps}", i18n.t("epoch"), i18n.t("step")));
+            parts.push(format!(
+                "{} {epoch} · {} {step}/{steps}",
+                i18n.t("epoch"),
+                i18n.t("step")
+            ));
         }
         if let Some(l) = loss {
             parts.push(format!("{} {l:.4}", i18n.t("loss")));
@@ -277,7 +336,8 @@ async fn bench(compute: Compute, batches: usize) -> Result<String, String> {
     let err = |e: convlab_core::Error| e.to_string();
     let (backend, adapter, seconds) = match compute.gpu() {
         Some(gpu) => {
-            let mut t = Trainer::new(&*gpu, &model, &[1, 28, 28], &params, optimizer).map_err(err)?;
+            let mut t =
+                Trainer::new(&*gpu, &model, &[1, 28, 28], &params, optimizer).map_err(err)?;
             let gx = gpu.upload(&x).map_err(err)?;
             let mut started = 0.0;
             for i in 0..batches + 2 {
@@ -287,10 +347,15 @@ async fn bench(compute: Compute, batches: usize) -> Result<String, String> {
                 let loss = t.step(&*gpu, &gx, &labels).map_err(err)?;
                 gpu.read(&loss).await.map_err(err)?;
             }
-            ("webgpu", gpu.adapter().to_string(), (now() - started) / 1000.0)
+            (
+                "webgpu",
+                gpu.adapter().to_string(),
+                (now() - started) / 1000.0,
+            )
         }
         None => {
-            let mut t = Trainer::new(&CpuBackend, &model, &[1, 28, 28], &params, optimizer).map_err(err)?;
+            let mut t =
+                Trainer::new(&CpuBackend, &model, &[1, 28, 28], &params, optimizer).map_err(err)?;
             let mut started = 0.0;
             for i in 0..batches + 2 {
                 if i == 2 {
@@ -312,18 +377,20 @@ async fn bench(compute: Compute, batches: usize) -> Result<String, String> {
 
 /// A JSON string literal (the adapter name may hold quotes).
 fn serde_json_string(s: &str) -> String {
-    let escaped: String = s.chars().flat_map(|c| match c {
-        '"' => vec!['\\', '"'],
-        '\\' => vec!['\\', '\\'],
-        c if c.is_control() => vec![' '],
-        c => vec![c],
-    }).collect();
+    let escaped: String = s
+        .chars()
+        .flat_map(|c| match c {
+            '"' => vec!['\\', '"'],
+            '\\' => vec!['\\', '\\'],
+            c if c.is_control() => vec![' '],
+            c => vec![c],
+        })
+        .collect();
     format!("\"{escaped}\"")
 }
 
 /// The Korean of this page's texts (see `i18n`).
 pub const KO: &[(&str, &str)] = &[
-    ("Training", "학습"),
     ("Model", "모델"),
     ("Optimizer", "옵티마이저"),
     ("Learning rate", "학습률"),
