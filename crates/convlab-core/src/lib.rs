@@ -11,6 +11,7 @@
 //! - [`train`]: a model, its parameters and an optimizer, stepping on batches on any backend.
 //! - [`rng`]: the seeded generator behind initial weights and shuffling.
 //! - [`dataset`]: labelled images: the bundled MNIST digits and IDX files (MNIST, Fashion-MNIST).
+//! - [`preprocess`]: a hand-drawn digit turned into an MNIST image (20×20 box, centre of mass).
 
 pub mod arch;
 pub mod backend;
@@ -20,6 +21,7 @@ pub mod golden;
 pub mod nn;
 pub mod ops;
 pub mod optim;
+pub mod preprocess;
 pub mod rng;
 pub mod shape;
 pub mod tensor;
