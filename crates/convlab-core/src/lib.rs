@@ -12,6 +12,7 @@
 //! - [`rng`]: the seeded generator behind initial weights and shuffling.
 //! - [`dataset`]: labelled images: the bundled MNIST digits and IDX files (MNIST, Fashion-MNIST).
 //! - [`preprocess`]: a hand-drawn digit turned into an MNIST image (20×20 box, centre of mass).
+//! - [`safetensors`]: weights saved and loaded as `.safetensors` files under `state_dict` names.
 
 pub mod arch;
 pub mod backend;
@@ -23,6 +24,7 @@ pub mod ops;
 pub mod optim;
 pub mod preprocess;
 pub mod rng;
+pub mod safetensors;
 pub mod shape;
 pub mod tensor;
 pub mod train;
