@@ -9,7 +9,7 @@ use convlab_core::nn::init;
 use convlab_core::ops::Conv2dParams;
 use convlab_core::rng::Rng;
 use convlab_core::train::Trainer;
-use convlab_core::{arch, Backend, CpuBackend, Tensor};
+use convlab_core::{arch, Backend, CpuBackend};
 use convlab_gpu::GpuBackend;
 use serde::Serialize;
 
@@ -47,14 +47,6 @@ const CONVS: [(usize, usize, usize, usize, usize, usize, usize); 3] = [
     (100, 16, 14, 14, 32, 5, 2),
     (8, 64, 32, 32, 64, 3, 1),
 ];
-
-fn random(rng: &mut Rng, shape: &[usize]) -> Tensor {
-    let n = shape.iter().product();
-    Tensor {
-        shape: shape.to_vec(),
-        data: (0..n).map(|_| rng.symmetric(1.0)).collect(),
-    }
-}
 
 /// Seconds per call of `f`, after one warm-up call, over `reps` calls; `sync` waits for the device.
 fn time<B: Backend>(
@@ -109,12 +101,12 @@ fn bench_backend<B: Backend>(
             ..Conv2dParams::default()
         };
         let (x, wt) = (
-            b.upload(&random(&mut rng, &[n, c, h, w]))?,
-            b.upload(&random(&mut rng, &[co, c, k, k]))?,
+            b.upload(&rng.tensor(&[n, c, h, w]))?,
+            b.upload(&rng.tensor(&[co, c, k, k]))?,
         );
         let y = b.conv2d(&x, &wt, None, p)?;
         let out = b.shape(&y);
-        let gy = b.upload(&random(&mut rng, &out))?;
+        let gy = b.upload(&rng.tensor(&out))?;
         let flops = 2.0 * (out.iter().product::<usize>() * c * k * k) as f64;
         let reps = steps.max(2);
         let fwd = time(b, reps, || b.conv2d(&x, &wt, None, p))?;

@@ -517,6 +517,23 @@ pub fn close(got: f64, want: f64) -> bool {
     (got - want).abs() <= 1e-4 + 1e-3 * want.abs()
 }
 
+/// The first element where `got` is not [`close`] to `want` (or a shape mismatch), described.
+pub fn first_mismatch(got: &Tensor, want: &Tensor) -> Option<String> {
+    if got.shape != want.shape {
+        return Some(format!("shape {:?}, expected {:?}", got.shape, want.shape));
+    }
+    got.data
+        .iter()
+        .zip(&want.data)
+        .position(|(&g, &w)| !close(g as f64, w as f64))
+        .map(|i| {
+            format!(
+                "element {i}: got {}, expected {}",
+                got.data[i], want.data[i]
+            )
+        })
+}
+
 /// Compares a result entry with the case's `expected`, key by key.
 pub fn check(case: &Case, result: &Map<String, Value>) -> Vec<KeyCheck> {
     case.expected

@@ -1,6 +1,8 @@
 //! A small seeded random generator (PCG-32), so that initial weights and the order of training
 //! examples are the same on every run, on the CPU and the GPU, natively and in the browser.
 
+use crate::tensor::Tensor;
+
 #[derive(Debug, Clone)]
 pub struct Rng {
     state: u64,
@@ -38,6 +40,15 @@ impl Rng {
     /// An integer in 0..n (n ≥ 1), without modulo bias.
     pub fn below(&mut self, n: usize) -> usize {
         ((self.next_u32() as u64 * n as u64) >> 32) as usize
+    }
+
+    /// A tensor of `shape` with values uniform in [-1, 1): test and benchmark data.
+    pub fn tensor(&mut self, shape: &[usize]) -> Tensor {
+        let n = shape.iter().product();
+        Tensor {
+            shape: shape.to_vec(),
+            data: (0..n).map(|_| self.symmetric(1.0)).collect(),
+        }
     }
 
     /// Fisher–Yates shuffle.

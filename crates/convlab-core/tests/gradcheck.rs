@@ -4,29 +4,8 @@
 
 use convlab_core::nn::{self, Layer, Mode, Model, Module, ParamStore, ResidualSpec};
 use convlab_core::ops::{self, Conv2dParams, Pool2dParams};
+use convlab_core::rng::Rng;
 use convlab_core::{arch, Backend, CpuBackend, Tensor};
-
-/// A small deterministic generator (64-bit LCG): tests need repeatable data, not quality.
-struct Rng(u64);
-
-impl Rng {
-    fn uniform(&mut self) -> f32 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        ((self.0 >> 40) as f32) / (1u64 << 24) as f32
-    }
-    /// Values in [-1, 1).
-    fn tensor(&mut self, shape: &[usize]) -> Tensor {
-        let n = shape.iter().product();
-        Tensor::new(
-            shape.to_vec(),
-            (0..n).map(|_| self.uniform() * 2.0 - 1.0).collect(),
-        )
-        .unwrap()
-    }
-}
 
 fn dot(a: &Tensor, b: &Tensor) -> f64 {
     a.data
@@ -43,7 +22,12 @@ fn assert_gradient(what: &str, x: &Tensor, analytic: &Tensor, loss: impl Fn(&Ten
 }
 
 /// [`assert_gradient`] with step `h`. Whole networks need a small step: ReLUs after batch norm
-/// see values near 0, and a step that carries one across the kink measures the wrong slope.
+/// see values near 0. When a ReLU's kink still lies within ±h of the element, the central
+/// difference mixes two slopes; the analytic gradient is then the slope on the side of the kink
+/// where the element is, which one of the one-sided differences measures. Where the two
+/// one-sided slopes disagree grossly (several kinks crossed: a first-layer weight feeds every
+/// pixel), the loss is not differentiable at this scale and the element is skipped; at most a
+/// quarter of the elements may be, so the check cannot pass vacuously.
 fn assert_gradient_step(
     what: &str,
     x: &Tensor,
@@ -53,23 +37,36 @@ fn assert_gradient_step(
 ) {
     assert_eq!(analytic.shape, x.shape, "{what}: gradient shape");
     let samples = 40.min(x.numel());
+    let at = loss(x);
+    let mut skipped = 0;
     for s in 0..samples {
         let i = s * x.numel() / samples;
         let (mut plus, mut minus) = (x.clone(), x.clone());
         plus.data[i] += h;
         minus.data[i] -= h;
-        let numeric = (loss(&plus) - loss(&minus)) / (2.0 * h as f64);
+        let (up, down) = (loss(&plus), loss(&minus));
+        let central = (up - down) / (2.0 * h as f64);
+        let (right, left) = ((up - at) / h as f64, (at - down) / h as f64);
+        if (right - left).abs() > 0.25 * right.abs().max(left.abs()) + 1e-2 {
+            skipped += 1;
+            continue;
+        }
         let got = analytic.data[i] as f64;
+        let close = |want: f64| (got - want).abs() <= 2e-3 + 2e-2 * want.abs();
         assert!(
-            (got - numeric).abs() <= 2e-3 + 2e-2 * numeric.abs(),
-            "{what}[{i}]: analytic {got} vs finite difference {numeric}"
+            close(central) || close(right) || close(left),
+            "{what}[{i}]: analytic {got} vs finite differences {central} (central), {right} (right), {left} (left)"
         );
     }
+    assert!(
+        skipped * 4 <= samples,
+        "{what}: {skipped} of {samples} elements sit on kinks"
+    );
 }
 
 #[test]
 fn conv2d_backward_matches_finite_differences() {
-    let mut rng = Rng(1);
+    let mut rng = Rng::new(1);
     let configs = [
         ([2, 3, 7, 6], [4, 3, 3, 3], Conv2dParams::default()),
         (
@@ -111,7 +108,7 @@ fn conv2d_backward_matches_finite_differences() {
 
 #[test]
 fn pooling_backward_matches_finite_differences() {
-    let mut rng = Rng(2);
+    let mut rng = Rng::new(2);
     // Distinct values far apart (a shuffled ramp) so that ±h never changes which input wins a max.
     let n = 2 * 3 * 7 * 6;
     let mut order: Vec<usize> = (0..n).collect();
@@ -152,7 +149,7 @@ fn pooling_backward_matches_finite_differences() {
 
 #[test]
 fn batch_norm_backward_matches_finite_differences() {
-    let mut rng = Rng(3);
+    let mut rng = Rng::new(3);
     let (x, gamma, beta) = (
         rng.tensor(&[3, 2, 4, 3]),
         rng.tensor(&[2]),
@@ -192,7 +189,7 @@ fn batch_norm_backward_matches_finite_differences() {
 
 #[test]
 fn elementwise_backward_matches_finite_differences() {
-    let mut rng = Rng(4);
+    let mut rng = Rng::new(4);
     // Keep ReLU inputs away from its kink at 0, where the derivative jumps.
     let x = Tensor::new(
         vec![2, 3, 4],
@@ -221,7 +218,7 @@ fn elementwise_backward_matches_finite_differences() {
 
 #[test]
 fn linear_and_cross_entropy_backward_match_finite_differences() {
-    let mut rng = Rng(5);
+    let mut rng = Rng::new(5);
     let (x, w, b) = (rng.tensor(&[4, 6]), rng.tensor(&[3, 6]), rng.tensor(&[3]));
     let r = rng.tensor(&[4, 3]);
     let g = ops::linear::backward(&x, &w, &r, true).unwrap();
@@ -244,7 +241,7 @@ fn linear_and_cross_entropy_backward_match_finite_differences() {
 /// with finite-difference step `h`. Weights are scaled by 1/√fan_in, as PyTorch initializes
 /// them, so that activations stay in range and the differences measure slopes, not f32 noise.
 fn check_model(model: &Model, input: &[usize], seed: u64, h: f32) {
-    let mut rng = Rng(seed);
+    let mut rng = Rng::new(seed);
     let model = model.propagate(&input[1..]).unwrap().0;
     let mut params = ParamStore::new();
     for q in model.param_specs() {

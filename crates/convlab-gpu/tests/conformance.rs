@@ -3,7 +3,7 @@
 //! on a table of configurations (forward, backward, a few training steps). These tests need a GPU
 //! adapter (lavapipe on CI) and fail, not skip, without one.
 
-use convlab_core::golden::{check, evaluate, CaseFile};
+use convlab_core::golden::{check, evaluate, first_mismatch, CaseFile};
 use convlab_core::nn::init;
 use convlab_core::ops::{Conv2dParams, Pool2dParams};
 use convlab_core::rng::Rng;
@@ -49,21 +49,10 @@ fn pytorch_ops_match_on_gpu() {
     assert_golden("pytorch_ops.json");
 }
 
-fn random(rng: &mut Rng, shape: &[usize]) -> Tensor {
-    let n = shape.iter().product();
-    Tensor {
-        shape: shape.to_vec(),
-        data: (0..n).map(|_| rng.symmetric(1.0)).collect(),
-    }
-}
-
+/// FORMAT.md's tolerance, the GPU against the CPU reference.
 fn assert_close(what: &str, gpu: &Tensor, cpu: &Tensor) {
-    assert_eq!(gpu.shape, cpu.shape, "{what}: shape");
-    for (i, (g, c)) in gpu.data.iter().zip(&cpu.data).enumerate() {
-        assert!(
-            (g - c).abs() <= 1e-4 + 1e-3 * c.abs(),
-            "{what}[{i}]: gpu {g} vs cpu {c}"
-        );
+    if let Some(problem) = first_mismatch(gpu, cpu) {
+        panic!("{what}: gpu differs from cpu: {problem}");
     }
 }
 
@@ -105,11 +94,7 @@ fn convolutions_match_the_cpu_reference() {
     ];
     for (xs, ws, p) in table {
         let what = format!("conv {xs:?} * {ws:?} {p:?}");
-        let (x, w, bias) = (
-            random(&mut rng, &xs),
-            random(&mut rng, &ws),
-            random(&mut rng, &[ws[0]]),
-        );
+        let (x, w, bias) = (rng.tensor(&xs), rng.tensor(&ws), rng.tensor(&[ws[0]]));
         let y = cpu.conv2d(&x, &w, Some(&bias), p).unwrap();
         let (gx, gw, gb) = (
             b.upload(&x).unwrap(),
@@ -122,7 +107,7 @@ fn convolutions_match_the_cpu_reference() {
                 .unwrap(),
             &y,
         );
-        let gy = random(&mut rng, &y.shape);
+        let gy = rng.tensor(&y.shape);
         let want = cpu.conv2d_backward(&x, &w, &gy, p, true).unwrap();
         let got = b
             .conv2d_backward(&gx, &gw, &b.upload(&gy).unwrap(), p, true)
@@ -149,7 +134,7 @@ fn convolutions_match_the_cpu_reference() {
 fn pooling_matches_the_cpu_reference() {
     let (b, cpu) = (gpu(), CpuBackend);
     let mut rng = Rng::new(4);
-    let x = random(&mut rng, &[2, 3, 9, 8]);
+    let x = rng.tensor(&[2, 3, 9, 8]);
     let gx = b.upload(&x).unwrap();
     for p in [
         Pool2dParams::new([2, 2]),
@@ -170,7 +155,7 @@ fn pooling_matches_the_cpu_reference() {
             &b.download(&b.max_pool2d(&gx, p).unwrap()).unwrap(),
             &y,
         );
-        let gy = random(&mut rng, &y.shape);
+        let gy = rng.tensor(&y.shape);
         let ggy = b.upload(&gy).unwrap();
         let want = cpu.max_pool2d_backward(&x, &gy, p).unwrap();
         assert_close(

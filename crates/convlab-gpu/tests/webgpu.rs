@@ -4,6 +4,7 @@
 //! Without a WebGPU adapter these tests fail, not skip: a pass must mean the GPU was used.
 #![cfg(target_arch = "wasm32")]
 
+use convlab_core::golden::first_mismatch;
 use convlab_core::nn::init;
 use convlab_core::ops::Conv2dParams;
 use convlab_core::rng::Rng;
@@ -65,21 +66,10 @@ async fn read(b: &GpuBackend, what: &str, t: &GpuTensor) -> Tensor {
         .unwrap_or_else(|e| panic!("reading {what}: {e}"))
 }
 
-fn random(rng: &mut Rng, shape: &[usize]) -> Tensor {
-    let n = shape.iter().product();
-    Tensor {
-        shape: shape.to_vec(),
-        data: (0..n).map(|_| rng.symmetric(1.0)).collect(),
-    }
-}
-
+/// FORMAT.md's tolerance, the GPU against the CPU reference.
 fn assert_close(what: &str, gpu: &Tensor, cpu: &Tensor) {
-    assert_eq!(gpu.shape, cpu.shape, "{what}: shape");
-    for (i, (g, c)) in gpu.data.iter().zip(&cpu.data).enumerate() {
-        assert!(
-            (g - c).abs() <= 1e-4 + 1e-3 * c.abs(),
-            "{what}[{i}]: gpu {g} vs cpu {c}"
-        );
+    if let Some(problem) = first_mismatch(gpu, cpu) {
+        panic!("{what}: gpu differs from cpu: {problem}");
     }
 }
 
@@ -125,9 +115,9 @@ async fn a_strided_padded_convolution_and_its_gradients_match_the_cpu() {
         ..Default::default()
     };
     let (x, w, bias) = (
-        random(&mut rng, &[2, 2, 7, 6]),
-        random(&mut rng, &[3, 2, 3, 3]),
-        random(&mut rng, &[3]),
+        rng.tensor(&[2, 2, 7, 6]),
+        rng.tensor(&[3, 2, 3, 3]),
+        rng.tensor(&[3]),
     );
     let (gx, gw, gb) = (
         b.upload(&x).unwrap(),
@@ -139,7 +129,7 @@ async fn a_strided_padded_convolution_and_its_gradients_match_the_cpu() {
     let got = b.conv2d(&gx, &gw, Some(&gb), p).unwrap();
     assert_close("conv forward", &read(&b, "y", &got).await, &want);
 
-    let gy = random(&mut rng, &want.shape);
+    let gy = rng.tensor(&want.shape);
     let want = cpu.conv2d_backward(&x, &w, &gy, p, true).unwrap();
     let got = b
         .conv2d_backward(&gx, &gw, &b.upload(&gy).unwrap(), p, true)
