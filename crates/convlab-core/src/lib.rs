@@ -7,6 +7,7 @@
 //! - [`nn`]: networks as data (layers, shapes, parameters), their forward and backward passes.
 //! - [`optim`]: Adam and SGD with momentum, as `torch.optim` defines them.
 //! - [`arch`]: the architectures of the course and their layer-by-layer summaries.
+//! - [`export`]: a model as runnable PyTorch code (`class Net(nn.Module)`).
 //! - [`golden`]: the `convlab-golden/1` case format and a backend-generic evaluator.
 //! - [`train`]: a model, its parameters and an optimizer, stepping on batches on any backend.
 //! - [`rng`]: the seeded generator behind initial weights and shuffling.
@@ -18,6 +19,7 @@ pub mod arch;
 pub mod backend;
 pub mod dataset;
 pub mod error;
+pub mod export;
 pub mod golden;
 pub mod nn;
 pub mod ops;

@@ -1,0 +1,598 @@
+//! A model as PyTorch code a student can paste into a file and run: `class Net(nn.Module)` whose
+//! `self.net` is an `nn.Sequential` nested as the model's tree, d2l's `Residual` defined beside it
+//! when the model uses it, the expected parameter total, and a `__main__` block that builds the
+//! network, runs one random image through it and prints the shape and the parameter count.
+//!
+//! Lazy models (d2l's `LazyConv2d`, `LazyLinear`) are written with explicit sizes, the ones they
+//! take for the given input, so every constructor says what it holds. [`resolve`] gives those
+//! sizes, and the output shapes, as far as the network runs when some layer cannot take its input.
+
+use crate::error::Error;
+use crate::nn::model::ModuleKind;
+use crate::nn::{Layer, Model, Module};
+
+/// The model as it runs on one input, up to the first layer that cannot take its input.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resolved {
+    /// The model with the input channels / features of its lazy layers filled in (the layers
+    /// from the one that breaks on are left as they were).
+    pub model: Model,
+    /// The output shape of each layer that ran, in execution order.
+    pub shapes: Vec<Vec<usize>>,
+    /// The index (execution order) of the layer that breaks, and why: the same message as
+    /// [`Model::propagate`]'s, e.g. "layer 5 (MaxPool2d) cannot take an input of shape ...".
+    pub error: Option<(usize, Error)>,
+}
+
+impl Layer {
+    /// The input channels / features a lazy layer takes from its first input (as
+    /// `LazyConv2d`, `LazyBatchNorm2d` and `LazyLinear` do).
+    fn take_input_dims(&mut self, input: &[usize]) {
+        match (self, input) {
+            (Layer::Conv2d { in_channels, .. }, &[c, _, _]) => *in_channels = c,
+            (Layer::BatchNorm2d { channels, .. }, &[c, _, _]) => *channels = c,
+            (Layer::Linear { in_features, .. }, &[f]) => *in_features = f,
+            (Layer::Residual(spec), &[c, _, _]) => spec.in_channels = c,
+            _ => {}
+        }
+    }
+}
+
+/// [`Model::propagate`] that keeps what it found before a layer breaks.
+pub fn resolve(model: &Model, input: [usize; 3]) -> Resolved {
+    let mut resolved = model.clone();
+    let positions: Vec<String> = model.leaves().into_iter().map(|l| l.position).collect();
+    let mut shape = input.to_vec();
+    let mut shapes = Vec::new();
+    let mut error = None;
+    for (i, (layer, position)) in resolved.layers_mut().into_iter().zip(positions).enumerate() {
+        let mut candidate = layer.clone();
+        if model.lazy {
+            candidate.take_input_dims(&shape);
+        }
+        match candidate.output_shape(&shape) {
+            Ok(out) => {
+                *layer = candidate;
+                shape = out;
+                shapes.push(shape.clone());
+            }
+            Err(e) => {
+                error = Some((
+                    i,
+                    Error::Invalid(format!(
+                        "layer {position} ({}) cannot take an input of shape {shape:?}: {e}",
+                        layer.type_name()
+                    )),
+                ));
+                break;
+            }
+        }
+    }
+    Resolved {
+        model: resolved,
+        shapes,
+        error,
+    }
+}
+
+/// `55744` → `55,744`.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+/// A shape the PyTorch way: `(16, 28, 28)`, `(400)`.
+pub fn shape_text(shape: &[usize]) -> String {
+    let parts: Vec<String> = shape.iter().map(|d| d.to_string()).collect();
+    format!("({})", parts.join(", "))
+}
+
+/// `3` for a square pair, `(3, 5)` otherwise: how PyTorch's constructors take sizes.
+fn pair(v: [usize; 2]) -> String {
+    if v[0] == v[1] {
+        v[0].to_string()
+    } else {
+        format!("({}, {})", v[0], v[1])
+    }
+}
+
+/// The layer's PyTorch constructor, e.g. `nn.Conv2d(1, 16, kernel_size=5, stride=1, padding=2)`.
+pub fn constructor(layer: &Layer) -> String {
+    match layer {
+        Layer::Conv2d {
+            in_channels,
+            out_channels,
+            kernel,
+            params,
+            bias,
+        } => {
+            let mut s = format!(
+                "nn.Conv2d({in_channels}, {out_channels}, kernel_size={}, stride={}, padding={}",
+                pair(*kernel),
+                pair(params.stride),
+                pair(params.padding)
+            );
+            if params.dilation != [1, 1] {
+                s += &format!(", dilation={}", pair(params.dilation));
+            }
+            if params.groups != 1 {
+                s += &format!(", groups={}", params.groups);
+            }
+            if !bias {
+                s += ", bias=False";
+            }
+            s + ")"
+        }
+        Layer::BatchNorm2d {
+            channels,
+            eps,
+            momentum,
+        } => {
+            let mut s = format!("nn.BatchNorm2d({channels}");
+            if *eps != 1e-5 {
+                s += &format!(", eps={eps}");
+            }
+            if *momentum != 0.1 {
+                s += &format!(", momentum={momentum}");
+            }
+            s + ")"
+        }
+        Layer::ReLU => "nn.ReLU()".into(),
+        Layer::Sigmoid => "nn.Sigmoid()".into(),
+        Layer::MaxPool2d(p) | Layer::AvgPool2d(p) => {
+            let class = layer.type_name();
+            let mut s = format!(
+                "nn.{class}(kernel_size={}, stride={}",
+                pair(p.kernel),
+                pair(p.stride)
+            );
+            if p.padding != [0, 0] {
+                s += &format!(", padding={}", pair(p.padding));
+            }
+            s + ")"
+        }
+        Layer::AdaptiveAvgPool2d => "nn.AdaptiveAvgPool2d((1, 1))".into(),
+        Layer::Flatten => "nn.Flatten()".into(),
+        Layer::Linear {
+            in_features,
+            out_features,
+            bias,
+        } => {
+            if *bias {
+                format!("nn.Linear({in_features}, {out_features})")
+            } else {
+                format!("nn.Linear({in_features}, {out_features}, bias=False)")
+            }
+        }
+        Layer::Dropout { p } => format!("nn.Dropout(p={p})"),
+        Layer::Residual(spec) => {
+            let mut s = format!("Residual({}, {}", spec.in_channels, spec.out_channels);
+            if spec.use_1x1conv {
+                s += ", use_1x1conv=True";
+            }
+            if spec.stride != 1 {
+                s += &format!(", stride={}", spec.stride);
+            }
+            s + ")"
+        }
+    }
+}
+
+/// d2l's residual block (8.6), as the exported code defines it.
+const RESIDUAL_CLASS: &str = r#"class Residual(nn.Module):
+    """d2l's residual block: relu(bn2(conv2(relu(bn1(conv1(x))))) + shortcut(x))."""
+
+    def __init__(self, in_channels, out_channels, use_1x1conv=False, stride=1):
+        super().__init__()
+        self.conv1 = nn.Conv2d(in_channels, out_channels, kernel_size=3, padding=1, stride=stride)
+        self.conv2 = nn.Conv2d(out_channels, out_channels, kernel_size=3, padding=1)
+        if use_1x1conv:
+            # The shortcut matches the channels and the size with a strided 1×1 convolution.
+            self.conv3 = nn.Conv2d(in_channels, out_channels, kernel_size=1, stride=stride)
+        else:
+            self.conv3 = None
+        self.bn1 = nn.BatchNorm2d(out_channels)
+        self.bn2 = nn.BatchNorm2d(out_channels)
+
+    def forward(self, x):
+        y = torch.relu(self.bn1(self.conv1(x)))
+        y = self.bn2(self.conv2(y))
+        if self.conv3 is not None:
+            x = self.conv3(x)
+        return torch.relu(y + x)
+
+
+"#;
+
+struct Writer<'a> {
+    out: String,
+    shapes: &'a [Vec<usize>],
+    broken: Option<usize>,
+    leaf: usize,
+}
+
+impl Writer<'_> {
+    fn modules(&mut self, modules: &[Module], position: &str, depth: usize) {
+        let indent = "    ".repeat(depth);
+        for (i, m) in modules.iter().enumerate() {
+            let pos = if position.is_empty() {
+                i.to_string()
+            } else {
+                format!("{position}.{i}")
+            };
+            // Named attributes (`layer1`, `fc`) are kept as comments: positions index `net`.
+            let name = if m.name.parse::<usize>().is_ok() || m.name.is_empty() {
+                String::new()
+            } else {
+                format!(" {}", m.name)
+            };
+            match &m.kind {
+                ModuleKind::Sequential(children) => {
+                    self.out += &format!("{indent}nn.Sequential(  # {pos}{name}\n");
+                    self.modules(children, &pos, depth + 1);
+                    self.out += &format!("{indent}),\n");
+                }
+                ModuleKind::Layer(layer) => {
+                    let note = match (self.shapes.get(self.leaf), self.broken) {
+                        (Some(shape), _) => {
+                            let params = layer.param_count();
+                            if params > 0 {
+                                format!("{}, {} params", shape_text(shape), thousands(params))
+                            } else {
+                                shape_text(shape)
+                            }
+                        }
+                        (None, Some(b)) if b == self.leaf => {
+                            "breaks here (see the note above)".into()
+                        }
+                        _ => "not reached".into(),
+                    };
+                    self.out +=
+                        &format!("{indent}{},  # {pos}{name} → {note}\n", constructor(layer));
+                    self.leaf += 1;
+                }
+            }
+        }
+    }
+}
+
+/// The model as a runnable PyTorch module for inputs of shape `input` (`[C, H, W]`).
+///
+/// If some layer cannot take its input, the code is still written (with the sizes found up to
+/// that layer) and a note at the top says where and why: running it raises the error there.
+pub fn pytorch(model: &Model, input: [usize; 3]) -> String {
+    let resolved = resolve(model, input);
+    let [c, h, w] = input;
+    let leaves = resolved.model.leaves();
+    let uses_residual = leaves.iter().any(|l| matches!(l.layer, Layer::Residual(_)));
+    let mut out = format!(
+        "# ConvLab: {} as a PyTorch module, for inputs of shape (N, {c}, {h}, {w}).\n",
+        model.name
+    );
+    if model.lazy {
+        out += "# d2l builds it with lazy layers (LazyConv2d, LazyLinear, ...); here every size is written out.\n";
+    }
+    if let Some((_, e)) = &resolved.error {
+        out += "#\n# Note: this network cannot run on this input.\n";
+        out += &format!("# {e}\n");
+        out += "# Running the code below raises an error at that layer.\n";
+    }
+    out += "import torch\nfrom torch import nn\n\n\n";
+    if uses_residual {
+        out += RESIDUAL_CLASS;
+    }
+    out += "class Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n";
+    out += "        self.net = nn.Sequential(\n";
+    let mut writer = Writer {
+        out: String::new(),
+        shapes: &resolved.shapes,
+        broken: resolved.error.as_ref().map(|(i, _)| *i),
+        leaf: 0,
+    };
+    writer.modules(&resolved.model.modules, "", 3);
+    out += &writer.out;
+    out += "        )\n\n    def forward(self, x):\n        return self.net(x)\n\n\n";
+    let total: usize = leaves.iter().map(|l| l.layer.param_count()).sum();
+    let output = resolved.shapes.last().map(|s| {
+        let dims: Vec<String> = std::iter::once(1)
+            .chain(s.iter().copied())
+            .map(|d| d.to_string())
+            .collect();
+        dims.join(", ")
+    });
+    match (&resolved.error, &output) {
+        (None, Some(dims)) => {
+            out += &format!(
+                "# Expected: {} trainable parameters; output shape (1, {}).\n",
+                thousands(total),
+                &dims[3..]
+            );
+        }
+        (None, None) => {
+            out += &format!("# Expected: {} trainable parameters.\n", thousands(total));
+        }
+        (Some(_), _) => {}
+    }
+    out += "\nif __name__ == \"__main__\":\n";
+    out += "    model = Net()\n";
+    out += "    model.eval()  # batch norm uses its running statistics, dropout is off\n";
+    out += &format!("    x = torch.randn(1, {c}, {h}, {w})\n");
+    out += "    with torch.no_grad():\n";
+    match (&resolved.error, &output) {
+        (None, Some(dims)) => {
+            out += &format!("        print(model(x).shape)  # torch.Size([{dims}])\n")
+        }
+        _ => out += "        print(model(x).shape)\n",
+    }
+    if resolved.error.is_none() {
+        out += &format!("    print(sum(p.numel() for p in model.parameters()))  # {total}\n");
+    } else {
+        out += "    print(sum(p.numel() for p in model.parameters()))\n";
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::arch;
+
+    /// The numbers inside `name(` ... `)` on `line`, up to the first keyword argument, and the
+    /// keyword arguments as (key, value) pairs.
+    /// A call's positional numbers and its `key=value` arguments.
+    type Args<'a> = (Vec<usize>, Vec<(&'a str, &'a str)>);
+
+    fn call_args<'a>(line: &'a str, name: &str) -> Option<Args<'a>> {
+        let start = line.find(name)? + name.len();
+        let rest = &line[start..];
+        let mut depth = 1;
+        let mut end = None;
+        for (i, ch) in rest.char_indices() {
+            match ch {
+                '(' => depth += 1,
+                ')' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        end = Some(i);
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        let inner = &rest[..end?];
+        let mut positional = Vec::new();
+        let mut keywords = Vec::new();
+        // Split at top-level commas only (kernel_size=(3, 5) holds one).
+        let (mut depth, mut from) = (0, 0);
+        let mut parts = Vec::new();
+        for (i, ch) in inner.char_indices() {
+            match ch {
+                '(' => depth += 1,
+                ')' => depth -= 1,
+                ',' if depth == 0 => {
+                    parts.push(&inner[from..i]);
+                    from = i + 1;
+                }
+                _ => {}
+            }
+        }
+        parts.push(&inner[from..]);
+        for part in parts.into_iter().map(str::trim).filter(|p| !p.is_empty()) {
+            match part.split_once('=') {
+                Some((k, v)) => keywords.push((k.trim(), v.trim())),
+                None => positional.push(part.parse().ok()?),
+            }
+        }
+        Some((positional, keywords))
+    }
+
+    /// `kernel_size=5` is 5×5, `kernel_size=(3, 5)` is 3×5.
+    fn kernel_area(v: &str) -> usize {
+        let dims: Vec<usize> = v
+            .trim_matches(|c| c == '(' || c == ')')
+            .split(',')
+            .map(|d| d.trim().parse().unwrap())
+            .collect();
+        match dims[..] {
+            [k] => k * k,
+            [kh, kw] => kh * kw,
+            _ => panic!("kernel_size={v}"),
+        }
+    }
+
+    /// The trainable parameters the constructors inside `class Net` imply, counted the way
+    /// PyTorch counts them, and the constructor names in order.
+    fn parse_back(code: &str) -> (usize, Vec<String>) {
+        let net = &code[code.find("class Net(nn.Module)").expect("class Net")..];
+        let mut total = 0;
+        let mut names = Vec::new();
+        for line in net.lines() {
+            let has_bias =
+                |kw: &[(&str, &str)]| !kw.iter().any(|&(k, v)| k == "bias" && v == "False");
+            if let Some((a, kw)) = call_args(line, "nn.Conv2d(") {
+                let k = kw.iter().find(|(k, _)| *k == "kernel_size").unwrap().1;
+                let groups = kw
+                    .iter()
+                    .find(|(k, _)| *k == "groups")
+                    .map_or(1, |(_, v)| v.parse().unwrap());
+                total +=
+                    a[1] * (a[0] / groups) * kernel_area(k) + if has_bias(&kw) { a[1] } else { 0 };
+                names.push("Conv2d".to_string());
+            } else if let Some((a, kw)) = call_args(line, "nn.Linear(") {
+                total += a[0] * a[1] + if has_bias(&kw) { a[1] } else { 0 };
+                names.push("Linear".to_string());
+            } else if let Some((a, _)) = call_args(line, "nn.BatchNorm2d(") {
+                total += 2 * a[0];
+                names.push("BatchNorm2d".to_string());
+            } else if let Some((a, kw)) = call_args(line, "Residual(") {
+                let (i, o) = (a[0], a[1]);
+                let conv = |cin: usize, cout: usize, k: usize| cout * cin * k * k + cout;
+                total += conv(i, o, 3) + conv(o, o, 3) + 4 * o;
+                if kw.contains(&("use_1x1conv", "True")) {
+                    total += conv(i, o, 1);
+                }
+                names.push("Residual".to_string());
+            } else if let Some(rest) = line.trim_start().strip_prefix("nn.") {
+                let name = &rest[..rest.find('(').unwrap()];
+                if name != "Sequential" {
+                    names.push(name.to_string());
+                }
+            }
+        }
+        (total, names)
+    }
+
+    #[test]
+    fn every_built_in_model_round_trips() {
+        for name in arch::NAMES {
+            let model = arch::by_name(name).unwrap();
+            let input = model.input_shape;
+            let summary = model.summary(&input).unwrap();
+            let code = pytorch(&model, input);
+            let (total, names) = parse_back(&code);
+            assert_eq!(
+                total, summary.total_params,
+                "{name}: parameters implied by the code"
+            );
+            let types: Vec<String> = summary.layers.iter().map(|r| r.type_name.clone()).collect();
+            assert_eq!(names, types, "{name}: the layers in order");
+            // Each layer's line carries its position and output shape, in order.
+            let mut from = 0;
+            for row in &summary.layers {
+                let tag = format!("# {}", row.layer);
+                let at = code[from..]
+                    .find(&tag)
+                    .unwrap_or_else(|| panic!("{name}: {tag} after byte {from}"));
+                from += at + tag.len();
+                assert!(code[from..]
+                    .lines()
+                    .next()
+                    .unwrap()
+                    .contains(&shape_text(&row.output_shape)));
+            }
+            assert!(
+                code.contains(&format!("# {}\n", summary.total_params)),
+                "{name}: the printed total"
+            );
+            assert!(code.contains(&format!(
+                "torch.randn(1, {}, {}, {})",
+                input[0], input[1], input[2]
+            )));
+            assert_eq!(code.contains("class Residual"), name == "resnet18");
+        }
+    }
+
+    /// The totals PyTorch printed (../shared/golden/architectures.json) equal the parameters the
+    /// exported constructors imply, model by model.
+    #[test]
+    fn exported_totals_equal_pytorchs() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../../shared/golden/architectures.json");
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+            panic!(
+                "{}: {e} (the repository must sit beside shared/)",
+                path.display()
+            )
+        });
+        let golden: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let models = golden["models"].as_array().unwrap();
+        assert_eq!(models.len(), 7);
+        for m in models {
+            let name = m["name"].as_str().unwrap();
+            let input: Vec<usize> = m["input_shape"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|d| d.as_u64().unwrap() as usize)
+                .collect();
+            let code = pytorch(
+                &arch::by_name(name).unwrap(),
+                [input[0], input[1], input[2]],
+            );
+            let (total, _) = parse_back(&code);
+            assert_eq!(total as u64, m["total_params"].as_u64().unwrap(), "{name}");
+        }
+    }
+
+    #[test]
+    fn resolve_agrees_with_propagate() {
+        for name in arch::NAMES {
+            let model = arch::by_name(name).unwrap();
+            let (propagated, shapes) = model.propagate(&model.input_shape).unwrap();
+            let r = resolve(&model, model.input_shape);
+            assert_eq!(r.error, None);
+            assert_eq!(r.shapes, shapes, "{name}");
+            assert_eq!(r.model, propagated, "{name}");
+        }
+        // AlexNet on 28×28 breaks at its second pooling layer, as propagate says.
+        let alexnet = arch::alexnet();
+        let err = alexnet.propagate(&[1, 28, 28]).unwrap_err();
+        let r = resolve(&alexnet, [1, 28, 28]);
+        let (index, e) = r.error.clone().unwrap();
+        assert_eq!((index, e.to_string()), (5, err.to_string()));
+        assert!(err.to_string().starts_with("layer 5 (MaxPool2d)"), "{err}");
+        assert_eq!(r.shapes.len(), 5);
+        assert_eq!(r.shapes[4], vec![256, 2, 2]);
+    }
+
+    #[test]
+    fn a_broken_network_is_still_written_with_a_note() {
+        let code = pytorch(&arch::alexnet(), [1, 28, 28]);
+        assert!(code.contains("# layer 5 (MaxPool2d) cannot take an input of shape"));
+        assert!(code.contains("# 5 → breaks here"));
+        assert!(code.contains("# 6 → not reached"));
+        assert!(!code.contains("# Expected:"));
+        assert!(code.contains("if __name__ == \"__main__\":"));
+    }
+
+    #[test]
+    fn lazy_sizes_are_written_out_for_the_input() {
+        // ResNet-18 on 3-channel 64×64 images: the stem takes 3 channels.
+        let code = pytorch(&arch::resnet18(), [3, 64, 64]);
+        assert!(
+            code.contains("nn.Conv2d(3, 64, kernel_size=7, stride=2, padding=3),  # 0.0 → (64, 32, 32), 9,472 params\n"),
+            "{code}"
+        );
+        assert!(
+            code.contains("Residual(64, 128, use_1x1conv=True, stride=2),  # 2.0 → (128, 8, 8)")
+        );
+        assert!(code.contains("nn.Sequential(  # 0 b1\n"));
+        let model = arch::mnist_convnet();
+        let code = pytorch(&model, [1, 28, 28]);
+        assert!(
+            code.contains("nn.Linear(1568, 10),  # 3 fc → (10), 15,690 params"),
+            "{code}"
+        );
+        assert!(code.contains("# Expected: 29,034 trainable parameters; output shape (1, 10).\n"));
+    }
+
+    #[test]
+    fn constructors_and_numbers() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(55744), "55,744");
+        assert_eq!(thousands(11178378), "11,178,378");
+        assert_eq!(
+            constructor(&Layer::max_pool(3, 2, 1)),
+            "nn.MaxPool2d(kernel_size=3, stride=2, padding=1)"
+        );
+        assert_eq!(
+            constructor(&Layer::avg_pool(2, 2)),
+            "nn.AvgPool2d(kernel_size=2, stride=2)"
+        );
+        assert_eq!(
+            constructor(&Layer::conv(1, 6, 5, 1, 2)),
+            "nn.Conv2d(1, 6, kernel_size=5, stride=1, padding=2)"
+        );
+        assert_eq!(constructor(&Layer::Dropout { p: 0.5 }), "nn.Dropout(p=0.5)");
+        assert_eq!(shape_text(&[400]), "(400)");
+    }
+}
