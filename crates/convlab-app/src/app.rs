@@ -23,11 +23,16 @@ pub enum Page {
 }
 
 impl Page {
-    pub const ALL: [Page; 4] = [
+    pub const ALL: [Page; 9] = [
         Page::Convolution,
         Page::ImageKernels,
         Page::OutputSize,
         Page::Pooling,
+        Page::Channels,
+        Page::BatchNorm,
+        Page::Residual,
+        Page::Architectures,
+        Page::Training,
     ];
 
     pub fn slug(self) -> &'static str {
