@@ -88,6 +88,24 @@ fn thousands(n: usize) -> String {
     out
 }
 
+/// `text` as `# ` comment lines of at most about `width` characters, broken between words.
+fn comment(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut line = String::from("#");
+    for word in text.split_whitespace() {
+        if line.len() > 1 && line.len() + 1 + word.len() > width {
+            out += &line;
+            out.push('\n');
+            line = String::from("#");
+        }
+        line.push(' ');
+        line += word;
+    }
+    out += &line;
+    out.push('\n');
+    out
+}
+
 /// A shape the PyTorch way: `(16, 28, 28)`, `(400)`.
 pub fn shape_text(shape: &[usize]) -> String {
     let parts: Vec<String> = shape.iter().map(|d| d.to_string()).collect();
@@ -281,7 +299,7 @@ pub fn pytorch(model: &Model, input: [usize; 3]) -> String {
     }
     if let Some((_, e)) = &resolved.error {
         out += "#\n# Note: this network cannot run on this input.\n";
-        out += &format!("# {e}\n");
+        out += &comment(&e.to_string(), 96);
         out += "# Running the code below raises an error at that layer.\n";
     }
     out += "import torch\nfrom torch import nn\n\n\n";
@@ -547,6 +565,13 @@ mod tests {
     fn a_broken_network_is_still_written_with_a_note() {
         let code = pytorch(&arch::alexnet(), [1, 28, 28]);
         assert!(code.contains("# layer 5 (MaxPool2d) cannot take an input of shape"));
+        // The note is wrapped.
+        assert!(
+            code.lines()
+                .filter(|l| l.starts_with('#'))
+                .all(|l| l.chars().count() <= 100),
+            "{code}"
+        );
         assert!(code.contains("# 5 → breaks here"));
         assert!(code.contains("# 6 → not reached"));
         assert!(!code.contains("# Expected:"));
