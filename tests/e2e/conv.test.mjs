@@ -3,7 +3,7 @@
 
 import { test } from 'node:test';
 
-import { eachBrowser, expectCells, expectText } from './lib/harness.mjs';
+import { eachBrowser, expectCells, expectText, until } from './lib/harness.mjs';
 
 // The page is being written (committed so far: a stub with only its title). Only the tests that need
 // its content are todo, and they pass against the work in progress: drop the todo when the page lands.
@@ -31,6 +31,10 @@ eachBrowser('convolution', (b) => {
   test('the page loads with no console error, page error, HTTP error or panic', async () => {
     const { page } = b;
     await page.open('?page=conv');
+    // Settle before the picture: the output arrives after the load (later still on the GPU).
+    if (await page.exists('[data-testid=output-grid]')) {
+      await until(async () => (await page.cells('output-grid'))?.every((c) => c !== ''), { what: 'the output grid', page });
+    }
     await page.shot('conv');
     await page.assertNoProblems();
   });
