@@ -2,8 +2,13 @@
 //! GPU (or computed on the CPU), its loss and logits are read back, and the loop yields to the
 //! browser before the next step so the page stays responsive. Every few steps the weights are
 //! copied to the host, so a lost GPU costs at most those steps: training resumes on the CPU.
+//!
+//! The session (model, weights on the device, optimizer state, position in the data) is one
+//! value in a thread-local. Whoever uses it (the training loop, a prediction for the drawing pad)
+//! leases it for the duration of an `await` ([`lease`]); others wait their turn.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
+use std::ops::{Deref, DerefMut};
 use std::rc::Rc;
 
 use convlab_core::dataset::Split;
@@ -20,6 +25,9 @@ use crate::compute::Compute;
 /// Steps between copies of the weights to the host.
 const SNAPSHOT_EVERY: usize = 20;
 
+/// The input of every model of this page: one 28×28 grey image.
+const INPUT: [usize; 3] = [1, 28, 28];
+
 /// What the user chose.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Config {
@@ -33,8 +41,14 @@ pub struct Config {
 impl Config {
     pub fn optimizer(name: &str, lr: f32) -> Optimizer {
         match name {
-            "sgd" => Optimizer::Sgd(SgdConfig { lr, ..SgdConfig::default() }),
-            _ => Optimizer::Adam(AdamConfig { lr, ..AdamConfig::default() }),
+            "sgd" => Optimizer::Sgd(SgdConfig {
+                lr,
+                ..SgdConfig::default()
+            }),
+            _ => Optimizer::Adam(AdamConfig {
+                lr,
+                ..AdamConfig::default()
+            }),
         }
     }
 }
@@ -77,6 +91,9 @@ pub struct Progress {
     pub first_layer: RwSignal<Option<Tensor>>,
     /// Which device the run uses now.
     pub device: RwSignal<String>,
+    /// Bumped whenever the model's weights change visibly (a snapshot, a load): what the
+    /// drawing pad's prediction follows.
+    pub weights_version: RwSignal<u64>,
 }
 
 impl Progress {
@@ -91,6 +108,7 @@ impl Progress {
             predictions: RwSignal::new(vec![]),
             first_layer: RwSignal::new(None),
             device: RwSignal::new(String::new()),
+            weights_version: RwSignal::new(0),
         }
     }
 
@@ -102,6 +120,13 @@ impl Progress {
         self.confusion.set(None);
         self.predictions.set(vec![]);
         self.first_layer.set(None);
+        self.weights_version.update(|v| *v += 1);
+    }
+}
+
+impl Default for Progress {
+    fn default() -> Self {
+        Self::new()
     }
 }
 
@@ -112,21 +137,31 @@ enum Run {
 }
 
 impl Run {
-    fn new(compute: &Compute, model: &Model, params: &ParamStore<Tensor>, optimizer: Optimizer) -> convlab_core::Result<Run> {
-        let input = [1, 28, 28];
+    fn new(
+        compute: &Compute,
+        model: &Model,
+        params: &ParamStore<Tensor>,
+        optimizer: Optimizer,
+    ) -> convlab_core::Result<Run> {
         if let Some(gpu) = compute.gpu() {
-            match Trainer::new(&*gpu, model, &input, params, optimizer) {
+            match Trainer::new(&*gpu, model, &INPUT, params, optimizer) {
                 Ok(t) => return Ok(Run::Gpu(gpu, t)),
                 Err(Error::Device(m)) => compute.gpu_failed(&m),
                 Err(e) => return Err(e),
             }
         }
-        Ok(Run::Cpu(Trainer::new(&CpuBackend, model, &input, params, optimizer)?))
+        Ok(Run::Cpu(Trainer::new(
+            &CpuBackend,
+            model,
+            &INPUT,
+            params,
+            optimizer,
+        )?))
     }
 
     fn device(&self) -> String {
         match self {
-            Run::Gpu(gpu, _) => format!("WebGPU · {}", gpu.adapter().name),
+            Run::Gpu(gpu, _) => gpu_label(gpu),
             Run::Cpu(_) => "CPU".into(),
         }
     }
@@ -146,6 +181,7 @@ impl Run {
         }
     }
 
+    /// The logits of `x` in evaluation mode (batch norm on its running statistics).
     async fn logits(&mut self, x: &Tensor) -> convlab_core::Result<Tensor> {
         match self {
             Run::Gpu(gpu, t) => {
@@ -173,6 +209,7 @@ impl Run {
 
 struct Session {
     config: Config,
+    /// The model resolved for 28×28 inputs.
     model: Model,
     data: Rc<Split>,
     run: Run,
@@ -189,6 +226,77 @@ struct Session {
 
 thread_local! {
     static SESSION: RefCell<Option<Session>> = const { RefCell::new(None) };
+    /// Bumped by every new session or reset: a lease of an older session does not put it back.
+    static GENERATION: Cell<u64> = const { Cell::new(0) };
+    /// The generation of the session lent out right now, if any.
+    static LEASED: Cell<Option<u64>> = const { Cell::new(None) };
+}
+
+/// The session, lent to one task at a time; it goes back when the lease is dropped, unless a
+/// new session replaced it or a reset removed it meanwhile.
+struct Lease {
+    session: Option<Session>,
+    generation: u64,
+}
+
+impl Deref for Lease {
+    type Target = Session;
+    fn deref(&self) -> &Session {
+        self.session
+            .as_ref()
+            .expect("a lease holds its session until dropped")
+    }
+}
+
+impl DerefMut for Lease {
+    fn deref_mut(&mut self) -> &mut Session {
+        self.session
+            .as_mut()
+            .expect("a lease holds its session until dropped")
+    }
+}
+
+impl Drop for Lease {
+    fn drop(&mut self) {
+        if let Some(s) = self.session.take() {
+            if GENERATION.get() == self.generation {
+                SESSION.with(|c| *c.borrow_mut() = Some(s));
+            }
+        }
+        LEASED.set(None);
+    }
+}
+
+/// Waits for the session and borrows it; `None` when there is none.
+async fn lease() -> Option<Lease> {
+    loop {
+        if LEASED.get().is_none() {
+            let session = SESSION.with(|s| s.borrow_mut().take())?;
+            let generation = GENERATION.get();
+            LEASED.set(Some(generation));
+            return Some(Lease {
+                session: Some(session),
+                generation,
+            });
+        }
+        // Whoever holds it releases it within a step or an evaluation.
+        yield_to_browser().await;
+    }
+}
+
+fn install(session: Option<Session>) {
+    GENERATION.set(GENERATION.get() + 1);
+    SESSION.with(|s| *s.borrow_mut() = session);
+}
+
+/// "WebGPU · <adapter>" (browsers may hide the adapter's name).
+pub fn gpu_label(gpu: &GpuBackend) -> String {
+    let name = gpu.adapter().name;
+    if name.is_empty() {
+        "WebGPU · WebGPU adapter".into()
+    } else {
+        format!("WebGPU · {name}")
+    }
 }
 
 /// Milliseconds from a monotonic clock.
@@ -204,11 +312,21 @@ pub async fn yield_to_browser() {
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
+/// The model of `name`, resolved for 28×28 images.
+pub fn resolved_model(name: &str) -> Result<Model, String> {
+    let model = arch::by_name(name).map_err(|e| e.to_string())?;
+    Ok(model.propagate(&INPUT).map_err(|e| e.to_string())?.0)
+}
+
 /// Sets up a new run (fresh weights) on the data and device at hand.
-pub fn start(compute: Compute, progress: Progress, data: Rc<Split>, config: Config) -> Result<(), String> {
-    let model = arch::by_name(&config.model).map_err(|e| e.to_string())?;
-    let resolved = model.propagate(&[1, data.train.rows, data.train.cols]).map_err(|e| e.to_string())?.0;
-    let params = init::pytorch_default(&resolved, config.seed);
+pub fn start(
+    compute: Compute,
+    progress: Progress,
+    data: Rc<Split>,
+    config: Config,
+) -> Result<(), String> {
+    let model = resolved_model(&config.model)?;
+    let params = init::pytorch_default(&model, config.seed);
     let run = Run::new(&compute, &model, &params, config.optimizer).map_err(|e| e.to_string())?;
     progress.clear();
     progress.device.set(run.device());
@@ -217,11 +335,11 @@ pub fn start(compute: Compute, progress: Progress, data: Rc<Split>, config: Conf
     let mut order: Vec<usize> = (0..data.train.len()).collect();
     rng.shuffle(&mut order);
     let session = Session {
+        rng,
         config,
-        model: resolved,
+        model,
         data,
         run,
-        rng,
         order,
         cursor: 0,
         epoch: 1,
@@ -230,49 +348,80 @@ pub fn start(compute: Compute, progress: Progress, data: Rc<Split>, config: Conf
         epoch_start: now_ms(),
         snapshot: params,
     };
-    SESSION.with(|s| *s.borrow_mut() = Some(session));
+    install(Some(session));
     Ok(())
 }
 
 pub fn reset(progress: Progress) {
-    SESSION.with(|s| *s.borrow_mut() = None);
+    install(None);
     progress.clear();
+    progress.device.set(String::new());
     progress.state.set(RunState::Idle);
 }
 
 pub fn has_session() -> bool {
-    SESSION.with(|s| s.borrow().is_some())
+    SESSION.with(|s| s.borrow().is_some()) || LEASED.get() == Some(GENERATION.get())
 }
 
 fn first_layer(params: &ParamStore<Tensor>) -> Option<Tensor> {
     params.iter().next().map(|(_, t)| t.clone())
 }
 
-/// Runs steps until paused, finished or stopped. Call with the state set to `Running`.
+/// Runs steps until paused, finished or stopped. Call with the state set to `Running`. When
+/// paused, the weights are copied to the host (the drawing pad and the filters follow them).
 pub async fn run(compute: Compute, progress: Progress) {
+    let generation = GENERATION.get();
     while progress.state.get_untracked() == RunState::Running {
-        let Some(mut session) = SESSION.with(|s| s.borrow_mut().take()) else { return };
+        let Some(mut session) = lease().await else {
+            return;
+        };
+        if session.generation != generation {
+            // A reset and a new Start happened while this loop waited: the new loop runs it.
+            return;
+        }
         let outcome = step(&compute, &progress, &mut session).await;
-        SESSION.with(|s| *s.borrow_mut() = Some(session));
+        drop(session);
         if let Err(message) = outcome {
             progress.state.set(RunState::Stopped(message));
             return;
         }
         yield_to_browser().await;
     }
+    if progress.state.get_untracked() == RunState::Paused && GENERATION.get() == generation {
+        if let Some(mut s) = lease().await {
+            if let Ok(p) = s.run.params().await {
+                s.snapshot = p;
+                progress.first_layer.set(first_layer(&s.snapshot));
+                progress.weights_version.update(|v| *v += 1);
+            }
+        }
+    }
 }
 
 async fn step(compute: &Compute, progress: &Progress, s: &mut Session) -> Result<(), String> {
+    let data = s.data.clone();
+    if s.order.is_empty() {
+        return Err("the training set is empty".into());
+    }
     let batch = s.config.batch.min(s.order.len() - s.cursor);
     let indices = &s.order[s.cursor..s.cursor + batch];
-    let (x, labels) = s.data.train.batch(indices);
+    let (x, labels) = data.train.batch(indices);
     let started = now_ms();
     let (loss, logits) = match s.run.step(&x, &labels).await {
         Ok(r) => r,
         Err(Error::Device(message)) => {
             // The GPU is gone: continue on the CPU from the last snapshot of the weights.
             compute.gpu_failed(&message);
-            s.run = Run::Cpu(Trainer::new(&CpuBackend, &s.model, &[1, 28, 28], &s.snapshot, s.config.optimizer).map_err(|e| e.to_string())?);
+            s.run = Run::Cpu(
+                Trainer::new(
+                    &CpuBackend,
+                    &s.model,
+                    &INPUT,
+                    &s.snapshot,
+                    s.config.optimizer,
+                )
+                .map_err(|e| e.to_string())?,
+            );
             progress.device.set(s.run.device());
             return Ok(());
         }
@@ -282,33 +431,46 @@ async fn step(compute: &Compute, progress: &Progress, s: &mut Session) -> Result
         let lr = s.config.optimizer.learning_rate();
         return Err(format!(
             "The loss became {loss} at step {}: training diverged, so it was stopped. The learning rate {lr} is \
-             probably too high: lower it (for example to {}) and press Reset, then Start.",
+             probably too high: lower it (for example to {}), then press Reset and Start.",
             progress.losses.with_untracked(Vec::len) + 1,
             lr / 10.0
         ));
     }
     let seconds = ((now_ms() - started) / 1000.0).max(1e-6);
     let predictions = argmax_rows(&logits).map_err(|e| e.to_string())?;
-    s.correct += predictions.iter().zip(&labels).filter(|(p, l)| p == l).count();
+    s.correct += predictions
+        .iter()
+        .zip(&labels)
+        .filter(|(p, l)| p == l)
+        .count();
     s.seen += batch;
     s.cursor += batch;
     progress.losses.update(|l| l.push(loss));
-    progress.speed.update(|v| v.push(batch as f32 / seconds as f32));
+    progress
+        .speed
+        .update(|v| v.push(batch as f32 / seconds as f32));
     let steps_per_epoch = s.order.len().div_ceil(s.config.batch);
-    progress.position.set((s.epoch, s.cursor.div_ceil(s.config.batch), steps_per_epoch));
-    if progress.losses.with_untracked(Vec::len).is_multiple_of(SNAPSHOT_EVERY) {
+    progress
+        .position
+        .set((s.epoch, s.cursor.div_ceil(s.config.batch), steps_per_epoch));
+    if progress
+        .losses
+        .with_untracked(Vec::len)
+        .is_multiple_of(SNAPSHOT_EVERY)
+    {
         s.snapshot = s.run.params().await.map_err(|e| e.to_string())?;
         progress.first_layer.set(first_layer(&s.snapshot));
+        progress.weights_version.update(|v| *v += 1);
     }
     if s.cursor >= s.order.len() {
-        finish_epoch(progress, s).await?;
+        finish_epoch(progress, s, &data).await?;
     }
     Ok(())
 }
 
-async fn finish_epoch(progress: &Progress, s: &mut Session) -> Result<(), String> {
+async fn finish_epoch(progress: &Progress, s: &mut Session, data: &Split) -> Result<(), String> {
     let seconds = (now_ms() - s.epoch_start) / 1000.0;
-    let test_accuracy = evaluate(progress, s).await?;
+    let test_accuracy = evaluate(progress, s, data).await?;
     progress.epochs.update(|e| {
         e.push(EpochResult {
             epoch: s.epoch,
@@ -319,6 +481,7 @@ async fn finish_epoch(progress: &Progress, s: &mut Session) -> Result<(), String
     });
     s.snapshot = s.run.params().await.map_err(|e| e.to_string())?;
     progress.first_layer.set(first_layer(&s.snapshot));
+    progress.weights_version.update(|v| *v += 1);
     if s.epoch >= s.config.epochs {
         progress.state.set(RunState::Finished);
     }
@@ -332,15 +495,19 @@ async fn finish_epoch(progress: &Progress, s: &mut Session) -> Result<(), String
 }
 
 /// Test accuracy, the confusion matrix and the first predictions, in evaluation mode.
-async fn evaluate(progress: &Progress, s: &mut Session) -> Result<f32, String> {
-    let test = &s.data.test;
+async fn evaluate(progress: &Progress, s: &mut Session, data: &Split) -> Result<f32, String> {
+    let test = &data.test;
     let mut confusion = vec![[0u32; 10]; 10];
     let mut shown = Vec::new();
     let indices: Vec<usize> = (0..test.len()).collect();
     for chunk in indices.chunks(250) {
         let (x, labels) = test.batch(chunk);
         let logits = s.run.logits(&x).await.map_err(|e| e.to_string())?;
-        for ((&i, p), l) in chunk.iter().zip(argmax_rows(&logits).map_err(|e| e.to_string())?).zip(labels) {
+        for ((&i, p), l) in chunk
+            .iter()
+            .zip(argmax_rows(&logits).map_err(|e| e.to_string())?)
+            .zip(labels)
+        {
             if l < 10 && p < 10 {
                 confusion[l][p] += 1;
             }
@@ -354,4 +521,22 @@ async fn evaluate(progress: &Progress, s: &mut Session) -> Result<f32, String> {
     progress.confusion.set(Some(confusion));
     progress.predictions.set(shown);
     Ok(correct as f32 / test.len().max(1) as f32)
+}
+
+/// Class probabilities of one `[1, 1, 28, 28]` image: the softmax of the model's logits, computed
+/// by the engine in evaluation mode. `Ok(None)` when there is no model yet.
+pub async fn predict(image: &Tensor) -> Result<Option<Vec<f32>>, String> {
+    let Some(mut s) = lease().await else {
+        return Ok(None);
+    };
+    let logits = s.run.logits(image).await.map_err(|e| e.to_string())?;
+    Ok(Some(softmax(&logits.data)))
+}
+
+/// `exp(z_i - max) / Σ exp(z_j - max)`: the softmax, safe from overflow.
+pub fn softmax(logits: &[f32]) -> Vec<f32> {
+    let max = logits.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    let exps: Vec<f32> = logits.iter().map(|&z| (z - max).exp()).collect();
+    let sum: f32 = exps.iter().sum();
+    exps.iter().map(|e| e / sum).collect()
 }

@@ -1,7 +1,10 @@
 //! The training lesson: the notes' MNIST ConvNet (or LeNet) trained live in the browser on the
-//! bundled digits, on WebGPU or the CPU, with charts of the loss, the accuracy and the speed.
+//! bundled digits, on WebGPU or the CPU, with charts of the loss, the accuracy and the speed, and
+//! a drawing pad the model reads.
 //! URL parameters: `model`, `opt` (adam | sgd), `lr`, `batch`, `epochs`; `bench=1` (with
 //! `batches=N`) measures training images/s instead.
+
+mod draw;
 
 use convlab_core::nn::init;
 use convlab_core::train::{Optimizer, Trainer};
@@ -16,6 +19,7 @@ use crate::data::bundled_mnist;
 use crate::i18n::use_i18n;
 use crate::training::{self, yield_to_browser, Config, Progress, RunState};
 use crate::url::{use_query, History};
+use draw::DrawPad;
 
 const BLUE: RGBColor = RGBColor(31, 111, 235);
 const ORANGE: RGBColor = RGBColor(191, 135, 0);
@@ -247,6 +251,9 @@ fn Training() -> impl IntoView {
                 <LineChart testid="accuracy-chart" label=Signal::derive(move || i18n.t("Accuracy per epoch").to_string()) x_label="epoch" series=accuracy_series y_range=(0.0, 1.0)/>
                 <LineChart testid="speed-chart" label=Signal::derive(move || i18n.t("Training images per second").to_string()) x_label="step" series=speed_series/>
             </div>
+            <div class="train-tools">
+                <DrawPad progress=progress/>
+            </div>
             <h2>{move || i18n.t("First layer's filters")}</h2>
             <div class="filters" data-testid="filters">{filters}</div>
             <Confusion progress=progress/>
@@ -409,4 +416,27 @@ pub const KO: &[(&str, &str)] = &[
     ("Confusion matrix (test set)", "혼동 행렬 (테스트 세트)"),
     ("true \\ predicted", "정답 \\ 예측"),
     ("Test predictions", "테스트 예측"),
+    ("Draw a digit", "숫자 그리기"),
+    ("Clear", "지우기"),
+    ("Prediction", "예측"),
+    (
+        "The canvas is empty: draw a digit first.",
+        "캔버스가 비어 있습니다: 먼저 숫자를 그리세요.",
+    ),
+    (
+        "No model yet: press Start (a few dozen steps are enough to see it work).",
+        "아직 모델이 없습니다: 시작을 누르세요(몇십 스텝이면 충분합니다).",
+    ),
+    (
+        "Drawing pad: draw a digit with the mouse, a pen or a finger",
+        "그림판: 마우스, 펜, 손가락으로 숫자를 그리세요",
+    ),
+    (
+        "What the network sees (28×28)",
+        "신경망이 보는 이미지 (28×28)",
+    ),
+    (
+        "What the network sees: 20×20 box, centred by mass in 28×28",
+        "신경망이 보는 이미지: 20×20 상자에 맞추고 28×28에서 질량 중심으로 정렬",
+    ),
 ];
