@@ -5,7 +5,8 @@
 //!
 //! The session (model, weights on the device, optimizer state, position in the data) is one
 //! value in a thread-local. Whoever uses it (the training loop, a prediction for the drawing pad)
-//! leases it for the duration of an `await` ([`lease`]); others wait their turn.
+//! leases it for the duration of an `await` ([`lease`]); others wait their turn. The data can
+//! change between a pause and the next resume.
 
 use std::cell::{Cell, RefCell};
 use std::ops::{Deref, DerefMut};
@@ -211,7 +212,8 @@ struct Session {
     config: Config,
     /// The model resolved for 28×28 inputs.
     model: Model,
-    data: Rc<Split>,
+    /// The data trained on (set by [`Session::attach`]).
+    data: Option<Rc<Split>>,
     run: Run,
     rng: Rng,
     order: Vec<usize>,
@@ -331,16 +333,13 @@ pub fn start(
     progress.clear();
     progress.device.set(run.device());
     progress.first_layer.set(first_layer(&params));
-    let mut rng = Rng::new(config.seed);
-    let mut order: Vec<usize> = (0..data.train.len()).collect();
-    rng.shuffle(&mut order);
-    let session = Session {
-        rng,
+    let mut session = Session {
+        rng: Rng::new(config.seed),
         config,
         model,
-        data,
+        data: None,
         run,
-        order,
+        order: vec![],
         cursor: 0,
         epoch: 1,
         correct: 0,
@@ -348,8 +347,44 @@ pub fn start(
         epoch_start: now_ms(),
         snapshot: params,
     };
+    session.attach(data);
     install(Some(session));
     Ok(())
+}
+
+impl Session {
+    /// Trains on `data` from now on: a new epoch starts unless it is the data already in use.
+    fn attach(&mut self, data: Rc<Split>) {
+        if self.data.as_ref().is_some_and(|d| Rc::ptr_eq(d, &data)) {
+            return;
+        }
+        self.order = (0..data.train.len()).collect();
+        self.rng.shuffle(&mut self.order);
+        self.data = Some(data);
+        self.cursor = 0;
+        self.correct = 0;
+        self.seen = 0;
+        self.epoch_start = now_ms();
+    }
+}
+
+/// Resumes the paused session on `data` (a new epoch if the data changed) with the batch size,
+/// epochs and optimizer of `config` (a new optimizer or learning rate restarts the optimizer's
+/// state from the current weights). `Ok(false)` when there is no session to resume.
+pub async fn resume_on(compute: Compute, data: Rc<Split>, config: Config) -> Result<bool, String> {
+    let Some(mut s) = lease().await else {
+        return Ok(false);
+    };
+    s.attach(data);
+    if s.config.optimizer != config.optimizer {
+        s.snapshot = s.run.params().await.map_err(|e| e.to_string())?;
+        s.run = Run::new(&compute, &s.model, &s.snapshot, config.optimizer)
+            .map_err(|e| e.to_string())?;
+        s.config.optimizer = config.optimizer;
+    }
+    s.config.batch = config.batch;
+    s.config.epochs = config.epochs;
+    Ok(true)
 }
 
 pub fn reset(progress: Progress) {
@@ -399,7 +434,9 @@ pub async fn run(compute: Compute, progress: Progress) {
 }
 
 async fn step(compute: &Compute, progress: &Progress, s: &mut Session) -> Result<(), String> {
-    let data = s.data.clone();
+    let Some(data) = s.data.clone() else {
+        return Err("internal error: training without data".into());
+    };
     if s.order.is_empty() {
         return Err("the training set is empty".into());
     }

@@ -1,9 +1,10 @@
 //! The training lesson: the notes' MNIST ConvNet (or LeNet) trained live in the browser on the
-//! bundled digits, on WebGPU or the CPU, with charts of the loss, the accuracy and the speed, and
-//! a drawing pad the model reads.
+//! bundled digits or the student's own MNIST / Fashion-MNIST files, on WebGPU or the CPU, with
+//! charts of the loss, the accuracy and the speed, and a drawing pad the model reads.
 //! URL parameters: `model`, `opt` (adam | sgd), `lr`, `batch`, `epochs`; `bench=1` (with
 //! `batches=N`) measures training images/s instead.
 
+mod data_files;
 mod draw;
 
 use convlab_core::nn::init;
@@ -19,6 +20,7 @@ use crate::data::bundled_mnist;
 use crate::i18n::use_i18n;
 use crate::training::{self, yield_to_browser, Config, Progress, RunState};
 use crate::url::{use_query, History};
+use data_files::{DataPanel, OwnData};
 use draw::DrawPad;
 
 const BLUE: RGBColor = RGBColor(31, 111, 235);
@@ -71,23 +73,37 @@ fn Training() -> impl IntoView {
         epochs: query.parse("epochs", 1usize).clamp(1, 50),
         seed: query.parse("seed", 0u64),
     });
+    // The student's files, when chosen (else the bundled digits).
+    let own = RwSignal::new_local(None::<OwnData>);
+    // A setting refused before (re)starting; the run, paused or not, stays as it was.
+    let start_error = RwSignal::new(None::<String>);
     let start = move |_| {
         let state = progress.state.get_untracked();
-        if state == RunState::Paused && training::has_session() {
-            progress.state.set(RunState::Running);
-            leptos::task::spawn_local(training::run(compute, progress));
+        let resume = state == RunState::Paused && training::has_session();
+        let cfg = config.get_untracked();
+        let lr = cfg.optimizer.learning_rate();
+        if !lr.is_finite() || lr <= 0.0 {
+            start_error.set(Some(format!(
+                "The learning rate must be a positive number, e.g. 0.001 (it is {}).",
+                query.get("lr").unwrap_or_default()
+            )));
             return;
         }
+        start_error.set(None);
         progress.state.set(RunState::Loading);
         leptos::task::spawn_local(async move {
-            let cfg = config.get_untracked();
-            if !cfg.optimizer.learning_rate().is_finite() || cfg.optimizer.learning_rate() <= 0.0 {
-                progress.state.set(RunState::Stopped(
-                    "The learning rate must be a positive number, e.g. 0.001.".into(),
-                ));
-                return;
-            }
-            let started = match bundled_mnist().await {
+            let data = match own.get_untracked() {
+                Some(d) => Ok(d.split),
+                None => bundled_mnist().await,
+            };
+            let started = match data {
+                Ok(data) if resume => match training::resume_on(compute, data, cfg).await {
+                    Ok(true) => Ok(()),
+                    Ok(false) => {
+                        Err("There is nothing to resume: press Reset, then Start.".to_string())
+                    }
+                    Err(e) => Err(e),
+                },
                 Ok(data) => training::start(compute, progress, data, cfg),
                 Err(e) => Err(e),
             };
@@ -101,7 +117,10 @@ fn Training() -> impl IntoView {
         });
     };
     let pause = move |_| progress.state.set(RunState::Paused);
-    let reset = move |_| training::reset(progress);
+    let reset = move |_| {
+        start_error.set(None);
+        training::reset(progress);
+    };
     let running = move || matches!(progress.state.get(), RunState::Running | RunState::Loading);
     let set = move |key: &'static str| {
         move |ev| query.set_all(&[(key, Some(event_target_value(&ev)))], History::Replace)
@@ -242,6 +261,7 @@ fn Training() -> impl IntoView {
                 <button data-testid="reset" on:click=reset>{move || i18n.t("Reset")}</button>
             </div>
             <p class="status" data-testid="train-status">{status_line}</p>
+            {move || start_error.get().map(|e| view! { <p class="error" role="alert" data-testid="train-error">{e}</p> })}
             {move || match progress.state.get() {
                 RunState::Stopped(message) => Some(view! { <p class="error" role="alert" data-testid="train-error">{message}</p> }),
                 _ => None,
@@ -253,6 +273,9 @@ fn Training() -> impl IntoView {
             </div>
             <div class="train-tools">
                 <DrawPad progress=progress/>
+                <div class="panels">
+                    <DataPanel own=own busy=Signal::derive(running)/>
+                </div>
             </div>
             <h2>{move || i18n.t("First layer's filters")}</h2>
             <div class="filters" data-testid="filters">{filters}</div>
@@ -419,24 +442,26 @@ pub const KO: &[(&str, &str)] = &[
     ("Draw a digit", "숫자 그리기"),
     ("Clear", "지우기"),
     ("Prediction", "예측"),
-    (
-        "The canvas is empty: draw a digit first.",
-        "캔버스가 비어 있습니다: 먼저 숫자를 그리세요.",
-    ),
+    ("The canvas is empty: draw a digit first.", "캔버스가 비어 있습니다: 먼저 숫자를 그리세요."),
     (
         "No model yet: press Start (a few dozen steps are enough to see it work).",
         "아직 모델이 없습니다: 시작을 누르세요(몇십 스텝이면 충분합니다).",
     ),
-    (
-        "Drawing pad: draw a digit with the mouse, a pen or a finger",
-        "그림판: 마우스, 펜, 손가락으로 숫자를 그리세요",
-    ),
-    (
-        "What the network sees (28×28)",
-        "신경망이 보는 이미지 (28×28)",
-    ),
+    ("Drawing pad: draw a digit with the mouse, a pen or a finger", "그림판: 마우스, 펜, 손가락으로 숫자를 그리세요"),
+    ("What the network sees (28×28)", "신경망이 보는 이미지 (28×28)"),
     (
         "What the network sees: 20×20 box, centred by mass in 28×28",
         "신경망이 보는 이미지: 20×20 상자에 맞추고 28×28에서 질량 중심으로 정렬",
+    ),
+    ("Data", "데이터"),
+    ("Using", "사용 중"),
+    ("bundled", "내장"),
+    ("your files", "내 파일"),
+    ("Reading your files…", "파일을 읽는 중…"),
+    ("Use your MNIST or Fashion-MNIST files…", "내 MNIST 또는 Fashion-MNIST 파일 사용…"),
+    ("Use the bundled digits", "내장 숫자 데이터 사용"),
+    (
+        "The four IDX files (train-images, train-labels, t10k-images, t10k-labels; .gz or not). They are read here: nothing leaves your browser. A new choice takes effect at the next Start or Resume.",
+        "IDX 파일 네 개(train-images, train-labels, t10k-images, t10k-labels; .gz 여부 무관). 파일은 이 페이지에서 읽으며 브라우저 밖으로 나가지 않습니다. 새 선택은 다음 시작 또는 계속부터 적용됩니다.",
     ),
 ];
