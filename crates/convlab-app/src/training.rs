@@ -4,9 +4,10 @@
 //! copied to the host, so a lost GPU costs at most those steps: training resumes on the CPU.
 //!
 //! The session (model, weights on the device, optimizer state, position in the data) is one
-//! value in a thread-local. Whoever uses it (the training loop, a prediction for the drawing pad)
-//! leases it for the duration of an `await` ([`lease`]); others wait their turn. The data can
-//! change between a pause and the next resume.
+//! value in a thread-local. Whoever uses it (the training loop, a prediction for the drawing pad,
+//! a save) leases it for the duration of an `await` ([`lease`]); others wait their turn. A session
+//! can also start from weights loaded from a file or restored from the browser's storage, without
+//! data: data is attached when training resumes.
 
 use std::cell::{Cell, RefCell};
 use std::ops::{Deref, DerefMut};
@@ -17,7 +18,7 @@ use convlab_core::nn::{init, Model, ParamStore};
 use convlab_core::optim::{AdamConfig, SgdConfig};
 use convlab_core::rng::Rng;
 use convlab_core::train::{argmax_rows, Optimizer, Trainer};
-use convlab_core::{arch, Backend, CpuBackend, Error, Tensor};
+use convlab_core::{arch, safetensors, Backend, CpuBackend, Error, Tensor};
 use convlab_gpu::GpuBackend;
 use leptos::prelude::*;
 
@@ -95,6 +96,11 @@ pub struct Progress {
     /// Bumped whenever the model's weights change visibly (a snapshot, a load): what the
     /// drawing pad's prediction follows.
     pub weights_version: RwSignal<u64>,
+    /// Where the weights came from, when not from this page's training ("restored weights from
+    /// your last session", "loaded convnet.safetensors").
+    pub weights_note: RwSignal<Option<String>>,
+    /// A problem saving the weights in the browser's storage (it is full, or disabled).
+    pub storage_error: RwSignal<Option<String>>,
 }
 
 impl Progress {
@@ -110,6 +116,8 @@ impl Progress {
             first_layer: RwSignal::new(None),
             device: RwSignal::new(String::new()),
             weights_version: RwSignal::new(0),
+            weights_note: RwSignal::new(None),
+            storage_error: RwSignal::new(None),
         }
     }
 
@@ -121,6 +129,8 @@ impl Progress {
         self.confusion.set(None);
         self.predictions.set(vec![]);
         self.first_layer.set(None);
+        self.weights_note.set(None);
+        self.storage_error.set(None);
         self.weights_version.update(|v| *v += 1);
     }
 }
@@ -164,6 +174,13 @@ impl Run {
         match self {
             Run::Gpu(gpu, _) => gpu_label(gpu),
             Run::Cpu(_) => "CPU".into(),
+        }
+    }
+
+    fn steps(&self) -> u32 {
+        match self {
+            Run::Gpu(_, t) => t.steps(),
+            Run::Cpu(t) => t.steps(),
         }
     }
 
@@ -212,7 +229,7 @@ struct Session {
     config: Config,
     /// The model resolved for 28×28 inputs.
     model: Model,
-    /// The data trained on (set by [`Session::attach`]).
+    /// The data trained on; `None` for weights loaded or restored, until training resumes.
     data: Option<Rc<Split>>,
     run: Run,
     rng: Rng,
@@ -222,8 +239,17 @@ struct Session {
     correct: usize,
     seen: usize,
     epoch_start: f64,
+    /// Training steps the weights had before this run (from the file they were loaded from).
+    base_steps: u64,
     /// The weights of the last snapshot (what a GPU failure falls back to).
     snapshot: ParamStore<Tensor>,
+}
+
+impl Session {
+    /// Training steps behind the current weights (batch norm's `num_batches_tracked`).
+    fn total_steps(&self) -> u64 {
+        self.base_steps + u64::from(self.run.steps())
+    }
 }
 
 thread_local! {
@@ -345,10 +371,51 @@ pub fn start(
         correct: 0,
         seen: 0,
         epoch_start: now_ms(),
+        base_steps: 0,
         snapshot: params,
     };
     session.attach(data);
     install(Some(session));
+    Ok(())
+}
+
+/// Makes `params` (checked against the model of `config`) the model of a new session, paused,
+/// so predictions use them and Resume trains on from them. `steps` is how many training steps
+/// they have had; `note` says where they come from.
+pub fn adopt(
+    compute: Compute,
+    progress: Progress,
+    config: Config,
+    params: ParamStore<Tensor>,
+    steps: u64,
+    note: String,
+) -> Result<(), String> {
+    let model = resolved_model(&config.model)?;
+    let run = Run::new(&compute, &model, &params, config.optimizer).map_err(|e| e.to_string())?;
+    progress.clear();
+    progress.device.set(run.device());
+    progress.first_layer.set(first_layer(&params));
+    progress.weights_note.set(Some(if steps > 0 {
+        format!("{note} ({steps} training steps).")
+    } else {
+        format!("{note}.")
+    }));
+    install(Some(Session {
+        rng: Rng::new(config.seed),
+        config,
+        model,
+        data: None,
+        run,
+        order: vec![],
+        cursor: 0,
+        epoch: 1,
+        correct: 0,
+        seen: 0,
+        epoch_start: now_ms(),
+        base_steps: steps,
+        snapshot: params,
+    }));
+    progress.state.set(RunState::Paused);
     Ok(())
 }
 
@@ -378,6 +445,7 @@ pub async fn resume_on(compute: Compute, data: Rc<Split>, config: Config) -> Res
     s.attach(data);
     if s.config.optimizer != config.optimizer {
         s.snapshot = s.run.params().await.map_err(|e| e.to_string())?;
+        s.base_steps += u64::from(s.run.steps());
         s.run = Run::new(&compute, &s.model, &s.snapshot, config.optimizer)
             .map_err(|e| e.to_string())?;
         s.config.optimizer = config.optimizer;
@@ -398,12 +466,17 @@ pub fn has_session() -> bool {
     SESSION.with(|s| s.borrow().is_some()) || LEASED.get() == Some(GENERATION.get())
 }
 
+/// The name of the model of the session, if there is one (and it is not lent out).
+pub fn session_model() -> Option<String> {
+    SESSION.with(|s| s.borrow().as_ref().map(|s| s.config.model.clone()))
+}
+
 fn first_layer(params: &ParamStore<Tensor>) -> Option<Tensor> {
     params.iter().next().map(|(_, t)| t.clone())
 }
 
-/// Runs steps until paused, finished or stopped. Call with the state set to `Running`. When
-/// paused, the weights are copied to the host (the drawing pad and the filters follow them).
+/// Runs steps until paused, finished or stopped. Call with the state set to `Running`. Saves the
+/// weights in the browser's storage after each epoch and when paused.
 pub async fn run(compute: Compute, progress: Progress) {
     let generation = GENERATION.get();
     while progress.state.get_untracked() == RunState::Running {
@@ -424,10 +497,14 @@ pub async fn run(compute: Compute, progress: Progress) {
     }
     if progress.state.get_untracked() == RunState::Paused && GENERATION.get() == generation {
         if let Some(mut s) = lease().await {
-            if let Ok(p) = s.run.params().await {
-                s.snapshot = p;
-                progress.first_layer.set(first_layer(&s.snapshot));
-                progress.weights_version.update(|v| *v += 1);
+            match s.run.params().await {
+                Ok(p) => {
+                    s.snapshot = p;
+                    progress.first_layer.set(first_layer(&s.snapshot));
+                    progress.weights_version.update(|v| *v += 1);
+                    persist(&progress, &s);
+                }
+                Err(e) => progress.storage_error.set(Some(e.to_string())),
             }
         }
     }
@@ -449,6 +526,7 @@ async fn step(compute: &Compute, progress: &Progress, s: &mut Session) -> Result
         Err(Error::Device(message)) => {
             // The GPU is gone: continue on the CPU from the last snapshot of the weights.
             compute.gpu_failed(&message);
+            s.base_steps += u64::from(s.run.steps());
             s.run = Run::Cpu(
                 Trainer::new(
                     &CpuBackend,
@@ -467,8 +545,9 @@ async fn step(compute: &Compute, progress: &Progress, s: &mut Session) -> Result
     if !loss.is_finite() {
         let lr = s.config.optimizer.learning_rate();
         return Err(format!(
-            "The loss became {loss} at step {}: training diverged, so it was stopped. The learning rate {lr} is \
-             probably too high: lower it (for example to {}), then press Reset and Start.",
+            "The loss became {loss} at step {}: training diverged, so it was stopped (the weights are now \
+             meaningless, and they were not saved). The learning rate {lr} is probably too high: lower it \
+             (for example to {}), then press Reset and Start.",
             progress.losses.with_untracked(Vec::len) + 1,
             lr / 10.0
         ));
@@ -519,6 +598,7 @@ async fn finish_epoch(progress: &Progress, s: &mut Session, data: &Split) -> Res
     s.snapshot = s.run.params().await.map_err(|e| e.to_string())?;
     progress.first_layer.set(first_layer(&s.snapshot));
     progress.weights_version.update(|v| *v += 1);
+    persist(progress, s);
     if s.epoch >= s.config.epochs {
         progress.state.set(RunState::Finished);
     }
@@ -576,4 +656,173 @@ pub fn softmax(logits: &[f32]) -> Vec<f32> {
     let exps: Vec<f32> = logits.iter().map(|&z| (z - max).exp()).collect();
     let sum: f32 = exps.iter().sum();
     exps.iter().map(|e| e / sum).collect()
+}
+
+/// The current weights as a `.safetensors` file (PyTorch `state_dict` names, with batch norm's
+/// `num_batches_tracked`), read fresh from the device. `None` when there is no model.
+pub async fn export() -> Result<Option<Vec<u8>>, String> {
+    let Some(mut s) = lease().await else {
+        return Ok(None);
+    };
+    s.snapshot = s.run.params().await.map_err(|e| e.to_string())?;
+    Ok(Some(file_of(&s)))
+}
+
+fn file_of(s: &Session) -> Vec<u8> {
+    let steps = s.total_steps();
+    let counters = safetensors::batch_norm_counters(&s.model, steps as i64);
+    let steps = steps.to_string();
+    safetensors::serialize_with(
+        &s.snapshot,
+        &counters,
+        &[
+            ("convlab_model", s.config.model.as_str()),
+            ("convlab_steps", steps.as_str()),
+        ],
+    )
+}
+
+/// Reads a `.safetensors` file for the model `config.model`: the weights and the training steps
+/// they had (from ConvLab's metadata). The error names the first mismatch, and the page's other
+/// model when the file fits it instead.
+pub fn read_weights(bytes: &[u8], model_name: &str) -> Result<(ParamStore<Tensor>, u64), String> {
+    let model = resolved_model(model_name)?;
+    match safetensors::load_for_model(bytes, &model) {
+        Ok(params) => {
+            let steps = safetensors::metadata(bytes)
+                .ok()
+                .and_then(|m| {
+                    m.into_iter()
+                        .find(|(k, _)| k == "convlab_steps")
+                        .and_then(|(_, v)| v.parse().ok())
+                })
+                .unwrap_or(0);
+            Ok((params, steps))
+        }
+        Err(e) => {
+            let fits = MODELS.iter().find(|(name, _)| {
+                *name != model_name
+                    && resolved_model(name)
+                        .is_ok_and(|m| safetensors::load_for_model(bytes, &m).is_ok())
+            });
+            let e = e.to_string();
+            Err(match fits {
+                Some((_, label)) => {
+                    let stop = if e.ends_with(['.', '?', '!']) {
+                        ""
+                    } else {
+                        "."
+                    };
+                    format!("{e}{stop} These are weights of the {label}: choose it as the Model, then load the file again.")
+                }
+                None => e,
+            })
+        }
+    }
+}
+
+/// The models of the training page: `(name, label)`.
+pub const MODELS: [(&str, &str); 2] = [("mnist_convnet", "MNIST ConvNet"), ("lenet", "LeNet")];
+
+// ---- The weights in the browser's storage ----
+
+fn storage_key(model: &str) -> String {
+    format!("convlab-weights-{model}")
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    window().local_storage().ok().flatten()
+}
+
+/// Saves the session's last snapshot under its model's key, unless it holds a NaN or infinity.
+fn persist(progress: &Progress, s: &Session) {
+    if s.snapshot
+        .iter()
+        .any(|(_, t)| t.data.iter().any(|v| !v.is_finite()))
+    {
+        return;
+    }
+    let result = store_weights(&s.config.model, &file_of(s));
+    progress.storage_error.set(result.err());
+}
+
+/// Stores a `.safetensors` file as base64 under the model's key.
+pub fn store_weights(model: &str, bytes: &[u8]) -> Result<(), String> {
+    let storage = storage().ok_or("this browser does not let the page store data")?;
+    storage
+        .set_item(&storage_key(model), &base64_encode(bytes))
+        .map_err(|_| {
+            "the browser's storage is full or disabled: the weights were not saved for the next visit \
+             (use Save to download them)"
+                .to_string()
+        })
+}
+
+/// The weights file stored for `model`, if any.
+pub fn stored_weights(model: &str) -> Option<Vec<u8>> {
+    let text = storage()?.get_item(&storage_key(model)).ok().flatten()?;
+    base64_decode(&text)
+}
+
+/// Whether weights are stored for `model` (without decoding them).
+pub fn has_stored_weights(model: &str) -> bool {
+    storage().is_some_and(|s| s.get_item(&storage_key(model)).ok().flatten().is_some())
+}
+
+pub fn forget_weights(model: &str) {
+    if let Some(s) = storage() {
+        let _ = s.remove_item(&storage_key(model));
+    }
+}
+
+const BASE64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/// Standard base64 with padding.
+pub fn base64_encode(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(BASE64[((n >> (18 - 6 * i)) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// The bytes of standard base64 (padding optional), or `None` when it is not base64.
+pub fn base64_decode(text: &str) -> Option<Vec<u8>> {
+    let digits: Vec<u32> = text
+        .trim_end_matches('=')
+        .bytes()
+        .map(|c| match c {
+            b'A'..=b'Z' => Some(u32::from(c - b'A')),
+            b'a'..=b'z' => Some(u32::from(c - b'a') + 26),
+            b'0'..=b'9' => Some(u32::from(c - b'0') + 52),
+            b'+' => Some(62),
+            b'/' => Some(63),
+            _ => None,
+        })
+        .collect::<Option<_>>()?;
+    if digits.len() % 4 == 1 {
+        return None;
+    }
+    let mut out = Vec::with_capacity(digits.len() * 3 / 4);
+    for chunk in digits.chunks(4) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, &d)| n | (d << (18 - 6 * i)));
+        let bytes = n.to_be_bytes();
+        out.extend_from_slice(&bytes[1..chunk.len()]);
+    }
+    Some(out)
 }

@@ -1,11 +1,13 @@
 //! The training lesson: the notes' MNIST ConvNet (or LeNet) trained live in the browser on the
 //! bundled digits or the student's own MNIST / Fashion-MNIST files, on WebGPU or the CPU, with
-//! charts of the loss, the accuracy and the speed, and a drawing pad the model reads.
+//! charts of the loss, the accuracy and the speed, a drawing pad the model reads, and its weights
+//! saved, loaded and kept between visits as `.safetensors`.
 //! URL parameters: `model`, `opt` (adam | sgd), `lr`, `batch`, `epochs`; `bench=1` (with
 //! `batches=N`) measures training images/s instead.
 
 mod data_files;
 mod draw;
+mod weights;
 
 use convlab_core::nn::init;
 use convlab_core::train::{Optimizer, Trainer};
@@ -22,6 +24,7 @@ use crate::training::{self, yield_to_browser, Config, Progress, RunState};
 use crate::url::{use_query, History};
 use data_files::{DataPanel, OwnData};
 use draw::DrawPad;
+use weights::WeightsPanel;
 
 const BLUE: RGBColor = RGBColor(31, 111, 235);
 const ORANGE: RGBColor = RGBColor(191, 135, 0);
@@ -75,6 +78,32 @@ fn Training() -> impl IntoView {
     });
     // The student's files, when chosen (else the bundled digits).
     let own = RwSignal::new_local(None::<OwnData>);
+    let model_name = Memo::new(move |_| config.with(|c| c.model.clone()));
+    // Weights kept by an earlier visit come back once the device is known; choosing another model
+    // (while not training) switches to that model's kept weights, if any.
+    Effect::new(move |_| {
+        let model = model_name.get();
+        if !compute.ready() {
+            return;
+        }
+        let state = progress.state.get_untracked();
+        if matches!(state, RunState::Running | RunState::Loading) {
+            return;
+        }
+        if training::has_session() {
+            if training::session_model().is_none_or(|m| m == model) {
+                return;
+            }
+            training::reset(progress);
+        }
+        weights::restore(
+            compute,
+            progress,
+            config.get_untracked(),
+            i18n.t("Restored weights from your last session, kept in this browser")
+                .to_string(),
+        );
+    });
     // A setting refused before (re)starting; the run, paused or not, stays as it was.
     let start_error = RwSignal::new(None::<String>);
     let start = move |_| {
@@ -274,6 +303,7 @@ fn Training() -> impl IntoView {
             <div class="train-tools">
                 <DrawPad progress=progress/>
                 <div class="panels">
+                    <WeightsPanel compute=compute progress=progress config=config/>
                     <DataPanel own=own busy=Signal::derive(running)/>
                 </div>
             </div>
@@ -444,14 +474,31 @@ pub const KO: &[(&str, &str)] = &[
     ("Prediction", "예측"),
     ("The canvas is empty: draw a digit first.", "캔버스가 비어 있습니다: 먼저 숫자를 그리세요."),
     (
-        "No model yet: press Start (a few dozen steps are enough to see it work).",
-        "아직 모델이 없습니다: 시작을 누르세요(몇십 스텝이면 충분합니다).",
+        "No model yet: press Start (a few dozen steps are enough to see it work), or load weights.",
+        "아직 모델이 없습니다: 시작을 누르거나(몇십 스텝이면 충분합니다) 가중치를 불러오세요.",
     ),
     ("Drawing pad: draw a digit with the mouse, a pen or a finger", "그림판: 마우스, 펜, 손가락으로 숫자를 그리세요"),
     ("What the network sees (28×28)", "신경망이 보는 이미지 (28×28)"),
     (
         "What the network sees: 20×20 box, centred by mass in 28×28",
         "신경망이 보는 이미지: 20×20 상자에 맞추고 28×28에서 질량 중심으로 정렬",
+    ),
+    ("Weights", "가중치"),
+    ("Save", "저장"),
+    ("Load…", "불러오기…"),
+    ("Forget", "지우기"),
+    ("Loaded weights from", "가중치를 불러온 파일:"),
+    (
+        "Restored weights from your last session, kept in this browser",
+        "이 브라우저에 보관된 지난 세션의 가중치를 복원했습니다",
+    ),
+    (
+        "These weights are kept in this browser for your next visit.",
+        "이 가중치는 다음 방문을 위해 이 브라우저에 보관됩니다.",
+    ),
+    (
+        "PyTorch state_dict names: model.load_state_dict(safetensors.torch.load_file(\"convnet.safetensors\")).",
+        "PyTorch state_dict 이름: model.load_state_dict(safetensors.torch.load_file(\"convnet.safetensors\")).",
     ),
     ("Data", "데이터"),
     ("Using", "사용 중"),

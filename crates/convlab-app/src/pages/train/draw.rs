@@ -182,18 +182,15 @@ pub fn DrawPad(progress: Progress) -> impl IntoView {
     });
     let hint = move || {
         match outcome.get() {
-            // The core's answer for an empty canvas (`preprocess::EMPTY_CANVAS`), for the student.
-            Outcome::Blank => Some(
-                i18n.t("The canvas is empty: draw a digit first.")
-                    .to_string(),
-            ),
-            Outcome::NoModel => Some(
-                i18n.t("No model yet: press Start (a few dozen steps are enough to see it work).")
-                    .to_string(),
-            ),
-            Outcome::Failed(e) => Some(e),
-            Outcome::Probabilities(_) => None,
-        }
+        // The core's answer for an empty canvas (`preprocess::EMPTY_CANVAS`), for the student.
+        Outcome::Blank => Some(i18n.t("The canvas is empty: draw a digit first.").to_string()),
+        Outcome::NoModel => Some(
+            i18n.t("No model yet: press Start (a few dozen steps are enough to see it work), or load weights.")
+                .to_string(),
+        ),
+        Outcome::Failed(e) => Some(e),
+        Outcome::Probabilities(_) => None,
+    }
     };
     let probabilities = move || match outcome.get() {
         Outcome::Probabilities(p) => {
