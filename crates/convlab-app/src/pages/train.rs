@@ -3,10 +3,12 @@
 //! charts of the loss, the accuracy and the speed, a drawing pad the model reads, and its weights
 //! saved, loaded and kept between visits as `.safetensors`.
 //! URL parameters: `model`, `opt` (adam | sgd), `lr`, `batch`, `epochs`; `bench=1` (with
-//! `batches=N`) measures training images/s instead.
+//! `batches=N`) measures training images/s instead; `demo=kernel` shows d2l's kernel-learning
+//! demo (`kernel`).
 
 mod data_files;
 mod draw;
+mod kernel;
 mod weights;
 
 use convlab_core::nn::init;
@@ -46,9 +48,21 @@ fn smoothed(values: &[f32]) -> Vec<f32> {
 #[component]
 pub fn TrainingPage() -> impl IntoView {
     let query = use_query();
-    let bench = move || query.get("bench").as_deref() == Some("1");
+    let mode = Memo::new(move |_| {
+        if query.get("bench").as_deref() == Some("1") {
+            "bench"
+        } else if query.get("demo").as_deref() == Some("kernel") {
+            "kernel"
+        } else {
+            "train"
+        }
+    });
     view! {
-        {move || if bench() { view! { <BenchMode/> }.into_any() } else { view! { <Training/> }.into_any() }}
+        {move || match mode.get() {
+            "bench" => view! { <BenchMode/> }.into_any(),
+            "kernel" => view! { <kernel::KernelDemo/> }.into_any(),
+            _ => view! { <Training/> }.into_any(),
+        }}
     }
 }
 
@@ -307,6 +321,13 @@ fn Training() -> impl IntoView {
                     <DataPanel own=own busy=Signal::derive(running)/>
                 </div>
             </div>
+            <p class="demo-link">
+                <a href="?page=train&demo=kernel" data-testid="kernel-demo-link" on:click=move |ev| {
+                    ev.prevent_default();
+                    query.go("train");
+                    query.set_all(&[("demo", Some("kernel".into()))], History::Replace);
+                }>{move || i18n.t("Learn a kernel by gradient descent (d2l 7.2) →")}</a>
+            </p>
             <h2>{move || i18n.t("First layer's filters")}</h2>
             <div class="filters" data-testid="filters">{filters}</div>
             <Confusion progress=progress/>
@@ -511,4 +532,20 @@ pub const KO: &[(&str, &str)] = &[
         "The four IDX files (train-images, train-labels, t10k-images, t10k-labels; .gz or not). They are read here: nothing leaves your browser. A new choice takes effect at the next Start or Resume.",
         "IDX 파일 네 개(train-images, train-labels, t10k-images, t10k-labels; .gz 여부 무관). 파일은 이 페이지에서 읽으며 브라우저 밖으로 나가지 않습니다. 새 선택은 다음 시작 또는 계속부터 적용됩니다.",
     ),
+    ("Learn a kernel by gradient descent (d2l 7.2) →", "경사 하강법으로 커널 학습하기 (d2l 7.2) →"),
+    ("Learning a kernel", "커널 학습하기"),
+    (
+        "d2l 7.2: the image X has a vertical band of zeros; the kernel [1, −1] marks its edges in Y. Can gradient descent find that kernel from Y alone? Each epoch computes Ŷ = conv2d(X, K), the loss Σ(Ŷ − Y)², its gradient with conv2d_backward, and K ← K − lr·∂loss/∂K.",
+        "d2l 7.2: 이미지 X에는 세로로 0인 띠가 있고, 커널 [1, −1]은 Y에서 그 경계를 표시합니다. 경사 하강법이 Y만 보고 이 커널을 찾을 수 있을까요? 매 에포크마다 Ŷ = conv2d(X, K), 손실 Σ(Ŷ − Y)², conv2d_backward로 구한 기울기, 그리고 K ← K − lr·∂loss/∂K를 계산합니다.",
+    ),
+    ("Seed", "시드"),
+    ("Restart", "다시 시작"),
+    ("Run again", "다시 실행"),
+    ("Y = corr2d(X, [1, −1]) (6×7)", "Y = corr2d(X, [1, −1]) (6×7)"),
+    ("Ŷ = conv2d(X, K) now", "현재 Ŷ = conv2d(X, K)"),
+    ("Learned kernel K", "학습된 커널 K"),
+    ("target", "목표"),
+    ("Loss per epoch", "에포크별 손실"),
+    ("The same in PyTorch (d2l)", "같은 코드를 PyTorch로 (d2l)"),
+    ("Back to training a ConvNet", "ConvNet 학습으로 돌아가기"),
 ];

@@ -1,0 +1,304 @@
+//! `?page=train&demo=kernel`: the notes' (d2l 7.2) demo of learning a kernel. X is a 6×8 image
+//! of ones with a band of zeros (columns 2..6), Y = corr2d(X, [1, −1]) marks its two vertical
+//! edges, and a 1×2 kernel K learns to reproduce Y from a random start by plain gradient descent
+//! on the summed squared error: Ŷ = conv2d(X, K), loss = Σ (Ŷ − Y)², ∂loss/∂K =
+//! conv2d_backward(X, K, 2(Ŷ − Y)), K ← K − lr·∂loss/∂K. Both convolutions run on the engine
+//! (WebGPU or the CPU); the tiny subtraction and the update are done here.
+
+use convlab_core::ops::Conv2dParams;
+use convlab_core::rng::Rng;
+use convlab_core::{Backend, CpuBackend, Error, Tensor};
+use leptos::prelude::*;
+use plotters::style::RGBColor;
+
+use crate::components::chart::{LineChart, Series};
+use crate::components::grid::Grid;
+use crate::compute::{use_compute, Compute};
+use crate::i18n::use_i18n;
+use crate::training::{gpu_label, yield_to_browser};
+use crate::url::{use_query, History};
+
+const BLUE: RGBColor = RGBColor(31, 111, 235);
+/// Milliseconds between epochs, so the kernel's path can be followed.
+const PAUSE_MS: i32 = 120;
+
+/// d2l's X: ones, with zeros in columns 2..6.
+fn image() -> Tensor {
+    let data = (0..6 * 8)
+        .map(|i| if (2..6).contains(&(i % 8)) { 0.0 } else { 1.0 })
+        .collect();
+    Tensor {
+        shape: vec![1, 1, 6, 8],
+        data,
+    }
+}
+
+fn kernel(k: [f32; 2]) -> Tensor {
+    Tensor {
+        shape: vec![1, 1, 1, 2],
+        data: k.to_vec(),
+    }
+}
+
+/// What one epoch computed: Ŷ = conv2d(X, K), the loss Σ(Ŷ − Y)² and ∂loss/∂K.
+struct Epoch {
+    y_hat: Vec<f32>,
+    loss: f32,
+    grad: [f32; 2],
+}
+
+/// One epoch on the engine: forward, the loss and its gradient on the host, backward.
+async fn epoch(compute: &Compute, x: &Tensor, y: &Tensor, k: [f32; 2]) -> Result<Epoch, String> {
+    let p = Conv2dParams::default();
+    let host = |y_hat: &Tensor| {
+        let diff: Vec<f32> = y_hat.data.iter().zip(&y.data).map(|(a, b)| a - b).collect();
+        let loss = diff.iter().map(|d| d * d).sum::<f32>();
+        let grad_out = Tensor {
+            shape: y.shape.clone(),
+            data: diff.iter().map(|d| 2.0 * d).collect(),
+        };
+        (loss, grad_out)
+    };
+    if let Some(gpu) = compute.gpu() {
+        let run = async {
+            let (gx, gk) = (gpu.upload(x)?, gpu.upload(&kernel(k))?);
+            let y_hat = gpu.read(&gpu.conv2d(&gx, &gk, None, p)?).await?;
+            let (loss, grad_out) = host(&y_hat);
+            let grads = gpu.conv2d_backward(&gx, &gk, &gpu.upload(&grad_out)?, p, false)?;
+            let g = gpu.read(&grads.weight).await?;
+            Ok::<_, Error>(Epoch {
+                y_hat: y_hat.data,
+                loss,
+                grad: [g.data[0], g.data[1]],
+            })
+        };
+        match run.await {
+            Ok(e) => return Ok(e),
+            Err(Error::Device(m)) => compute.gpu_failed(&m),
+            Err(e) => return Err(e.to_string()),
+        }
+    }
+    let b = CpuBackend;
+    let kt = kernel(k);
+    let y_hat = b.conv2d(x, &kt, None, p).map_err(|e| e.to_string())?;
+    let (loss, grad_out) = host(&y_hat);
+    let grads = b
+        .conv2d_backward(x, &kt, &grad_out, p, false)
+        .map_err(|e| e.to_string())?;
+    Ok(Epoch {
+        y_hat: y_hat.data,
+        loss,
+        grad: [grads.weight.data[0], grads.weight.data[1]],
+    })
+}
+
+async fn sleep(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+fn fmt_kernel(k: [f32; 2]) -> String {
+    format!("[{:.4}, {:.4}]", k[0], k[1])
+}
+
+#[component]
+pub fn KernelDemo() -> impl IntoView {
+    let query = use_query();
+    let i18n = use_i18n();
+    let compute = use_compute();
+    let lr = Memo::new(move |_| query.parse("lr", 3e-2f32));
+    let epochs = Memo::new(move |_| query.parse("epochs", 20usize).clamp(1, 200));
+    let seed = Memo::new(move |_| query.parse("seed", 0u64));
+    let x = image();
+    let k_true = [1.0f32, -1.0];
+    // Y on the CPU reference: the target, as d2l computes it with corr2d.
+    let y = CpuBackend
+        .conv2d(&x, &kernel(k_true), None, Conv2dParams::default())
+        .expect("a 1×2 kernel fits a 6×8 image");
+    let losses = RwSignal::new(Vec::<f32>::new());
+    let kernels = RwSignal::new(Vec::<[f32; 2]>::new());
+    let y_hat = RwSignal::new(None::<Vec<f32>>);
+    let running = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let device = RwSignal::new(String::new());
+    // Bumped by each Run: a run in progress stops when another starts.
+    let generation = StoredValue::new(0u64);
+
+    let start = {
+        let (x, y) = (x.clone(), y.clone());
+        move || {
+            let (x, y) = (x.clone(), y.clone());
+            generation.update_value(|g| *g += 1);
+            let mine = generation.get_value();
+            let (lr, epochs, seed) = (
+                lr.get_untracked(),
+                epochs.get_untracked(),
+                seed.get_untracked(),
+            );
+            if !lr.is_finite() || lr <= 0.0 {
+                error.set(Some(
+                    "The learning rate must be a positive number, e.g. 0.03.".into(),
+                ));
+                return;
+            }
+            error.set(None);
+            // PyTorch's Conv2d initialisation: uniform in ±1/√fan_in, fan_in = 1·1·2.
+            let mut rng = Rng::new(seed);
+            let bound = 1.0 / 2f32.sqrt();
+            let mut k = [rng.symmetric(bound), rng.symmetric(bound)];
+            losses.set(vec![]);
+            kernels.set(vec![k]);
+            y_hat.set(None);
+            running.set(true);
+            leptos::task::spawn_local(async move {
+                device.set(match compute.gpu() {
+                    Some(gpu) => gpu_label(&gpu),
+                    None => "CPU".into(),
+                });
+                for _ in 0..epochs {
+                    if generation.get_value() != mine {
+                        return;
+                    }
+                    match epoch(&compute, &x, &y, k).await {
+                        Ok(e) => {
+                            k = [k[0] - lr * e.grad[0], k[1] - lr * e.grad[1]];
+                            losses.update(|l| l.push(e.loss));
+                            kernels.update(|v| v.push(k));
+                            y_hat.set(Some(e.y_hat));
+                            if !e.loss.is_finite() {
+                                error.set(Some(format!(
+                                    "The loss became {}: the learning rate {lr} is too high for this problem; try 0.03.",
+                                    e.loss
+                                )));
+                                break;
+                            }
+                        }
+                        Err(e) => {
+                            error.set(Some(e));
+                            break;
+                        }
+                    }
+                    sleep(PAUSE_MS).await;
+                    yield_to_browser().await;
+                }
+                if generation.get_value() == mine {
+                    running.set(false);
+                }
+            });
+        }
+    };
+    // Runs once the device is known, and again when the settings change.
+    let auto = start.clone();
+    Effect::new(move |_| {
+        let _ = (lr.get(), epochs.get(), seed.get());
+        if compute.ready() {
+            auto();
+        }
+    });
+    let set = move |key: &'static str| {
+        move |ev| query.set_all(&[(key, Some(event_target_value(&ev)))], History::Replace)
+    };
+    let loss_series = Signal::derive(move || {
+        vec![Series {
+            name: "loss",
+            points: losses.with(|l| {
+                l.iter()
+                    .enumerate()
+                    .map(|(i, &v)| ((i + 1) as f32, v))
+                    .collect()
+            }),
+            color: BLUE,
+        }]
+    });
+    let learned = move || kernels.with(|k| k.last().copied().map(fmt_kernel).unwrap_or_default());
+    // d2l's printout (every second epoch), with the kernel after that epoch's update.
+    let log = move || {
+        let ks = kernels.get();
+        let mut out = ks
+            .first()
+            .map(|k| format!("K0 = {}\n", fmt_kernel(*k)))
+            .unwrap_or_default();
+        losses.with(|l| {
+            for (i, v) in l.iter().enumerate().filter(|(i, _)| (i + 1) % 2 == 0) {
+                let k = ks.get(i + 1).copied().map(fmt_kernel).unwrap_or_default();
+                out.push_str(&format!("epoch {}, loss {v:.3}, K = {k}\n", i + 1));
+            }
+        });
+        out
+    };
+    let (xv, yv) = (x.data.clone(), y.data.clone());
+    view! {
+        <section class="lesson kernel-demo" data-page="kernel-demo">
+            <h1>{move || i18n.t("Learning a kernel")}</h1>
+            <p>
+                {move || i18n.t("d2l 7.2: the image X has a vertical band of zeros; the kernel [1, −1] marks its edges in Y. Can gradient descent find that kernel from Y alone? Each epoch computes Ŷ = conv2d(X, K), the loss Σ(Ŷ − Y)², its gradient with conv2d_backward, and K ← K − lr·∂loss/∂K.")}
+            </p>
+            <div class="controls">
+                <label class="param">
+                    <span>{move || i18n.t("Learning rate")}</span>
+                    <input data-testid="kernel-lr" type="text" inputmode="decimal" prop:value=move || query.get("lr").unwrap_or_else(|| "0.03".into()) on:change=set("lr")/>
+                </label>
+                <label class="param">
+                    <span>{move || i18n.t("Epochs")}</span>
+                    <input data-testid="kernel-epochs" type="number" min="1" max="200" prop:value=move || epochs.get().to_string() on:change=set("epochs")/>
+                </label>
+                <label class="param">
+                    <span>{move || i18n.t("Seed")}</span>
+                    <input data-testid="kernel-seed" type="number" min="0" prop:value=move || seed.get().to_string() on:change=set("seed")/>
+                </label>
+            </div>
+            <div class="buttons">
+                <button data-testid="kernel-run" on:click=move |_| start()>{move || i18n.t(if running.get() { "Restart" } else { "Run again" })}</button>
+            </div>
+            <p class="status" data-testid="kernel-status">
+                {move || {
+                    let n = losses.with(Vec::len);
+                    let last = losses.with(|l| l.last().copied());
+                    let mut s = device.get();
+                    if n > 0 {
+                        s.push_str(&format!(" · {} {n}/{}", i18n.t("epoch"), epochs.get()));
+                    }
+                    if let Some(l) = last {
+                        s.push_str(&format!(" · {} {l:.4}", i18n.t("loss")));
+                    }
+                    s
+                }}
+            </p>
+            {move || error.get().map(|e| view! { <p class="error" role="alert" data-testid="kernel-error">{e}</p> })}
+            <div class="kernel-grids">
+                <figure>
+                    <figcaption>"X (6×8)"</figcaption>
+                    <Grid testid="kernel-x" label=Signal::derive(|| "X".to_string()) rows=6 cols=8 values=Signal::derive(move || xv.clone())/>
+                </figure>
+                <figure>
+                    <figcaption>{move || i18n.t("Y = corr2d(X, [1, −1]) (6×7)")}</figcaption>
+                    <Grid testid="kernel-y" label=Signal::derive(|| "Y".to_string()) rows=6 cols=7 values=Signal::derive(move || yv.clone())/>
+                </figure>
+                <figure>
+                    <figcaption>{move || i18n.t("Ŷ = conv2d(X, K) now")}</figcaption>
+                    <Grid testid="kernel-yhat" label=Signal::derive(|| "Ŷ".to_string()) rows=6 cols=7 values=Signal::derive(move || y_hat.get().unwrap_or_else(|| vec![0.0; 42]))/>
+                </figure>
+            </div>
+            <p class="learned">
+                {move || i18n.t("Learned kernel K")}": "
+                <strong data-testid="learned-kernel">{learned}</strong>
+                <span class="target">{move || format!(" ({} [1, −1])", i18n.t("target"))}</span>
+            </p>
+            <div class="charts">
+                <LineChart testid="kernel-loss-chart" label=Signal::derive(move || i18n.t("Loss per epoch").to_string()) x_label="epoch" series=loss_series/>
+                <pre class="kernel-log" data-testid="kernel-log">{log}</pre>
+            </div>
+            <details>
+                <summary>{move || i18n.t("The same in PyTorch (d2l)")}</summary>
+                <pre>{"conv2d = nn.LazyConv2d(1, kernel_size=(1, 2), bias=False)\nX = X.reshape((1, 1, 6, 8))\nY = Y.reshape((1, 1, 6, 7))\nlr = 3e-2  # Learning rate\n\nfor i in range(10):\n    Y_hat = conv2d(X)\n    l = (Y_hat - Y) ** 2\n    conv2d.zero_grad()\n    l.sum().backward()\n    # Update the kernel\n    conv2d.weight.data[:] -= lr * conv2d.weight.grad\n    if (i + 1) % 2 == 0:\n        print(f'epoch {i + 1}, loss {l.sum():.3f}')"}</pre>
+            </details>
+            <p>
+                <a href="?page=train" on:click=move |ev| { ev.prevent_default(); query.go("train"); }>
+                    {move || i18n.t("Back to training a ConvNet")}
+                </a>
+            </p>
+        </section>
+    }
+}
