@@ -27,6 +27,11 @@ use crate::compute::Compute;
 /// Steps between copies of the weights to the host.
 const SNAPSHOT_EVERY: usize = 20;
 
+/// A mean cross-entropy above this has exploded, even if still finite (Adam's steps are bounded
+/// by the learning rate, so lr = 1e9 gives huge but finite losses): guessing at random over ten
+/// classes scores ln 10 ≈ 2.3, and a network that never trained rarely exceeds 20.
+const EXPLODED_LOSS: f32 = 1e3;
+
 /// The input of every model of this page: one 28×28 grey image.
 const INPUT: [usize; 3] = [1, 28, 28];
 
@@ -96,11 +101,17 @@ pub struct Progress {
     /// Bumped whenever the model's weights change visibly (a snapshot, a load): what the
     /// drawing pad's prediction follows.
     pub weights_version: RwSignal<u64>,
+    /// Bytes the GPU's buffer pool holds now, and at the end of each epoch `(epoch, bytes)`
+    /// (`None` / empty on the CPU).
+    pub gpu_bytes: RwSignal<Option<u64>>,
+    pub gpu_bytes_by_epoch: RwSignal<Vec<(usize, u64)>>,
     /// Where the weights came from, when not from this page's training ("restored weights from
     /// your last session", "loaded convnet.safetensors").
     pub weights_note: RwSignal<Option<String>>,
     /// A problem saving the weights in the browser's storage (it is full, or disabled).
     pub storage_error: RwSignal<Option<String>>,
+    /// After a diverged run: a learning rate to try instead.
+    pub suggested_lr: RwSignal<Option<f32>>,
 }
 
 impl Progress {
@@ -116,8 +127,11 @@ impl Progress {
             first_layer: RwSignal::new(None),
             device: RwSignal::new(String::new()),
             weights_version: RwSignal::new(0),
+            gpu_bytes: RwSignal::new(None),
+            gpu_bytes_by_epoch: RwSignal::new(vec![]),
             weights_note: RwSignal::new(None),
             storage_error: RwSignal::new(None),
+            suggested_lr: RwSignal::new(None),
         }
     }
 
@@ -129,8 +143,10 @@ impl Progress {
         self.confusion.set(None);
         self.predictions.set(vec![]);
         self.first_layer.set(None);
+        self.gpu_bytes_by_epoch.set(vec![]);
         self.weights_note.set(None);
         self.storage_error.set(None);
+        self.suggested_lr.set(None);
         self.weights_version.update(|v| *v += 1);
     }
 }
@@ -181,6 +197,14 @@ impl Run {
         match self {
             Run::Gpu(_, t) => t.steps(),
             Run::Cpu(t) => t.steps(),
+        }
+    }
+
+    /// Bytes the GPU's buffer pool holds (`None` on the CPU).
+    fn gpu_bytes(&self) -> Option<u64> {
+        match self {
+            Run::Gpu(gpu, _) => Some(gpu.engine().allocated_bytes()),
+            Run::Cpu(_) => None,
         }
     }
 
@@ -359,6 +383,7 @@ pub fn start(
     progress.clear();
     progress.device.set(run.device());
     progress.first_layer.set(first_layer(&params));
+    progress.gpu_bytes.set(run.gpu_bytes());
     let mut session = Session {
         rng: Rng::new(config.seed),
         config,
@@ -395,6 +420,7 @@ pub fn adopt(
     progress.clear();
     progress.device.set(run.device());
     progress.first_layer.set(first_layer(&params));
+    progress.gpu_bytes.set(run.gpu_bytes());
     progress.weights_note.set(Some(if steps > 0 {
         format!("{note} ({steps} training steps).")
     } else {
@@ -458,6 +484,7 @@ pub async fn resume_on(compute: Compute, data: Rc<Split>, config: Config) -> Res
 pub fn reset(progress: Progress) {
     install(None);
     progress.clear();
+    progress.gpu_bytes.set(None);
     progress.device.set(String::new());
     progress.state.set(RunState::Idle);
 }
@@ -538,18 +565,22 @@ async fn step(compute: &Compute, progress: &Progress, s: &mut Session) -> Result
                 .map_err(|e| e.to_string())?,
             );
             progress.device.set(s.run.device());
+            progress.gpu_bytes.set(None);
             return Ok(());
         }
         Err(e) => return Err(e.to_string()),
     };
-    if !loss.is_finite() {
+    if !loss.is_finite() || loss > EXPLODED_LOSS {
         let lr = s.config.optimizer.learning_rate();
+        progress.suggested_lr.set(Some(suggested_lr(lr)));
         return Err(format!(
-            "The loss became {loss} at step {}: training diverged, so it was stopped (the weights are now \
-             meaningless, and they were not saved). The learning rate {lr} is probably too high: lower it \
-             (for example to {}), then press Reset and Start.",
+            "The loss became {} at step {} (guessing at random scores about 2.3): training diverged, so it \
+             was stopped (the weights are now meaningless, and they were not saved). The learning rate {} is \
+             probably too high: lower it (for example to {}), then press Reset and Start.",
+            short(loss),
             progress.losses.with_untracked(Vec::len) + 1,
-            lr / 10.0
+            short(lr),
+            short(suggested_lr(lr))
         ));
     }
     let seconds = ((now_ms() - started) / 1000.0).max(1e-6);
@@ -562,6 +593,7 @@ async fn step(compute: &Compute, progress: &Progress, s: &mut Session) -> Result
     s.seen += batch;
     s.cursor += batch;
     progress.losses.update(|l| l.push(loss));
+    progress.gpu_bytes.set(s.run.gpu_bytes());
     progress
         .speed
         .update(|v| v.push(batch as f32 / seconds as f32));
@@ -584,6 +616,27 @@ async fn step(compute: &Compute, progress: &Progress, s: &mut Session) -> Result
     Ok(())
 }
 
+/// A learning rate that should not diverge: a tenth of `lr`, but at most Adam's default.
+fn suggested_lr(lr: f32) -> f32 {
+    if lr.is_finite() {
+        (lr / 10.0).min(1e-3)
+    } else {
+        1e-3
+    }
+}
+
+/// `v` for a person: `1e9` rather than `1000000000`, `8.38e20` rather than 21 digits.
+pub fn short(v: f32) -> String {
+    let a = v.abs();
+    if v.is_finite() && a != 0.0 && !(1e-4..1e5).contains(&a) {
+        let s = format!("{v:.2e}");
+        // 1.00e9 → 1e9
+        s.replace(".00e", "e")
+    } else {
+        format!("{v}")
+    }
+}
+
 async fn finish_epoch(progress: &Progress, s: &mut Session, data: &Split) -> Result<(), String> {
     let seconds = (now_ms() - s.epoch_start) / 1000.0;
     let test_accuracy = evaluate(progress, s, data).await?;
@@ -598,6 +651,12 @@ async fn finish_epoch(progress: &Progress, s: &mut Session, data: &Split) -> Res
     s.snapshot = s.run.params().await.map_err(|e| e.to_string())?;
     progress.first_layer.set(first_layer(&s.snapshot));
     progress.weights_version.update(|v| *v += 1);
+    if let Some(bytes) = s.run.gpu_bytes() {
+        progress.gpu_bytes.set(Some(bytes));
+        progress
+            .gpu_bytes_by_epoch
+            .update(|v| v.push((s.epoch, bytes)));
+    }
     persist(progress, s);
     if s.epoch >= s.config.epochs {
         progress.state.set(RunState::Finished);

@@ -306,9 +306,20 @@ fn Training() -> impl IntoView {
             <p class="status" data-testid="train-status">{status_line}</p>
             {move || start_error.get().map(|e| view! { <p class="error" role="alert" data-testid="train-error">{e}</p> })}
             {move || match progress.state.get() {
-                RunState::Stopped(message) => Some(view! { <p class="error" role="alert" data-testid="train-error">{message}</p> }),
+                RunState::Stopped(message) => Some(view! {
+                    <div class="error" role="alert">
+                        <p data-testid="train-error">{message}</p>
+                        {progress.suggested_lr.get().map(|lr| view! {
+                            <button data-testid="recover" on:click=move |_| {
+                                query.set_all(&[("lr", Some(training::short(lr)))], History::Replace);
+                                training::reset(progress);
+                            }>{format!("{} {}", i18n.t("Reset with learning rate"), training::short(lr))}</button>
+                        })}
+                    </div>
+                }),
                 _ => None,
             }}
+            <GpuMemory progress=progress/>
             <div class="charts">
                 <LineChart testid="loss-chart" label=Signal::derive(move || i18n.t("Loss per step").to_string()) x_label="step" series=loss_series/>
                 <LineChart testid="accuracy-chart" label=Signal::derive(move || i18n.t("Accuracy per epoch").to_string()) x_label="epoch" series=accuracy_series y_range=(0.0, 1.0)/>
@@ -332,6 +343,30 @@ fn Training() -> impl IntoView {
             <div class="filters" data-testid="filters">{filters}</div>
             <Confusion progress=progress/>
         </section>
+    }
+}
+
+/// The bytes the GPU's buffer pool holds, now and at the end of each epoch: it stays flat across
+/// epochs because the engine recycles its buffers.
+#[component]
+fn GpuMemory(progress: Progress) -> impl IntoView {
+    let mib = |b: u64| format!("{:.1} MiB", b as f64 / (1024.0 * 1024.0));
+    view! {
+        {move || progress.gpu_bytes.get().map(|now| {
+            let by_epoch = progress.gpu_bytes_by_epoch.with(|v| {
+                v.iter().map(|&(e, b)| format!("e{e} {}", mib(b))).collect::<Vec<_>>().join(", ")
+            });
+            let flat = progress.gpu_bytes_by_epoch.with(|v| {
+                (v.len() >= 2).then(|| v.windows(2).skip(usize::from(v.len() > 2)).all(|w| w[0].1 == w[1].1))
+            });
+            view! {
+                <p class="gpu-memory" data-testid="gpu-memory" data-bytes=now.to_string()>
+                    {format!("GPU buffers: {}", mib(now))}
+                    {(!by_epoch.is_empty()).then(|| format!(" · {by_epoch}"))}
+                    {flat.map(|f| if f { " · flat across epochs" } else { " · growing" })}
+                </p>
+            }
+        })}
     }
 }
 
@@ -428,9 +463,14 @@ async fn bench(compute: Compute, batches: usize) -> Result<String, String> {
                 let loss = t.step(&*gpu, &gx, &labels).map_err(err)?;
                 gpu.read(&loss).await.map_err(err)?;
             }
+            let adapter = gpu.adapter();
             (
                 "webgpu",
-                gpu.adapter().to_string(),
+                if adapter.name.is_empty() {
+                    format!("WebGPU adapter{adapter}")
+                } else {
+                    adapter.to_string()
+                },
                 (now() - started) / 1000.0,
             )
         }
@@ -548,4 +588,5 @@ pub const KO: &[(&str, &str)] = &[
     ("Loss per epoch", "에포크별 손실"),
     ("The same in PyTorch (d2l)", "같은 코드를 PyTorch로 (d2l)"),
     ("Back to training a ConvNet", "ConvNet 학습으로 돌아가기"),
+    ("Reset with learning rate", "다음 학습률로 초기화:"),
 ];
