@@ -4,6 +4,7 @@
 use std::process::ExitCode;
 
 use convlab_core::arch;
+use convlab_core::text::thousands;
 
 /// Parses `C,H,W` (also `CxHxW`).
 fn parse_input(text: &str) -> Result<Vec<usize>, String> {
@@ -17,19 +18,6 @@ fn parse_input(text: &str) -> Result<Vec<usize>, String> {
             "--input must be three positive integers C,H,W (e.g. 1,28,28), not '{text}'"
         )),
     }
-}
-
-/// `1234567` → `1,234,567`.
-fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    out
 }
 
 pub fn run(name: &str, input: Option<&str>, json: bool) -> Result<ExitCode, String> {
@@ -78,13 +66,6 @@ pub fn run(name: &str, input: Option<&str>, json: bool) -> Result<ExitCode, Stri
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn thousands_separators() {
-        assert_eq!(thousands(55744), "55,744");
-        assert_eq!(thousands(11178378), "11,178,378");
-        assert_eq!(thousands(0), "0");
-    }
 
     #[test]
     fn input_parsing() {

@@ -10,6 +10,7 @@
 use crate::error::Error;
 use crate::nn::model::ModuleKind;
 use crate::nn::{Layer, Model, Module};
+use crate::text::thousands;
 
 /// The model as it runs on one input, up to the first layer that cannot take its input.
 #[derive(Debug, Clone, PartialEq)]
@@ -73,19 +74,6 @@ pub fn resolve(model: &Model, input: [usize; 3]) -> Resolved {
         shapes,
         error,
     }
-}
-
-/// `55744` → `55,744`.
-fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    out
 }
 
 /// `text` as `# ` comment lines of at most about `width` characters, broken between words.
@@ -601,10 +589,6 @@ mod tests {
 
     #[test]
     fn constructors_and_numbers() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(55744), "55,744");
-        assert_eq!(thousands(11178378), "11,178,378");
         assert_eq!(
             constructor(&Layer::max_pool(3, 2, 1)),
             "nn.MaxPool2d(kernel_size=3, stride=2, padding=1)"

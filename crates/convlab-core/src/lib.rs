@@ -29,6 +29,7 @@ pub mod rng;
 pub mod safetensors;
 pub mod shape;
 pub mod tensor;
+pub mod text;
 pub mod train;
 
 pub use backend::{Backend, CpuBackend};

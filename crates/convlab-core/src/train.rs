@@ -96,7 +96,12 @@ impl<B: Backend> Trainer<B> {
 
     /// [`Trainer::step`], also returning the batch's logits (before the update), from which a
     /// caller counts the training accuracy.
-    pub fn step_with_logits(&mut self, b: &B, x: &B::Tensor, targets: &[usize]) -> Result<(B::Tensor, B::Tensor)> {
+    pub fn step_with_logits(
+        &mut self,
+        b: &B,
+        x: &B::Tensor,
+        targets: &[usize],
+    ) -> Result<(B::Tensor, B::Tensor)> {
         let (logits, trace) = nn::forward(b, &self.model, &mut self.params, x, Mode::Train)?;
         let (loss, grad_logits) = b.cross_entropy(&logits, targets)?;
         let (_, grads) = nn::backward(b, &self.model, &self.params, trace, &grad_logits)?;

@@ -22,6 +22,7 @@ use wasm_bindgen::JsCast;
 
 use crate::i18n::use_i18n;
 use crate::url::{use_query, History};
+use convlab_core::text::thousands;
 
 // ---------------------------------------------------------------------------------------------
 // The models
@@ -636,19 +637,6 @@ pub fn analyse(
             split,
         },
     )
-}
-
-/// `55744` → `55,744`.
-pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    out
 }
 
 /// Shapes in the core's messages (`[256, 2, 2]`) written the PyTorch way (`(256, 2, 2)`).

@@ -12,6 +12,7 @@ use wasm_bindgen_futures::JsFuture;
 
 use crate::i18n::use_i18n;
 use crate::training::yield_to_browser;
+use convlab_core::text::thousands;
 
 /// The bundled digits' split (see `data.rs`): shown before they are fetched.
 const BUNDLED: (usize, usize) = (8_000, 2_000);
@@ -196,19 +197,6 @@ async fn read_file(file: &web_sys::File) -> Result<Vec<u8>, String> {
         .await
         .map_err(|e| format!("{}: cannot read the file ({e:?})", file.name()))?;
     Ok(js_sys::Uint8Array::new(&buffer).to_vec())
-}
-
-/// `60000` as `60,000`.
-pub fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// The data source line, the file picker and its errors.
