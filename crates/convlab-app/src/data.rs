@@ -15,14 +15,22 @@ thread_local! {
 /// Fetches a file of the site as bytes.
 pub async fn fetch_bytes(path: &str) -> Result<Vec<u8>, String> {
     let window = web_sys::window().ok_or("no window")?;
-    let response = JsFuture::from(window.fetch_with_str(path)).await.map_err(|e| format!("cannot fetch {path}: {e:?}"))?;
-    let response: web_sys::Response = response.dyn_into().map_err(|_| format!("{path}: not a response"))?;
+    let response = JsFuture::from(window.fetch_with_str(path))
+        .await
+        .map_err(|e| format!("cannot fetch {path}: {e:?}"))?;
+    let response: web_sys::Response = response
+        .dyn_into()
+        .map_err(|_| format!("{path}: not a response"))?;
     if !response.ok() {
         return Err(format!("cannot fetch {path}: HTTP {}", response.status()));
     }
-    let buffer = JsFuture::from(response.array_buffer().map_err(|e| format!("{path}: {e:?}"))?)
-        .await
-        .map_err(|e| format!("{path}: {e:?}"))?;
+    let buffer = JsFuture::from(
+        response
+            .array_buffer()
+            .map_err(|e| format!("{path}: {e:?}"))?,
+    )
+    .await
+    .map_err(|e| format!("{path}: {e:?}"))?;
     Ok(js_sys::Uint8Array::new(&buffer).to_vec())
 }
 

@@ -102,10 +102,19 @@ pub fn Heatmap(
             )));
         }
     };
+    // The canvas keeps the map's proportions (the stylesheet only sets its width).
+    let aspect = move || {
+        plane.with(|p| {
+            p.as_ref()
+                .filter(|p| p.rows > 0 && p.cols > 0)
+                .map(|p| format!("aspect-ratio: {} / {}", p.cols, p.rows))
+        })
+    };
     view! {
         <canvas
             node_ref=canvas
             class="heatmap"
+            style=aspect
             role="img"
             aria-label=move || label.get()
             data-testid=testid
