@@ -6,6 +6,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use convlab_core::nn::{self, Mode, Model, ParamStore};
 use convlab_core::ops::{Conv2dParams, Pool2dParams};
 use convlab_core::{Backend, CpuBackend, Tensor};
 use convlab_gpu::GpuBackend;
@@ -70,7 +71,9 @@ impl Compute {
     /// Moves the page to the CPU for good after the GPU failed (e.g. its device was lost).
     pub fn gpu_failed(&self, message: &str) {
         GPU.with(|g| *g.borrow_mut() = None);
-        self.status.set(DeviceStatus::Cpu { reason: format!("the GPU failed ({message}); continuing on the CPU") });
+        self.status.set(DeviceStatus::Cpu {
+            reason: format!("the GPU failed ({message}); continuing on the CPU"),
+        });
     }
 
     /// Computes `op` on the chosen device and brings the result back.
@@ -84,6 +87,20 @@ impl Compute {
             }
         }
         op.apply(&CpuBackend).map_err(|e| e.to_string())
+    }
+
+    /// Computes `op` on the chosen device and brings back every tensor it produces, in the order
+    /// [`Op::apply_all`] documents (the ops with one result give a list of one).
+    pub async fn run_all(&self, op: Op) -> Result<Vec<Tensor>, String> {
+        let gpu = GPU.with(|g| g.borrow().clone());
+        if let Some(gpu) = gpu {
+            match all_on_gpu(&gpu, &op).await {
+                Ok(t) => return Ok(t),
+                Err(GpuFailure::Op(message)) => return Err(message),
+                Err(GpuFailure::Device(message)) => self.gpu_failed(&message),
+            }
+        }
+        op.apply_all(&CpuBackend).map_err(|e| e.to_string())
     }
 }
 
@@ -101,6 +118,19 @@ async fn on_gpu(gpu: &GpuBackend, op: &Op) -> Result<Tensor, GpuFailure> {
     };
     let t = op.apply(gpu).map_err(classify)?;
     gpu.read(&t).await.map_err(classify)
+}
+
+async fn all_on_gpu(gpu: &GpuBackend, op: &Op) -> Result<Vec<Tensor>, GpuFailure> {
+    let classify = |e: convlab_core::Error| match e {
+        convlab_core::Error::Device(m) => GpuFailure::Device(m),
+        other => GpuFailure::Op(other.to_string()),
+    };
+    let tensors = op.apply_all(gpu).map_err(classify)?;
+    let mut out = Vec::with_capacity(tensors.len());
+    for t in &tensors {
+        out.push(gpu.read(t).await.map_err(classify)?);
+    }
+    Ok(out)
 }
 
 async fn open_gpu() -> Result<GpuBackend, String> {
@@ -132,6 +162,77 @@ pub enum Op {
         params: Pool2dParams,
         count_include_pad: bool,
     },
+    /// `nn.Linear`: `input · weightᵀ + bias`, input `(N, in)`, weight `(out, in)`.
+    Linear {
+        input: Tensor,
+        weight: Tensor,
+        bias: Option<Tensor>,
+    },
+    /// The element-wise add of two tensors of the same shape (a skip connection's `+`).
+    Add {
+        a: Tensor,
+        b: Tensor,
+    },
+    /// Several independent ops, computed together: their outputs one after the other.
+    Each(Vec<Op>),
+    /// A convolution of one image `(1, C_in, H, W)` taken apart by input channel (groups = 1).
+    /// Outputs: `[y, s_0, …, s_{C_out−1}, p_00, p_01, …]` where `y` is the convolution itself (with
+    /// its bias), `p_oc` the partial map of input channel `c` correlated with kernel `weight[o, c]`
+    /// (`(1, 1, H_out, W_out)`, no bias) and `s_o = p_o0 + p_o1 + …` their sum, added by the engine.
+    ConvByChannel {
+        input: Tensor,
+        weight: Tensor,
+        bias: Option<Tensor>,
+        params: Conv2dParams,
+    },
+    /// `BatchNorm2d` on one batch, in training and in evaluation mode, after the batches of
+    /// `earlier` went through it in training mode (moving the running statistics from
+    /// `running_mean` / `running_var` by `momentum`). Outputs: `[y_train, mean, inv_std,
+    /// var_unbiased, y_eval, y_train's mean, y_train's unbiased var, y_eval's mean, y_eval's
+    /// unbiased var, running_mean, running_var]`: the batch statistics (`inv_std = 1/√(σ²_B + ε)`),
+    /// those of each output per channel (measured by the engine's own batch norm), and the running
+    /// statistics evaluation mode used.
+    BatchNorm {
+        input: Tensor,
+        gamma: Tensor,
+        beta: Tensor,
+        earlier: Vec<Tensor>,
+        running_mean: Tensor,
+        running_var: Tensor,
+        momentum: f32,
+        eps: f32,
+    },
+    /// The running statistics of a `BatchNorm2d` in training mode as `batches` pass through it,
+    /// from `running_mean` / `running_var`. Outputs: `[mean_1, var_1, mean_2, var_2, …]`, the
+    /// running mean and variance after each batch.
+    BatchNormRunning {
+        batches: Vec<Tensor>,
+        running_mean: Tensor,
+        running_var: Tensor,
+        momentum: f32,
+        eps: f32,
+    },
+    /// `nn::forward` of a small model on `input` (in training mode the batch norms use, and
+    /// update, batch statistics). Output: `[the model's output]`.
+    Forward {
+        input: Tensor,
+        model: Model,
+        params: ParamStore<Tensor>,
+        mode: Mode,
+    },
+    /// A residual block taken apart: `main` (the residual function F) and `shortcut` (absent: the
+    /// identity) run by `nn::forward` on the same parameters (`state_dict` names shared between
+    /// them). Outputs: `[F(x), shortcut(x), F(x) + shortcut(x), relu(F(x) + shortcut(x))]`, then,
+    /// if `whole` is given, `nn::forward` of that model (the block as one layer) on the same input.
+    /// When the two paths' shapes differ, the add fails with the core's message.
+    Residual {
+        input: Tensor,
+        main: Model,
+        shortcut: Option<Model>,
+        whole: Option<Model>,
+        params: ParamStore<Tensor>,
+        mode: Mode,
+    },
 }
 
 impl Op {
@@ -160,8 +261,211 @@ impl Op {
                 params,
                 count_include_pad,
             } => b.avg_pool2d(&b.upload(input)?, *params, *count_include_pad),
+            _ => {
+                let mut all = self.apply_all(b)?;
+                if all.is_empty() {
+                    return Err(convlab_core::Error::Invalid(
+                        "the op produced nothing".into(),
+                    ));
+                }
+                Ok(all.swap_remove(0))
+            }
         }
     }
+
+    /// Every output of the op, in the order its variant documents.
+    pub fn apply_all<B: Backend>(&self, b: &B) -> convlab_core::Result<Vec<B::Tensor>> {
+        let upload_opt = |t: &Option<Tensor>| -> convlab_core::Result<Option<B::Tensor>> {
+            t.as_ref().map(|t| b.upload(t)).transpose()
+        };
+        match self {
+            Op::Conv2d { .. } | Op::MaxPool2d { .. } | Op::AvgPool2d { .. } => {
+                Ok(vec![self.apply(b)?])
+            }
+            Op::Linear {
+                input,
+                weight,
+                bias,
+            } => {
+                let bias = upload_opt(bias)?;
+                Ok(vec![b.linear(
+                    &b.upload(input)?,
+                    &b.upload(weight)?,
+                    bias.as_ref(),
+                )?])
+            }
+            Op::Add { a, b: rhs } => Ok(vec![b.add(&b.upload(a)?, &b.upload(rhs)?)?]),
+            Op::Each(ops) => {
+                let mut out = Vec::new();
+                for op in ops {
+                    out.extend(op.apply_all(b)?);
+                }
+                Ok(out)
+            }
+            Op::ConvByChannel {
+                input,
+                weight,
+                bias,
+                params,
+            } => {
+                let [_, c_in, h, w] = input.dims4("the convolution's input")?;
+                let [c_out, c_w, kh, kw] = weight.dims4("the convolution's weight")?;
+                let bias_t = upload_opt(bias)?;
+                let y = b.conv2d(
+                    &b.upload(input)?,
+                    &b.upload(weight)?,
+                    bias_t.as_ref(),
+                    *params,
+                )?;
+                if params.groups != 1 || c_w != c_in {
+                    return Ok(vec![y]);
+                }
+                // The slices are copies of the data, not arithmetic: channel c of the image, and
+                // the kernel weight[o, c].
+                let plane = |c: usize| Tensor {
+                    shape: vec![1, 1, h, w],
+                    data: input.data[c * h * w..(c + 1) * h * w].to_vec(),
+                };
+                let kernel = |o: usize, c: usize| {
+                    let k = kh * kw;
+                    Tensor {
+                        shape: vec![1, 1, kh, kw],
+                        data: weight.data[(o * c_in + c) * k..(o * c_in + c + 1) * k].to_vec(),
+                    }
+                };
+                let planes = (0..c_in)
+                    .map(|c| b.upload(&plane(c)))
+                    .collect::<convlab_core::Result<Vec<_>>>()?;
+                let mut partials = Vec::with_capacity(c_out * c_in);
+                let mut sums = Vec::with_capacity(c_out);
+                for o in 0..c_out {
+                    let mut sum: Option<B::Tensor> = None;
+                    for (c, x) in planes.iter().enumerate() {
+                        let p = b.conv2d(x, &b.upload(&kernel(o, c))?, None, *params)?;
+                        sum = Some(match sum {
+                            None => p.clone(),
+                            Some(s) => b.add(&s, &p)?,
+                        });
+                        partials.push(p);
+                    }
+                    sums.extend(sum);
+                }
+                let mut out = vec![y];
+                out.extend(sums);
+                out.extend(partials);
+                Ok(out)
+            }
+            Op::BatchNorm {
+                input,
+                gamma,
+                beta,
+                earlier,
+                running_mean,
+                running_var,
+                momentum,
+                eps,
+            } => {
+                let c = gamma.numel();
+                let ones = b.upload(&Tensor::full(&[c], 1.0))?;
+                let zeros = b.upload(&Tensor::zeros(&[c]))?;
+                let (mut rm, mut rv) = (b.upload(running_mean)?, b.upload(running_var)?);
+                for batch in earlier {
+                    let (_, stats) = b.batch_norm_train(&b.upload(batch)?, &ones, &zeros, *eps)?;
+                    b.batch_norm_update_running(&mut rm, &mut rv, &stats, *momentum)?;
+                }
+                let x = b.upload(input)?;
+                let (g, bt) = (b.upload(gamma)?, b.upload(beta)?);
+                let (y_train, stats) = b.batch_norm_train(&x, &g, &bt, *eps)?;
+                let y_eval = b.batch_norm_eval(&x, &g, &bt, &rm, &rv, *eps)?;
+                // The statistics of each output, measured by a batch norm of γ = 1, β = 0.
+                let (_, after_train) = b.batch_norm_train(&y_train, &ones, &zeros, *eps)?;
+                let (_, after_eval) = b.batch_norm_train(&y_eval, &ones, &zeros, *eps)?;
+                Ok(vec![
+                    y_train,
+                    stats.mean,
+                    stats.inv_std,
+                    stats.var_unbiased,
+                    y_eval,
+                    after_train.mean,
+                    after_train.var_unbiased,
+                    after_eval.mean,
+                    after_eval.var_unbiased,
+                    rm,
+                    rv,
+                ])
+            }
+            Op::BatchNormRunning {
+                batches,
+                running_mean,
+                running_var,
+                momentum,
+                eps,
+            } => {
+                let c = running_mean.numel();
+                let ones = b.upload(&Tensor::full(&[c], 1.0))?;
+                let zeros = b.upload(&Tensor::zeros(&[c]))?;
+                let mut rm = b.upload(running_mean)?;
+                let mut rv = b.upload(running_var)?;
+                let mut out = Vec::with_capacity(2 * batches.len());
+                for batch in batches {
+                    let (_, stats) = b.batch_norm_train(&b.upload(batch)?, &ones, &zeros, *eps)?;
+                    // Each step's statistics are new tensors: the earlier ones stay readable.
+                    let (mut m, mut v) =
+                        (b.add(&rm, &b.zeros(&[c])?)?, b.add(&rv, &b.zeros(&[c])?)?);
+                    b.batch_norm_update_running(&mut m, &mut v, &stats, *momentum)?;
+                    out.push(m.clone());
+                    out.push(v.clone());
+                    (rm, rv) = (m, v);
+                }
+                Ok(out)
+            }
+            Op::Forward {
+                input,
+                model,
+                params,
+                mode,
+            } => {
+                let mut store = upload_params(b, params)?;
+                Ok(vec![
+                    nn::forward(b, model, &mut store, &b.upload(input)?, *mode)?.0,
+                ])
+            }
+            Op::Residual {
+                input,
+                main,
+                shortcut,
+                whole,
+                params,
+                mode,
+            } => {
+                let x = b.upload(input)?;
+                let mut store = upload_params(b, params)?;
+                let (f, _) = nn::forward(b, main, &mut store.clone(), &x, *mode)?;
+                let s = match shortcut {
+                    Some(m) => nn::forward(b, m, &mut store.clone(), &x, *mode)?.0,
+                    None => x.clone(),
+                };
+                let sum = b.add(&f, &s)?;
+                let out = b.relu(&sum)?;
+                let mut all = vec![f, s, sum, out];
+                if let Some(m) = whole {
+                    all.push(nn::forward(b, m, &mut store, &x, *mode)?.0);
+                }
+                Ok(all)
+            }
+        }
+    }
+}
+
+fn upload_params<B: Backend>(
+    b: &B,
+    params: &ParamStore<Tensor>,
+) -> convlab_core::Result<ParamStore<B::Tensor>> {
+    let mut store = ParamStore::new();
+    for (name, t) in params.iter() {
+        store.insert(name, b.upload(t)?);
+    }
+    Ok(store)
 }
 
 /// The result of `op()` on the chosen device, recomputed whenever the signals `op` reads change.
@@ -179,6 +483,28 @@ pub fn use_op(
             }
             Some(match op {
                 Ok(op) => compute.run(op).await,
+                Err(e) => Err(e),
+            })
+        }
+    })
+}
+
+/// Like [`use_op`], for ops with several outputs: every tensor of `op()` (see [`Op::apply_all`]).
+/// `op` returns `None` while what it needs is not there yet (e.g. another op's result): the
+/// resource is then `None` too.
+pub fn use_op_all(
+    op: impl Fn() -> Option<Result<Op, String>> + 'static,
+) -> LocalResource<Option<Result<Vec<Tensor>, String>>> {
+    let compute = use_compute();
+    LocalResource::new(move || {
+        let ready = compute.ready();
+        let op = op();
+        async move {
+            if !ready {
+                return None;
+            }
+            Some(match op? {
+                Ok(op) => compute.run_all(op).await,
                 Err(e) => Err(e),
             })
         }

@@ -14,7 +14,11 @@ pub struct Series {
 
 /// The range of the values, widened a little and never empty.
 fn span(values: impl Iterator<Item = f32>) -> (f32, f32) {
-    let (lo, hi) = values.filter(|v| v.is_finite()).fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)));
+    let (lo, hi) = values
+        .filter(|v| v.is_finite())
+        .fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), v| {
+            (lo.min(v), hi.max(v))
+        });
     if !lo.is_finite() {
         return (0.0, 1.0);
     }
@@ -22,32 +26,60 @@ fn span(values: impl Iterator<Item = f32>) -> (f32, f32) {
     (lo - pad, hi + pad)
 }
 
-fn draw(canvas: web_sys::HtmlCanvasElement, x_label: &str, series: &[Series], y_fixed: Option<(f32, f32)>) -> Option<()> {
+fn draw(
+    canvas: web_sys::HtmlCanvasElement,
+    x_label: &str,
+    series: &[Series],
+    y_fixed: Option<(f32, f32)>,
+) -> Option<()> {
     let backend = CanvasBackend::with_canvas_object(canvas)?;
     let root = backend.into_drawing_area();
     root.fill(&WHITE).ok()?;
     let (x0, x1) = span(series.iter().flat_map(|s| s.points.iter().map(|p| p.0)));
-    let (y0, y1) = y_fixed.unwrap_or_else(|| span(series.iter().flat_map(|s| s.points.iter().map(|p| p.1))));
+    let (y0, y1) =
+        y_fixed.unwrap_or_else(|| span(series.iter().flat_map(|s| s.points.iter().map(|p| p.1))));
     let mut chart = ChartBuilder::on(&root)
         .margin(8)
         .x_label_area_size(28)
         .y_label_area_size(44)
         .build_cartesian_2d(x0.min(0.0)..x1.max(1.0), y0..y1)
         .ok()?;
-    chart.configure_mesh().x_desc(x_label).light_line_style(RGBColor(235, 235, 235)).draw().ok()?;
+    chart
+        .configure_mesh()
+        .x_desc(x_label)
+        .light_line_style(RGBColor(235, 235, 235))
+        .draw()
+        .ok()?;
     for s in series {
         let color = s.color;
         chart
-            .draw_series(LineSeries::new(s.points.iter().copied(), color.stroke_width(2)))
+            .draw_series(LineSeries::new(
+                s.points.iter().copied(),
+                color.stroke_width(2),
+            ))
             .ok()?
             .label(s.name)
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], color.stroke_width(2)));
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 16, y)], color.stroke_width(2))
+            });
         if s.points.len() == 1 {
-            chart.draw_series(PointSeries::of_element(s.points.iter().copied(), 3, color.filled(), &|c, r, st| Circle::new(c, r, st))).ok()?;
+            chart
+                .draw_series(PointSeries::of_element(
+                    s.points.iter().copied(),
+                    3,
+                    color.filled(),
+                    &|c, r, st| Circle::new(c, r, st),
+                ))
+                .ok()?;
         }
     }
     if series.len() > 1 {
-        chart.configure_series_labels().background_style(WHITE.mix(0.8)).border_style(BLACK).draw().ok()?;
+        chart
+            .configure_series_labels()
+            .background_style(WHITE.mix(0.8))
+            .border_style(BLACK)
+            .draw()
+            .ok()?;
     }
     root.present().ok()
 }
