@@ -22,6 +22,12 @@ async function freePort() {
 
 const sleep = (ms) => new Promise((wake) => setTimeout(wake, ms));
 
+// Drivers still running; ended when Node exits, should a test leave without closing its own.
+const running = new Set();
+process.on('exit', () => {
+  for (const driver of running) driver.kill();
+});
+
 /** A WebDriver error answered by the driver (`error` is the spec's code, e.g. "no such element"). */
 export class WebDriverError extends Error {
   constructor(command, { error, message }) {
@@ -50,6 +56,8 @@ export async function startDriver(command, portArgs) {
   child.stderr.on('data', keep);
   const exited = new Promise((ok) => child.once('exit', (code, signal) => ok({ code, signal })));
   const driver = new Driver(`http://127.0.0.1:${port}`, child, exited, () => log);
+  running.add(driver);
+  exited.then(() => running.delete(driver));
 
   // Ready when /status answers (the spec's "ready" may be false while a session exists; any answer will do).
   const deadline = Date.now() + 30_000;
