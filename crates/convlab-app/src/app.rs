@@ -232,7 +232,11 @@ fn StatusBadge() -> impl IntoView {
         _ => None,
     };
     view! {
-        <span class="badge" data-testid="gpu-status" title=move || i18n.t("What computes the numbers on this page")>
+        <span
+            class="badge"
+            data-testid="gpu-status"
+            title=move || format!("{}: {}{}", i18n.t("What computes the numbers on this page"), text(), why().map(|r| format!(" ({r})")).unwrap_or_default())
+        >
             {text}
             {move || why().map(|reason| view! { <span class="why" data-testid="gpu-why">{format!(" ({reason})")}</span> })}
         </span>

@@ -229,7 +229,7 @@ pub fn DrawPad(progress: Progress) -> impl IntoView {
         <section class="draw" data-testid="draw">
             <h2>{move || i18n.t("Draw a digit")}</h2>
             <div class="draw-row">
-                <div class="pad">
+                <div class="draw-pad">
                     <canvas
                         node_ref=canvas
                         width=SIZE
