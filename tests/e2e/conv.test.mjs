@@ -5,12 +5,8 @@ import { test } from 'node:test';
 
 import { eachBrowser, expectCells, expectText, until } from './lib/harness.mjs';
 
-// The page is being written (committed so far: a stub with only its title). Only the tests that need
-// its content are todo, and they pass against the work in progress: drop the todo when the page lands.
-const IN_PROGRESS = { todo: 'conv page in progress' };
-
 eachBrowser('convolution', (b) => {
-  test('defaults: the notes\' 5×5 input and X filter → 3×3 output', IN_PROGRESS, async () => {
+  test('defaults: the notes\' 5×5 input and X filter → 3×3 output', async () => {
     const { page } = b;
     await page.open('?page=conv');
     await expectCells(page, 'output-grid', [8, 9, 8, 8, 5, 9, 6, 5, 5]);
@@ -21,7 +17,7 @@ eachBrowser('convolution', (b) => {
     await page.shot('conv-selected');
   });
 
-  test('p=1: zero padding keeps 5×5', IN_PROGRESS, async () => {
+  test('p=1: zero padding keeps 5×5', async () => {
     const { page } = b;
     await page.open('?page=conv&p=1');
     await expectCells(page, 'output-grid', [2, 7, 5, 5, 2, 2, 8, 9, 8, 2, 3, 8, 5, 9, 2, 1, 6, 5, 5, 3, 2, 3, 2, 3, 1]);

@@ -5,10 +5,6 @@ import { test } from 'node:test';
 
 import { eachBrowser, expectCells, expectText, until } from './lib/harness.mjs';
 
-// The page is being written (committed so far: a stub with only its title). Only the tests that need
-// its content are todo, and they pass against the work in progress: drop the todo when the page lands.
-const IN_PROGRESS = { todo: 'kernels page in progress' };
-
 /** Waits until the feature map is drawn: a canvas with more than one colour in it (whatever context drew it). */
 function featureMapDrawn(page) {
   return until(
@@ -30,7 +26,7 @@ function featureMapDrawn(page) {
 }
 
 eachBrowser('image kernels', (b) => {
-  test('defaults: a 3×3 kernel over a 28×28 digit → a (26, 26) feature map', IN_PROGRESS, async () => {
+  test('defaults: a 3×3 kernel over a 28×28 digit → a (26, 26) feature map', async () => {
     const { page } = b;
     await page.open('?page=kernels');
     await expectText(page, 'feature-size', '(26, 26)');
@@ -43,7 +39,7 @@ eachBrowser('image kernels', (b) => {
     assert.ok(await featureMapDrawn(page));
   });
 
-  test('a custom kernel from the URL: 2×2 weights [1, 0; 0, 1], stride 2 → (14, 14)', IN_PROGRESS, async () => {
+  test('a custom kernel from the URL: 2×2 weights [1, 0; 0, 1], stride 2 → (14, 14)', async () => {
     const { page } = b;
     await page.open('?page=kernels&kernel=custom&kh=2&kw=2&wt=1,0,0,1&s=2&p=0');
     await expectCells(page, 'kernel-grid', [1, 0, 0, 1]);
