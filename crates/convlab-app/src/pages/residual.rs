@@ -7,7 +7,7 @@
 //!
 //! URL parameters: `block` (`basic` | `bottleneck`), `shortcut` (`identity` | `conv1x1`),
 //! `stride` (1 | 2), `c` (input channels), `cout` (output channels), `mid` (the bottleneck's
-//! middle channels), `h` (the feature map's height and width), `ch` (the channel drawn, from 1).
+//! middle channels), `h` (the feature map's height and width), `ch` (the channel drawn, counted from 0 as in PyTorch).
 
 use convlab_core::nn::{self, Layer, Mode, Model, Module, ResidualSpec};
 use convlab_core::ops::elementwise::check_add;
@@ -190,11 +190,11 @@ fn model(name: &str, layers: &[(&'static str, Layer)]) -> Model {
 /// every arrow.
 fn diagram(block: &Block, s: &Shapes, t: impl Fn(&'static str) -> &'static str) -> impl IntoView {
     const WIDTH: f64 = 640.0;
-    const CX: f64 = 190.0;
-    const BOX_W: f64 = 330.0;
+    const CX: f64 = 200.0;
+    const BOX_W: f64 = 360.0;
     const BOX_H: f64 = 28.0;
     const PITCH: f64 = 60.0;
-    const SX: f64 = 505.0;
+    const SX: f64 = 515.0;
     let top = 14.0;
     let row_y = |i: usize| top + i as f64 * PITCH;
     let n = block.main.len();
@@ -368,7 +368,7 @@ pub fn ResidualPage() -> impl IntoView {
     });
     let block = Memo::new(move |_| cfg.get().block());
     let shapes = Memo::new(move |_| shapes(&cfg.get(), &block.get()));
-    let ch = Memo::new(move |_| query.parse("ch", 1usize).max(1) - 1);
+    let ch = Memo::new(move |_| query.parse("ch", 0usize));
     let input = Memo::new(move |_| {
         let c = cfg.get();
         feature_map(c.c, c.h)
@@ -554,7 +554,7 @@ pub fn ResidualPage() -> impl IntoView {
     let c_out = Memo::new(move |_| cfg.get().cout);
     let c_mid = Memo::new(move |_| cfg.get().mid);
     let size = Memo::new(move |_| cfg.get().h);
-    let ch_shown = Memo::new(move |_| ch.get() + 1);
+
     let pytorch = move || {
         let c = cfg.get();
         match c.kind {
@@ -670,7 +670,7 @@ pub fn ResidualPage() -> impl IntoView {
                 {move || (cfg.get().kind == Kind::Bottleneck).then(|| number("mid", "Bottleneck channels", c_mid, 1, 1024))}
                 {number("cout", "Output channels", c_out, 1, 1024)}
                 {number("h", "Height and width", size, 1, 64)}
-                {number("ch", "Channel drawn", ch_shown, 1, 1024)}
+                {number("ch", "Channel drawn", ch, 0, 1023)}
             </div>
             <div class="examples">
                 <span>{move || t("Examples")} ":"</span>
