@@ -1,0 +1,28 @@
+// The architectures lesson, loaded from URLs: the parameter totals of architectures.json, the shapes
+// of ResNet-18 on another input size, and the layer named when an input is too small.
+
+import { test } from 'node:test';
+
+import { eachBrowser, expectText } from './lib/harness.mjs';
+
+eachBrowser('architectures', (b) => {
+  test('keras_cnn totals 55,744 parameters, as the notes\' Keras summary', async () => {
+    const { page } = b;
+    await page.open('?page=architectures&model=keras_cnn');
+    await expectText(page, 'total-params', '55,744');
+    await page.shot('architectures-keras');
+  });
+
+  test('resnet18 on 1×96×96: 512 × 3 × 3 before the global pooling, 11,178,378 parameters', async () => {
+    const { page } = b;
+    await page.open('?page=architectures&model=resnet18&input=1,96,96');
+    await expectText(page, 'total-params', '11,178,378');
+    await expectText(page, 'layer-table', /\(512, 3, 3\)/);
+  });
+
+  test('alexnet on 1×28×28 names the layer that breaks', async () => {
+    const { page } = b;
+    await page.open('?page=architectures&model=alexnet&input=1,28,28');
+    await expectText(page, 'arch-error', /layer 5 \(MaxPool2d\)/);
+  });
+});
