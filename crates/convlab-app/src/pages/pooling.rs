@@ -294,7 +294,7 @@ pub fn PoolingPage() -> impl IntoView {
             </div>
             <div class="examples">
                 <span>{move || i18n.t("Examples")} ":"</span>
-                {EXAMPLES.iter().map(|e| view! { <button on:click=move |_| load(e)>{e.title}</button> }).collect_view()}
+                {EXAMPLES.iter().map(|e| view! { <button on:click=move |_| load(e)>{move || i18n.t(e.title)}</button> }).collect_view()}
             </div>
             <p class="pytorch"><code data-testid="pytorch">{pytorch}</code></p>
             <p class="shape" data-testid="output-size">
@@ -313,4 +313,10 @@ pub fn PoolingPage() -> impl IntoView {
 }
 
 /// The Korean of this page's texts (see `i18n`).
-pub const KO: &[(&str, &str)] = &[];
+pub const KO: &[(&str, &str)] = &[
+    ("Two channels: X and X + 1", "두 채널: X와 X + 1"),
+    (
+        "3×3, 2×2 average, stride 1",
+        "3×3 입력, 2×2 평균, 스트라이드 1",
+    ),
+];
