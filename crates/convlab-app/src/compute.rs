@@ -76,17 +76,13 @@ impl Compute {
         });
     }
 
-    /// Computes `op` on the chosen device and brings the result back.
+    /// Computes `op` on the chosen device and brings its (first) result back.
     pub async fn run(&self, op: Op) -> Result<Tensor, String> {
-        let gpu = GPU.with(|g| g.borrow().clone());
-        if let Some(gpu) = gpu {
-            match on_gpu(&gpu, &op).await {
-                Ok(t) => return Ok(t),
-                Err(GpuFailure::Op(message)) => return Err(message),
-                Err(GpuFailure::Device(message)) => self.gpu_failed(&message),
-            }
-        }
-        op.apply(&CpuBackend).map_err(|e| e.to_string())
+        self.run_all(op)
+            .await?
+            .into_iter()
+            .next()
+            .ok_or_else(|| "the op produced nothing".to_string())
     }
 
     /// Computes `op` on the chosen device and brings back every tensor it produces, in the order
@@ -109,15 +105,6 @@ enum GpuFailure {
     Op(String),
     /// The device failed: switch to the CPU.
     Device(String),
-}
-
-async fn on_gpu(gpu: &GpuBackend, op: &Op) -> Result<Tensor, GpuFailure> {
-    let classify = |e: convlab_core::Error| match e {
-        convlab_core::Error::Device(m) => GpuFailure::Device(m),
-        other => GpuFailure::Op(other.to_string()),
-    };
-    let t = op.apply(gpu).map_err(classify)?;
-    gpu.read(&t).await.map_err(classify)
 }
 
 async fn all_on_gpu(gpu: &GpuBackend, op: &Op) -> Result<Vec<Tensor>, GpuFailure> {
