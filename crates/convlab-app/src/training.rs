@@ -781,7 +781,11 @@ pub fn read_weights(bytes: &[u8], model_name: &str) -> Result<(ParamStore<Tensor
 }
 
 /// The models of the training page: `(name, label)`.
-pub const MODELS: [(&str, &str); 2] = [("mnist_convnet", "MNIST ConvNet"), ("lenet", "LeNet")];
+pub const MODELS: [(&str, &str); 3] = [
+    ("mnist_convnet", "MNIST ConvNet"),
+    ("lenet", "LeNet"),
+    ("small_resnet", "Small ResNet"),
+];
 
 // ---- The weights in the browser's storage ----
 

@@ -2,7 +2,7 @@
 //!
 //! - `convlab eval [--backend cpu|gpu] [--check] CASES.json`: runs golden cases, prints results.
 //! - `convlab summary MODEL [--input C,H,W] [--json]`: a model's layer-by-layer shapes.
-//! - `convlab train --model mnist_convnet|lenet --backend cpu|gpu ...`: trains on MNIST.
+//! - `convlab train --model mnist_convnet|lenet|small_resnet --backend cpu|gpu ...`: trains on MNIST.
 //! - `convlab bench [--json]`: images/s and GFLOP/s of both backends, measured in one run.
 
 mod bench;
@@ -57,7 +57,8 @@ enum Command {
     },
     /// Print a model's layers with output shapes and parameter counts.
     Summary {
-        /// One of: lenet, alexnet, vgg11, vgg16, resnet18, mnist_convnet, three_layer_cnn, keras_cnn.
+        /// One of: lenet, alexnet, vgg11, vgg16, resnet18, mnist_convnet, three_layer_cnn, keras_cnn,
+        /// small_resnet.
         model: String,
         /// The input image as C,H,W (default: the model's own, e.g. 1,28,28).
         #[arg(long)]

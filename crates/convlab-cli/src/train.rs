@@ -25,9 +25,10 @@ pub struct TrainArgs {
 }
 
 pub fn run(args: &TrainArgs, data: &Split) -> Result<(), String> {
-    if !matches!(args.model.as_str(), "mnist_convnet" | "lenet") {
+    if !arch::MNIST_MODELS.contains(&args.model.as_str()) {
         return Err(format!(
-            "convlab train supports mnist_convnet and lenet, not '{}'",
+            "convlab train supports {}, not '{}'",
+            arch::MNIST_MODELS.join(", "),
             args.model
         ));
     }

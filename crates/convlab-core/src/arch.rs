@@ -5,8 +5,9 @@
 use crate::error::{Error, Result};
 use crate::nn::{Layer, Model, Module, ResidualSpec};
 
-/// The names `convlab summary` and the app accept, in the order of the golden file (then VGG-16).
-pub const NAMES: [&str; 8] = [
+/// The names `convlab summary` and the app accept, in the order of the golden file (then VGG-16
+/// and the small ResNet).
+pub const NAMES: [&str; 9] = [
     "lenet",
     "alexnet",
     "vgg11",
@@ -15,7 +16,11 @@ pub const NAMES: [&str; 8] = [
     "three_layer_cnn",
     "keras_cnn",
     "vgg16",
+    "small_resnet",
 ];
+
+/// The models small enough to train on MNIST in a browser tab (`convlab train`, the training page).
+pub const MNIST_MODELS: [&str; 3] = ["mnist_convnet", "lenet", "small_resnet"];
 
 pub fn by_name(name: &str) -> Result<Model> {
     Ok(match name {
@@ -27,6 +32,7 @@ pub fn by_name(name: &str) -> Result<Model> {
         "mnist_convnet" => mnist_convnet(),
         "three_layer_cnn" => three_layer_cnn(),
         "keras_cnn" => keras_cnn(),
+        "small_resnet" => small_resnet(),
         other => {
             return Err(Error::Invalid(format!(
                 "unknown model '{other}'; choose one of: {}",
@@ -179,6 +185,47 @@ pub fn resnet18() -> Model {
     }
 }
 
+/// ResNet-18's ideas at MNIST's size, to train in a browser tab: a 3×3 stem, one identity block
+/// at 28×28, then two blocks that halve the size and double the channels through a 1×1 stride-2
+/// shortcut (28 → 14 → 7), global pooling and one linear layer: 77,898 parameters.
+pub fn small_resnet() -> Model {
+    let block = |in_channels, out_channels, stride| {
+        Layer::Residual(ResidualSpec {
+            in_channels,
+            out_channels,
+            use_1x1conv: in_channels != out_channels,
+            stride,
+        })
+    };
+    Model {
+        name: "small_resnet".into(),
+        input_shape: [1, 28, 28],
+        modules: vec![
+            Module::indexed(
+                "b1",
+                vec![
+                    Layer::conv(1, 16, 3, 1, 1),
+                    Layer::batch_norm(16),
+                    Layer::ReLU,
+                ],
+            ),
+            Module::indexed(
+                "b2",
+                vec![block(16, 16, 1), block(16, 32, 2), block(32, 64, 2)],
+            ),
+            Module::indexed(
+                "last",
+                vec![
+                    Layer::AdaptiveAvgPool2d,
+                    Layer::Flatten,
+                    Layer::linear(64, 10),
+                ],
+            ),
+        ],
+        lazy: false,
+    }
+}
+
 /// The notes' (003) MNIST ConvNet; its `state_dict` names are `layer1.0.weight`, ..., `fc.bias`.
 pub fn mnist_convnet() -> Model {
     let block = |name: &str, cin, cout| {
@@ -245,4 +292,48 @@ pub fn keras_cnn() -> Model {
             Layer::ReLU,
         ],
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The small ResNet's shapes and counts, worked out by hand: 28×28 twice, then 14×14 and 7×7;
+    /// stem 160 + 32, identity block 2 × (2,320 + 32), 16→32 block 4,640 + 9,248 + 544 + 2 × 64,
+    /// 32→64 block 18,496 + 36,928 + 2,112 + 2 × 128, linear 650.
+    #[test]
+    fn small_resnet_halves_the_size_twice_and_has_77_898_parameters() {
+        let summary = small_resnet().summary(&[1, 28, 28]).unwrap();
+        let shapes: Vec<(&str, &[usize])> = summary
+            .layers
+            .iter()
+            .filter(|row| row.type_name == "Residual")
+            .map(|row| (row.layer.as_str(), row.output_shape.as_slice()))
+            .collect();
+        assert_eq!(
+            shapes,
+            [
+                ("1.0", &[16, 28, 28][..]),
+                ("1.1", &[32, 14, 14][..]),
+                ("1.2", &[64, 7, 7][..]),
+            ]
+        );
+        assert_eq!(summary.layers.last().unwrap().output_shape, [10]);
+        assert_eq!(summary.total_params, 77_898);
+        let names: Vec<String> = small_resnet()
+            .param_specs()
+            .into_iter()
+            .map(|p| p.name)
+            .collect();
+        // d2l's Residual names: conv1/bn1/conv2/bn2, and conv3 only where the shortcut is a 1×1 conv.
+        assert!(
+            names.contains(&"b2.1.conv3.weight".to_string()),
+            "{names:?}"
+        );
+        assert!(
+            !names.iter().any(|n| n.starts_with("b2.0.conv3")),
+            "{names:?}"
+        );
+        assert!(names.contains(&"last.2.weight".to_string()), "{names:?}");
+    }
 }

@@ -28,12 +28,13 @@ use convlab_core::text::thousands;
 // The models
 
 /// The models as the page lists them: the classics in the order they appeared, then the notes'.
-const MODELS: [(&str, &str); 8] = [
+const MODELS: [(&str, &str); 9] = [
     ("lenet", "LeNet"),
     ("alexnet", "AlexNet"),
     ("vgg11", "VGG-11"),
     ("vgg16", "VGG-16"),
     ("resnet18", "ResNet-18"),
+    ("small_resnet", "Small ResNet"),
     ("mnist_convnet", "MNIST ConvNet"),
     ("three_layer_cnn", "Three-layer CNN"),
     ("keras_cnn", "Keras CNN"),
@@ -59,6 +60,7 @@ fn story(name: &str) -> &'static str {
         "vgg11" => "VGG (Simonyan and Zisserman, 2014) replaced hand-picked kernel sizes by a rule: blocks of 3×3 convolutions with padding 1 (the size is kept), each block ending in a 2×2 max pool that halves it, while the channels double from 64 to 512. Two stacked 3×3 layers see as far as one 5×5 with fewer weights. VGG-11 has 8 convolutions; look where its parameters are: the first Linear layer alone holds 103 million.",
         "vgg16" => "VGG-16: the same VGG blocks with 13 convolutions (2, 2, 3, 3, 3 per block). Going deeper costs few parameters, since 3×3 convolutions are small, but much computation. It is not in the golden file; the core builds it with the same code as VGG-11.",
         "resnet18" => "ResNet (He et al., 2015) made very deep networks trainable: each residual block adds its input to its output, y = F(x) + x, so a block only learns a correction and the gradient flows straight through the sum. When the channels double and the size halves, a strided 1×1 convolution on the shortcut matches them. Global average pooling replaces the huge fully connected layers: 18 layers, 11 million parameters.",
+        "small_resnet" => "ResNet-18's ideas at MNIST's size, small enough to train in the Training lesson: a 3×3 stem, one block with an identity shortcut at 28×28, then two blocks that halve the size and double the channels with a strided 1×1 convolution on the shortcut (28 → 14 → 7), global average pooling and one Linear layer: 77,898 parameters.",
         "mnist_convnet" => "The notes' MNIST ConvNet: two blocks of a 5×5 convolution with padding 2 (the size is kept), batch normalization, ReLU and 2×2 max pooling, then one Linear layer. Batch normalization (Ioffe and Szegedy, 2015) normalizes each channel over the batch, so the network trains quickly even with a large learning rate.",
         "three_layer_cnn" => "The notes' PyTorch CNN: three 3×3 convolutions with padding 1 (\"same\": the size is kept), each followed by ReLU and 2×2 max pooling: 28 → 14 → 7 → 3 (the floor drops the odd row), then a Linear layer on the 64 × 3 × 3 = 576 features.",
         "keras_cnn" => "The notes' Keras CNN: three 3×3 \"valid\" convolutions (no padding: each trims one pixel from every border) with 2×2 max pooling between them: 28 → 26 → 13 → 11 → 5 → 3. Keras's model.summary() totals 55,744 parameters; the notes then add Flatten and Dense layers to classify.",
@@ -994,9 +996,9 @@ pub fn ArchitecturesPage() -> impl IntoView {
         view! {
             <div class="arch-models" role="group" aria-label=move || t("Models")>
                 <span class="group-label">{move || t("Classics")}</span>
-                {MODELS[..5].iter().copied().map(button).collect_view()}
+                {MODELS[..6].iter().copied().map(button).collect_view()}
                 <span class="group-label">{move || t("The notes")}</span>
-                {MODELS[5..].iter().copied().map(button).collect_view()}
+                {MODELS[6..].iter().copied().map(button).collect_view()}
             </div>
         }
     };
@@ -1650,6 +1652,7 @@ pub const KO: &[(&str, &str)] = &[
     ("VGG-11", "VGG-11"),
     ("VGG-16", "VGG-16"),
     ("ResNet-18", "ResNet-18"),
+    ("Small ResNet", "작은 ResNet"),
     ("MNIST ConvNet", "MNIST ConvNet"),
     ("Three-layer CNN", "3층 CNN"),
     ("Keras CNN", "Keras CNN"),
@@ -1719,6 +1722,10 @@ pub const KO: &[(&str, &str)] = &[
     (
         "ResNet (He et al., 2015) made very deep networks trainable: each residual block adds its input to its output, y = F(x) + x, so a block only learns a correction and the gradient flows straight through the sum. When the channels double and the size halves, a strided 1×1 convolution on the shortcut matches them. Global average pooling replaces the huge fully connected layers: 18 layers, 11 million parameters.",
         "ResNet(He 외, 2015)은 아주 깊은 네트워크를 학습할 수 있게 했습니다: 잔차 블록은 입력을 출력에 더하므로(y = F(x) + x) 블록은 보정만 배우면 되고, 기울기는 덧셈을 그대로 통과합니다. 채널이 두 배가 되고 크기가 절반이 될 때는 지름길의 스트라이드 1×1 합성곱이 둘을 맞춥니다. 전역 평균 풀링이 거대한 완전 연결층을 대신합니다: 18층, 파라미터 1,100만 개.",
+    ),
+    (
+        "ResNet-18's ideas at MNIST's size, small enough to train in the Training lesson: a 3×3 stem, one block with an identity shortcut at 28×28, then two blocks that halve the size and double the channels with a strided 1×1 convolution on the shortcut (28 → 14 → 7), global average pooling and one Linear layer: 77,898 parameters.",
+        "MNIST 크기에 맞춘 ResNet-18의 아이디어로, 학습 단원에서 직접 학습할 수 있을 만큼 작습니다: 3×3 줄기(stem), 28×28에서 항등 지름길을 쓰는 블록 하나, 그다음 지름길의 스트라이드 1×1 합성곱으로 크기를 절반으로 줄이고 채널을 두 배로 늘리는 블록 두 개(28 → 14 → 7), 전역 평균 풀링과 Linear 층 하나: 파라미터 77,898개.",
     ),
     (
         "The notes' MNIST ConvNet: two blocks of a 5×5 convolution with padding 2 (the size is kept), batch normalization, ReLU and 2×2 max pooling, then one Linear layer. Batch normalization (Ioffe and Szegedy, 2015) normalizes each channel over the batch, so the network trains quickly even with a large learning rate.",

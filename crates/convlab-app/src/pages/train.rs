@@ -1,7 +1,7 @@
-//! The training lesson: the notes' MNIST ConvNet (or LeNet) trained live in the browser on the
-//! bundled digits or the student's own MNIST / Fashion-MNIST files, on WebGPU or the CPU, with
-//! charts of the loss, the accuracy and the speed, a drawing pad the model reads, and its weights
-//! saved, loaded and kept between visits as `.safetensors`.
+//! The training lesson: the notes' MNIST ConvNet (or LeNet, or a small ResNet) trained live in the
+//! browser on the bundled digits or the student's own MNIST / Fashion-MNIST files, on WebGPU or
+//! the CPU, with charts of the loss, the accuracy and the speed, a drawing pad the model reads, and
+//! its weights saved, loaded and kept between visits as `.safetensors`.
 //! URL parameters: `model`, `opt` (adam | sgd), `lr`, `batch`, `epochs`; `bench=1` (with
 //! `batches=N`) measures training images/s instead; `demo=kernel` shows d2l's kernel-learning
 //! demo (`kernel`).
@@ -22,7 +22,7 @@ use crate::components::heatmap::{Heatmap, Plane};
 use crate::compute::{use_compute, Compute, DeviceStatus};
 use crate::data::bundled_mnist;
 use crate::i18n::use_i18n;
-use crate::training::{self, yield_to_browser, Config, Progress, RunState};
+use crate::training::{self, yield_to_browser, Config, Progress, RunState, MODELS};
 use crate::url::{use_query, History};
 use data_files::{DataPanel, OwnData};
 use draw::DrawPad;
@@ -78,7 +78,7 @@ fn Training() -> impl IntoView {
     let config = Memo::new(move |_| Config {
         model: query
             .get("model")
-            .filter(|m| m == "lenet")
+            .filter(|m| MODELS.iter().any(|(name, _)| name == m))
             .unwrap_or_else(|| "mnist_convnet".into()),
         optimizer: Config::optimizer(
             query.get("opt").as_deref().unwrap_or("adam"),
@@ -272,8 +272,7 @@ fn Training() -> impl IntoView {
                 <label class="param">
                     <span>{move || i18n.t("Model")}</span>
                     <select data-testid="param-model" prop:value=move || config.get().model on:change=set("model")>
-                        <option value="mnist_convnet">"MNIST ConvNet"</option>
-                        <option value="lenet">"LeNet"</option>
+                        {MODELS.map(|(name, label)| view! { <option value=name>{move || i18n.t(label)}</option> })}
                     </select>
                 </label>
                 <label class="param">
