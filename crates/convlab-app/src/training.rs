@@ -106,7 +106,7 @@ pub struct Progress {
     pub gpu_bytes: RwSignal<Option<u64>>,
     pub gpu_bytes_by_epoch: RwSignal<Vec<(usize, u64)>>,
     /// Where the weights came from, when not from this page's training ("restored weights from
-    /// your last session", "loaded convnet.safetensors").
+    /// your last session", "loaded mnist_convnet.safetensors").
     pub weights_note: RwSignal<Option<String>>,
     /// A problem saving the weights in the browser's storage (it is full, or disabled).
     pub storage_error: RwSignal<Option<String>>,

@@ -39,6 +39,7 @@ use flate2::read::MultiGzDecoder;
 
 use crate::error::{Error, Result};
 use crate::tensor::Tensor;
+use crate::text::thousands;
 
 /// The number of classes of MNIST (digits 0-9) and of Fashion-MNIST (ten kinds of clothing).
 pub const CLASSES: usize = 10;
@@ -206,7 +207,7 @@ pub fn parse_bundled(bytes: &[u8]) -> Result<Split> {
     };
     check_length(bytes.len(), expected).map_err(|problem| {
         invalid(format!(
-            "the bundled MNIST file {problem} (its header announces {count} images of \
+            "the bundled MNIST file {problem} ({count} images of \
              {rows}x{cols} pixels): {REBUILD_BUNDLE}"
         ))
     })?;
@@ -314,7 +315,7 @@ fn parse_idx<const D: usize>(
     };
     check_length(data.len(), expected).map_err(|problem| {
         invalid(format!(
-            "this IDX {noun} file {problem} (its header announces sizes {dims:?}): download it \
+            "this IDX {noun} file {problem} (sizes {dims:?}): download it \
              again, or {pick}"
         ))
     })?;
@@ -392,11 +393,14 @@ fn check_length(len: usize, expected: usize) -> std::result::Result<(), String> 
     match len.cmp(&expected) {
         Ordering::Equal => Ok(()),
         Ordering::Less => Err(format!(
-            "is truncated: it has {len} bytes of the {expected} its header announces"
+            "is truncated: it has {} bytes of the {} its header announces",
+            thousands(len),
+            thousands(expected)
         )),
         Ordering::Greater => Err(format!(
-            "has {} bytes after the {expected} its header announces",
-            len - expected
+            "has {} bytes after the {} its header announces",
+            thousands(len - expected),
+            thousands(expected)
         )),
     }
 }

@@ -181,6 +181,57 @@ class AppPage {
     return badge;
   }
 
+  /**
+   * Gives the file input `css` these files, as a user picking them would, and fires its `change`
+   * event: `files` is a list of `{ name, bytes }` (a Uint8Array or Buffer). Same in every browser:
+   * the files are built in the page (WebDriver's file upload differs between drivers).
+   */
+  upload(css, files) {
+    const encoded = files.map(({ name, bytes }) => ({ name, base64: Buffer.from(bytes).toString('base64') }));
+    return this.evaluate((sel, list) => {
+      const input = document.querySelector(sel);
+      if (!input) throw new Error(`no element ${sel}`);
+      const transfer = new DataTransfer();
+      for (const { name, base64 } of list) {
+        transfer.items.add(new File([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], name));
+      }
+      input.files = transfer.files;
+      input.dispatchEvent(new Event('change', { bubbles: true }));
+      return true;
+    }, css, encoded);
+  }
+
+  /**
+   * Draws one stroke with a pen on the element `css`: pointer down at the first point, moves
+   * through the others, up at the last. Points are fractions of the element's box ([0.5, 0.2] is
+   * the middle, a fifth down). Pointer events are dispatched in the page, the same in every browser.
+   */
+  stroke(css, points) {
+    return this.evaluate((sel, pts) => {
+      const el = document.querySelector(sel);
+      if (!el) throw new Error(`no element ${sel}`);
+      el.scrollIntoView({ block: 'center' });
+      const box = el.getBoundingClientRect();
+      const fire = (type, [fx, fy]) =>
+        el.dispatchEvent(
+          new PointerEvent(type, {
+            bubbles: true,
+            cancelable: true,
+            pointerId: 1,
+            pointerType: 'pen',
+            isPrimary: true,
+            buttons: type === 'pointerup' ? 0 : 1,
+            clientX: box.left + fx * box.width,
+            clientY: box.top + fy * box.height,
+          }),
+        );
+      fire('pointerdown', pts[0]);
+      for (const p of pts.slice(1)) fire('pointermove', p);
+      fire('pointerup', pts[pts.length - 1]);
+      return true;
+    }, css, points);
+  }
+
   /** textContent of `[data-testid=testid]`, or null when there is none. */
   text(testid) {
     return this.evaluate((id) => document.querySelector(`[data-testid="${id}"]`)?.textContent ?? null, testid);

@@ -46,6 +46,9 @@ fn draw(
         .ok()?;
     chart
         .configure_mesh()
+        // Steps and epochs are whole numbers: label them so, at most ten labels.
+        .x_labels((x1.ceil() as usize).clamp(2, 10))
+        .x_label_formatter(&|x| format!("{x:.0}"))
         .x_desc(x_label)
         .light_line_style(RGBColor(235, 235, 235))
         .draw()
@@ -84,6 +87,28 @@ fn draw(
     root.present().ok()
 }
 
+/// What a chart drew, for tests and curious readers of the page's HTML: each series' number of
+/// points and its first and last values, as JSON (`{"loss": {"points": 20, "first": 2.3, "last": 0.8}}`).
+fn summary(series: &[Series]) -> String {
+    let number = |v: Option<&(f32, f32)>| match v {
+        Some((_, y)) if y.is_finite() => y.to_string(),
+        _ => "null".into(),
+    };
+    let fields: Vec<String> = series
+        .iter()
+        .map(|s| {
+            format!(
+                r#""{}": {{"points": {}, "first": {}, "last": {}}}"#,
+                s.name,
+                s.points.len(),
+                number(s.points.first()),
+                number(s.points.last())
+            )
+        })
+        .collect();
+    format!("{{{}}}", fields.join(", "))
+}
+
 #[component]
 pub fn LineChart(
     testid: &'static str,
@@ -98,7 +123,8 @@ pub fn LineChart(
     Effect::new(move |_| {
         let data = series.get();
         if let Some(el) = canvas.get() {
-            draw(el, x_label, &data, y_range);
+            let drawn = draw(el.clone(), x_label, &data, y_range).map(|()| summary(&data));
+            let _ = el.set_attribute("data-drawn", drawn.as_deref().unwrap_or("failed"));
         }
     });
     view! {

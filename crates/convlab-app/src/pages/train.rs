@@ -3,8 +3,8 @@
 //! the CPU, with charts of the loss, the accuracy and the speed, a drawing pad the model reads, and
 //! its weights saved, loaded and kept between visits as `.safetensors`.
 //! URL parameters: `model`, `opt` (adam | sgd), `lr`, `batch`, `epochs`; `bench=1` (with
-//! `batches=N`) measures training images/s instead; `demo=kernel` shows d2l's kernel-learning
-//! demo (`kernel`).
+//! `batches=N`, `batch=B`, default 20 and 100) measures training images/s instead;
+//! `demo=kernel` shows d2l's kernel-learning demo (`kernel`).
 
 mod data_files;
 mod draw;
@@ -410,25 +410,28 @@ fn Confusion(progress: Progress) -> impl IntoView {
     }
 }
 
-/// `?page=train&bench=1`: trains `batches` batches of 100 of the ConvNet and reports images/s, so
-/// other libraries can be compared in the same browser.
+/// `?page=train&bench=1`: trains `batches` batches of `batch` images (default 100) of the ConvNet
+/// and reports images/s, so other libraries can be compared in the same browser.
 #[component]
 fn BenchMode() -> impl IntoView {
     let query = use_query();
     let compute = use_compute();
     let result = RwSignal::new(None::<Result<String, String>>);
     let batches = query.parse("batches", 20usize).clamp(1, 1000);
+    let batch = query.parse("batch", 100usize).clamp(1, 1000);
     Effect::new(move |done: Option<bool>| {
         if done == Some(true) || !compute.ready() {
             return done.unwrap_or(false);
         }
-        leptos::task::spawn_local(async move { result.set(Some(bench(compute, batches).await)) });
+        leptos::task::spawn_local(
+            async move { result.set(Some(bench(compute, batches, batch).await)) },
+        );
         true
     });
     view! {
         <section class="lesson" data-page="bench">
             <h1>"Training benchmark"</h1>
-            <p>{format!("MNIST ConvNet, batch 100, Adam, {batches} batches after 2 warm-up batches.")}</p>
+            <p>{format!("MNIST ConvNet, batch {batch}, Adam, {batches} batches after 2 warm-up batches.")}</p>
             <pre data-testid="bench-result">
                 {move || match result.get() {
                     None => "running…".to_string(),
@@ -440,12 +443,12 @@ fn BenchMode() -> impl IntoView {
     }
 }
 
-async fn bench(compute: Compute, batches: usize) -> Result<String, String> {
+async fn bench(compute: Compute, batches: usize, batch: usize) -> Result<String, String> {
     let data = bundled_mnist().await?;
     let model = arch::mnist_convnet();
     let params = init::pytorch_default(&model, 0);
     let optimizer = Optimizer::Adam(Default::default());
-    let indices: Vec<usize> = (0..100).collect();
+    let indices: Vec<usize> = (0..batch).collect();
     let (x, labels) = data.train.batch(&indices);
     let now = training::now_ms;
     let err = |e: convlab_core::Error| e.to_string();
@@ -487,9 +490,9 @@ async fn bench(compute: Compute, batches: usize) -> Result<String, String> {
             ("cpu", "CPU (wasm)".to_string(), (now() - started) / 1000.0)
         }
     };
-    let images_per_s = (batches * 100) as f64 / seconds.max(1e-9);
+    let images_per_s = (batches * batch) as f64 / seconds.max(1e-9);
     let json = format!(
-        r#"{{"images_per_s": {images_per_s:.1}, "batches": {batches}, "batch": 100, "backend": "{backend}", "adapter": {}}}"#,
+        r#"{{"images_per_s": {images_per_s:.1}, "batches": {batches}, "batch": {batch}, "backend": "{backend}", "adapter": {}}}"#,
         serde_json_string(&adapter)
     );
     Ok(json)
@@ -557,8 +560,8 @@ pub const KO: &[(&str, &str)] = &[
         "이 가중치는 다음 방문을 위해 이 브라우저에 보관됩니다.",
     ),
     (
-        "PyTorch state_dict names: model.load_state_dict(safetensors.torch.load_file(\"convnet.safetensors\")).",
-        "PyTorch state_dict 이름: model.load_state_dict(safetensors.torch.load_file(\"convnet.safetensors\")).",
+        "PyTorch state_dict names:",
+        "PyTorch state_dict 이름:",
     ),
     ("Data", "데이터"),
     ("Using", "사용 중"),

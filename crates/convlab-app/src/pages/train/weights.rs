@@ -1,5 +1,5 @@
 //! Save and load the weights as `.safetensors` (PyTorch `state_dict` names, so
-//! `model.load_state_dict(safetensors.torch.load_file("convnet.safetensors"))` works), and the
+//! `model.load_state_dict(safetensors.torch.load_file("mnist_convnet.safetensors"))` works), and the
 //! copy kept in the browser's storage between visits.
 
 use leptos::prelude::*;
@@ -9,9 +9,6 @@ use wasm_bindgen_futures::JsFuture;
 use crate::compute::Compute;
 use crate::i18n::use_i18n;
 use crate::training::{self, Config, Progress, RunState};
-
-/// The name of a downloaded weights file.
-pub const FILE_NAME: &str = "convnet.safetensors";
 
 /// Offers `bytes` as a download named `name` (a Blob URL; nothing is uploaded).
 fn download(bytes: &[u8], name: &str) -> Result<(), String> {
@@ -94,7 +91,8 @@ pub fn WeightsPanel(compute: Compute, progress: Progress, config: Memo<Config>) 
         leptos::task::spawn_local(async move {
             match training::export().await {
                 Ok(Some(bytes)) => {
-                    if let Err(e) = download(&bytes, FILE_NAME) {
+                    let name = config.with_untracked(|c| format!("{}.safetensors", c.model));
+                    if let Err(e) = download(&bytes, &name) {
                         error.set(Some(e));
                     }
                 }
@@ -149,7 +147,11 @@ pub fn WeightsPanel(compute: Compute, progress: Progress, config: Memo<Config>) 
                     <input data-testid="load-weights" type="file" accept=".safetensors" on:change=load disabled=running/>
                 </label>
             </div>
-            <small>{move || i18n.t("PyTorch state_dict names: model.load_state_dict(safetensors.torch.load_file(\"convnet.safetensors\")).")}</small>
+            <small>
+                {move || i18n.t("PyTorch state_dict names:")}
+                " "
+                <code>{move || format!("model.load_state_dict(safetensors.torch.load_file(\"{}.safetensors\"))", config.with(|c| c.model.clone()))}</code>
+            </small>
             {move || progress.weights_note.get().map(|note| view! {
                 <p class="note" data-testid="weights-note">{note}</p>
             })}

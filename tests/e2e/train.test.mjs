@@ -1,0 +1,245 @@
+// The training lesson on both compute paths: a few steps of the MNIST ConvNet with the loss
+// falling and the charts drawn; a drawn digit read by the model; weights saved, reset, loaded
+// and restored after a reload with identical predictions; corrupt files and diverging learning
+// rates answered with messages; the small ResNet; the bench mode's JSON; the kernel demo.
+// Small batches keep WebGPU on SwiftShader (a GPU emulated on the CPU) to seconds per step.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import { eachBrowser, expectQuery, expectText, until } from './lib/harness.mjs';
+
+/** Long enough for a few dozen steps on SwiftShader. */
+const TRAINING_MS = 120_000;
+
+/** The page with no weights kept by an earlier test (they live in localStorage). */
+async function openFresh(page, query) {
+  await page.open(query);
+  await page.evaluate(() => localStorage.clear());
+  await page.open(query);
+}
+
+/** What a chart drew (`data-drawn`: each series' points, first and last value), or null. */
+function drawn(page, testid) {
+  return page.evaluate((id) => {
+    const json = document.querySelector(`[data-testid="${id}"]`)?.getAttribute('data-drawn');
+    return json && json !== 'failed' ? JSON.parse(json) : null;
+  }, testid);
+}
+
+/** Waits until the loss chart has drawn at least `steps` steps, and returns what it drew. */
+function trainedSteps(page, steps) {
+  return until(async () => {
+    const chart = await drawn(page, 'loss-chart');
+    return chart && chart.loss.points >= steps ? chart : null;
+  }, { timeout: TRAINING_MS, what: `${steps} training steps on the loss chart`, page });
+}
+
+/** Presses Pause and waits until the run has stopped (the Start button offers to resume). */
+async function pause(page) {
+  await page.click('[data-testid=pause]');
+  await expectText(page, 'start', /Resume/);
+}
+
+/** The class probabilities shown for the drawn digit (10 numbers), or null. */
+function probabilities(page) {
+  return page.evaluate(() => {
+    const bars = [...document.querySelectorAll('[data-testid=probabilities] li')];
+    return bars.length ? bars.map((li) => Number(li.dataset.p)) : null;
+  });
+}
+
+/** The first layer's filters as drawn: `rows×cols` of each heatmap canvas. */
+function filterSizes(page) {
+  return page.evaluate(() => [...document.querySelectorAll('[data-testid=filters] canvas[data-testid=filter]')].map((c) => `${c.height}×${c.width}`));
+}
+
+/** A "1": one vertical stroke down the middle of the pad. */
+const ONE = [[0.5, 0.15], [0.5, 0.3], [0.5, 0.5], [0.5, 0.7], [0.5, 0.85]];
+
+/** Draws the digit and returns its probabilities once shown. */
+async function drawOne(page) {
+  await page.click('[data-testid=clear]');
+  await page.stroke('[data-testid=draw-canvas]', ONE);
+  return until(() => probabilities(page), { what: 'probabilities of the drawn digit', page });
+}
+
+/**
+ * Presses Save and returns the bytes of the file the page offers for download: the page's link
+ * click is intercepted and its Blob read back, the same in every browser.
+ */
+async function saveWeights(page) {
+  await page.evaluate(() => {
+    window.__downloads = [];
+    const click = HTMLAnchorElement.prototype.click;
+    HTMLAnchorElement.prototype.click = function () {
+      if (!this.download) return click.call(this);
+      const name = this.download;
+      window.__downloads.push(
+        fetch(this.href)
+          .then((r) => r.arrayBuffer())
+          .then((b) => ({ name, bytes: [...new Uint8Array(b)] })),
+      );
+    };
+  });
+  await page.click('[data-testid=save-weights]');
+  const file = await until(
+    () => page.evaluate(async () => (window.__downloads.length ? await window.__downloads[0] : null)),
+    { what: 'the weights download', page },
+  );
+  return { name: file.name, bytes: Uint8Array.from(file.bytes) };
+}
+
+/** The JSON header of a .safetensors file: an 8-byte little-endian length, then the JSON. */
+function safetensorsHeader(bytes) {
+  const length = Number(Buffer.from(bytes).readBigUInt64LE(0));
+  return JSON.parse(Buffer.from(bytes.subarray(8, 8 + length)).toString('utf8'));
+}
+
+eachBrowser('training', (b) => {
+  test('the ConvNet trains: the loss falls, the charts and the first layer\'s filters are drawn', async () => {
+    const { page } = b;
+    await openFresh(page, '?page=train&batch=8&lr=0.003');
+    await page.click('[data-testid=start]');
+    const chart = await trainedSteps(page, 25);
+    await pause(page);
+    // The smoothed loss starts at the first step's (about ln 10 = 2.3 for random scores).
+    assert.ok(chart.smoothed.first > 1.8 && chart.smoothed.first < 3, `first loss ${chart.smoothed.first}`);
+    assert.ok(chart.smoothed.last < 0.85 * chart.smoothed.first, `the smoothed loss fell: ${JSON.stringify(chart.smoothed)}`);
+    const speed = await drawn(page, 'speed-chart');
+    assert.ok(speed['images/s'].points >= 25 && speed['images/s'].last > 0, JSON.stringify(speed));
+    await expectText(page, 'train-status', new RegExp(`^${b.spec.webgpu ? 'WebGPU' : 'CPU'}.* · epoch 1 · step \\d+/1000 · loss \\d\\.\\d{4}$`));
+    // conv1's 16 filters of 5 × 5 weights, drawn after the pause.
+    assert.deepEqual(await filterSizes(page), Array(16).fill('5×5'));
+    if (b.spec.webgpu) await expectText(page, 'gpu-memory', /^GPU buffers: \d+\.\d MiB/);
+    await page.shot('train');
+  });
+
+  test('a drawn digit gets probabilities; saved weights loaded back and restored after a reload give the same ones', async () => {
+    const { page } = b;
+    await openFresh(page, '?page=train&batch=8&lr=0.003');
+    await page.stroke('[data-testid=draw-canvas]', ONE);
+    await expectText(page, 'draw-hint', /^No model yet/);
+
+    await page.click('[data-testid=start]');
+    await trainedSteps(page, 5);
+    await pause(page);
+    const trained = await drawOne(page);
+    assert.equal(trained.length, 10);
+    assert.ok(Math.abs(trained.reduce((a, p) => a + p, 0) - 1) < 1e-4, `probabilities sum to 1: ${trained}`);
+
+    const file = await saveWeights(page);
+    assert.equal(file.name, 'mnist_convnet.safetensors');
+    // PyTorch's state_dict names and shapes (the notes' ConvNet), float32.
+    const header = safetensorsHeader(file.bytes);
+    assert.deepEqual(header['layer1.0.weight'].shape, [16, 1, 5, 5]);
+    assert.equal(header['layer1.0.weight'].dtype, 'F32');
+    assert.deepEqual(header['layer2.1.running_var'].shape, [32]);
+    assert.deepEqual(header['fc.weight'].shape, [10, 1568]);
+
+    // Reset forgets the model (not the weights kept in the browser) ...
+    await page.click('[data-testid=reset]');
+    await expectText(page, 'draw-hint', /^No model yet/);
+    // ... and loading the file brings back the very same predictions.
+    await page.upload('[data-testid=load-weights]', [file]);
+    await expectText(page, 'weights-note', /^Loaded weights from mnist_convnet\.safetensors \(\d+ training steps\)/);
+    assert.deepEqual(await until(() => probabilities(page), { what: 'probabilities after loading', page }), trained);
+
+    // The weights survive a reload of the page.
+    await page.open('?page=train&batch=8&lr=0.003');
+    await expectText(page, 'weights-note', /^Restored weights from your last session/);
+    assert.deepEqual(await drawOne(page), trained);
+    await page.shot('train-draw');
+  });
+
+  test('corrupt files are refused with a message, and the page keeps working', async () => {
+    const { page } = b;
+    await openFresh(page, '?page=train');
+    // The four IDX files, the training images cut short: their header announces 60,000 images
+    // of 28 × 28, the file holds 100 bytes of them.
+    const idx = (magic, dims, bodyBytes) => {
+      const bytes = new Uint8Array(4 + 4 * dims.length + bodyBytes);
+      const view = new DataView(bytes.buffer);
+      view.setUint32(0, magic);
+      dims.forEach((d, i) => view.setUint32(4 + 4 * i, d));
+      return bytes;
+    };
+    await page.upload('[data-testid=data-files]', [
+      { name: 'train-images-idx3-ubyte', bytes: idx(0x803, [60000, 28, 28], 100) },
+      { name: 'train-labels-idx1-ubyte', bytes: idx(0x801, [2], 2) },
+      { name: 't10k-images-idx3-ubyte', bytes: idx(0x803, [2, 28, 28], 2 * 784) },
+      { name: 't10k-labels-idx1-ubyte', bytes: idx(0x801, [2], 2) },
+    ]);
+    await expectText(page, 'data-error', /^train-images-idx3-ubyte with train-labels-idx1-ubyte: this IDX image file is truncated: it has 116 bytes of the 47,040,016 its header announces .*download it again/);
+    await expectText(page, 'data-source', /bundled/i, 'still the bundled digits');
+
+    await page.upload('[data-testid=load-weights]', [{ name: 'notes.safetensors', bytes: new TextEncoder().encode('not a safetensors file') }]);
+    await expectText(page, 'weights-error', /^notes\.safetensors: /);
+    // A well-formed file whose conv1 has the wrong shape names the tensor.
+    const json = JSON.stringify({ 'layer1.0.weight': { dtype: 'F32', shape: [16, 1, 3, 3], data_offsets: [0, 576] } });
+    const wrong = new Uint8Array(8 + json.length + 576);
+    new DataView(wrong.buffer).setBigUint64(0, BigInt(json.length), true);
+    wrong.set(new TextEncoder().encode(json), 8);
+    await page.upload('[data-testid=load-weights]', [{ name: 'wrong.safetensors', bytes: wrong }]);
+    await expectText(page, 'weights-error', /^wrong\.safetensors: .*layer1\.0\.weight/);
+    await page.stroke('[data-testid=draw-canvas]', ONE);
+    await expectText(page, 'draw-hint', /^No model yet/, 'nothing was loaded');
+    await page.shot('train-errors');
+  });
+
+  test('a learning rate that is not a number is refused; one that diverges stops with a way back', async () => {
+    const { page } = b;
+    await openFresh(page, '?page=train&lr=NaN');
+    await page.click('[data-testid=start]');
+    await expectText(page, 'train-error', 'The learning rate must be a positive number, e.g. 0.001 (it is NaN).');
+
+    await page.open('?page=train&batch=8&lr=1000');
+    await page.click('[data-testid=start]');
+    // A few steps first (and on WebGPU the shaders' compilation).
+    await until(() => page.text('train-error'), { timeout: TRAINING_MS, what: 'training to stop', page });
+    await expectText(page, 'train-error', /^The loss became .* training diverged, so it was stopped .*The learning rate 1000 is probably too high/);
+    await expectText(page, 'start', /Start/, 'nothing to resume');
+    await page.shot('train-diverged');
+    await page.click('[data-testid=recover]');
+    await expectQuery(page, { page: 'train', lr: '0.001' });
+    await until(async () => (await page.text('train-error')) === null, { what: 'the error to go', page });
+  });
+
+  test('the small ResNet trains too', async () => {
+    const { page } = b;
+    await openFresh(page, '?page=train&model=small_resnet&batch=4');
+    await until(async () => (await page.value('param-model')) === 'small_resnet', { what: 'the model chosen', page });
+    await page.click('[data-testid=start]');
+    await trainedSteps(page, 2);
+    await pause(page);
+    // The stem's 16 filters of 3 × 3.
+    assert.deepEqual(await filterSizes(page), Array(16).fill('3×3'));
+  });
+
+  test('bench mode reports images/s, the backend and the adapter as JSON', async () => {
+    const { page } = b;
+    await page.open('?page=train&bench=1&batches=2&batch=8');
+    const text = await until(async () => {
+      const t = await page.text('bench-result');
+      return t && t.startsWith('{') ? t : null;
+    }, { timeout: TRAINING_MS, what: 'the bench result', page });
+    const result = JSON.parse(text);
+    assert.equal(result.backend, b.spec.webgpu ? 'webgpu' : 'cpu');
+    assert.equal(result.batches, 2);
+    assert.equal(result.batch, 8);
+    assert.ok(result.images_per_s > 0, text);
+    assert.match(result.adapter, b.spec.webgpu ? /\S/ : /^CPU \(wasm\)$/);
+  });
+
+  test('learning a kernel (d2l 7.2) recovers K = [1, −1]', async () => {
+    const { page } = b;
+    await page.open('?page=train&demo=kernel');
+    const kernel = await until(async () => {
+      const text = await page.text('learned-kernel');
+      const k = text?.replaceAll('−', '-').match(/-?\d+\.\d+/g)?.map(Number);
+      return k?.length === 2 && Math.abs(k[0] - 1) < 0.05 && Math.abs(k[1] + 1) < 0.05 ? k : null;
+    }, { timeout: TRAINING_MS, what: 'the learned kernel to approach [1, −1]', page });
+    assert.equal(kernel.length, 2);
+    await page.shot('train-kernel');
+  });
+});
