@@ -1,6 +1,6 @@
 //! What computes the numbers: the browser's GPU through WebGPU when it has one, else the CPU
 //! reference (the same Rust code, compiled to wasm). Pages describe a computation as an [`Op`] and
-//! [`run`] it; a GPU failure (a lost device) moves the page to the CPU for good, and the op is
+//! [`use_op`] it; a GPU failure (a lost device) moves the page to the CPU for good, and the op is
 //! computed there instead, so no result is lost.
 
 use std::cell::RefCell;
@@ -74,15 +74,6 @@ impl Compute {
         self.status.set(DeviceStatus::Cpu {
             reason: format!("the GPU failed ({message}); continuing on the CPU"),
         });
-    }
-
-    /// Computes `op` on the chosen device and brings its (first) result back.
-    pub async fn run(&self, op: Op) -> Result<Tensor, String> {
-        self.run_all(op)
-            .await?
-            .into_iter()
-            .next()
-            .ok_or_else(|| "the op produced nothing".to_string())
     }
 
     /// Computes `op` on the chosen device and brings back every tensor it produces, in the order
@@ -455,45 +446,55 @@ fn upload_params<B: Backend>(
     Ok(store)
 }
 
-/// The result of `op()` on the chosen device, recomputed whenever the signals `op` reads change.
-/// `None` while the device is being chosen or the result is on its way.
-pub fn use_op(
-    op: impl Fn() -> Result<Op, String> + 'static,
-) -> LocalResource<Option<Result<Tensor, String>>> {
+/// The latest result of a computation a page asked for: `None` until the device is chosen and
+/// the first result has arrived; after that the previous result stays until the next one comes.
+pub type Computed<T> = Signal<Option<Result<T, String>>>;
+
+/// Every tensor of `op()` (see [`Op::apply_all`]) on the chosen device, recomputed whenever the
+/// signals `op` reads change. `op` returns `None` while what it needs is not there yet (e.g.
+/// another op's result): the result is then `None` too.
+///
+/// An effect runs the op, not a `LocalResource`: a resource whose inputs were also read by the
+/// page's views sometimes missed a change (leptos 0.8: the channels lesson kept the result of the
+/// first edit after the second), while an effect reruns on every change of what it read. Results
+/// of superseded runs are dropped, so a slow GPU answer never overwrites a newer one.
+pub fn use_op_all(op: impl Fn() -> Option<Result<Op, String>> + 'static) -> Computed<Vec<Tensor>> {
     let compute = use_compute();
-    LocalResource::new(move || {
-        let ready = compute.ready();
-        let op = op();
-        async move {
-            if !ready {
-                return None;
-            }
-            Some(match op {
-                Ok(op) => compute.run(op).await,
-                Err(e) => Err(e),
-            })
+    let result = RwSignal::new(None);
+    let latest = StoredValue::new(0u64);
+    Effect::new(move |_| {
+        if !compute.ready() {
+            return;
         }
-    })
+        let request = op();
+        latest.update_value(|n| *n += 1);
+        let mine = latest.get_value();
+        match request {
+            None => result.set(None),
+            Some(Err(e)) => result.set(Some(Err(e))),
+            Some(Ok(op)) => leptos::task::spawn_local(async move {
+                let outputs = compute.run_all(op).await;
+                if latest.get_value() == mine {
+                    result.set(Some(outputs));
+                }
+            }),
+        }
+    });
+    result.into()
 }
 
-/// Like [`use_op`], for ops with several outputs: every tensor of `op()` (see [`Op::apply_all`]).
-/// `op` returns `None` while what it needs is not there yet (e.g. another op's result): the
-/// resource is then `None` too.
-pub fn use_op_all(
-    op: impl Fn() -> Option<Result<Op, String>> + 'static,
-) -> LocalResource<Option<Result<Vec<Tensor>, String>>> {
-    let compute = use_compute();
-    LocalResource::new(move || {
-        let ready = compute.ready();
-        let op = op();
-        async move {
-            if !ready {
-                return None;
-            }
-            Some(match op? {
-                Ok(op) => compute.run_all(op).await,
-                Err(e) => Err(e),
+/// Like [`use_op_all`] for an op with one result (the first of the list).
+pub fn use_op(op: impl Fn() -> Result<Op, String> + 'static) -> Computed<Tensor> {
+    let all = use_op_all(move || Some(op()));
+    Memo::new(move |_| {
+        all.get().map(|r| {
+            r.and_then(|outputs| {
+                outputs
+                    .into_iter()
+                    .next()
+                    .ok_or_else(|| "the op produced nothing".to_string())
             })
-        }
+        })
     })
+    .into()
 }

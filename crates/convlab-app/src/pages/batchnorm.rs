@@ -261,10 +261,10 @@ pub fn BatchNormPage() -> impl IntoView {
         };
         Some(make().map_err(|e| e.to_string()))
     });
-    let out = Memo::new(move |_| result.get().flatten().and_then(|r| r.ok()));
+    let out = Memo::new(move |_| result.get().and_then(|r| r.ok()));
     let error = move || {
-        let e1 = history.get().flatten().and_then(|r| r.err());
-        e1.or_else(|| result.get().flatten().and_then(|r| r.err()))
+        let e1 = history.get().and_then(|r| r.err());
+        e1.or_else(|| result.get().and_then(|r| r.err()))
     };
     let output =
         move |i: usize| out.with(|o| o.as_ref().and_then(|o| o.get(i)).map(|t| t.data.clone()));
@@ -419,11 +419,7 @@ pub fn BatchNormPage() -> impl IntoView {
 
     // Running statistics over the steps, with PyTorch's starting values at step 0.
     let chart_series = move |var: bool| -> Vec<Series> {
-        let all = history
-            .get()
-            .flatten()
-            .and_then(|r| r.ok())
-            .unwrap_or_default();
+        let all = history.get().and_then(|r| r.ok()).unwrap_or_default();
         (0..C)
             .map(|c| {
                 let start = if var { 1.0 } else { 0.0 };
@@ -546,7 +542,7 @@ pub fn BatchNormPage() -> impl IntoView {
                     <div
                         class="bn-charts"
                         data-testid="bn-charts"
-                        data-steps=move || history.get().flatten().and_then(|r| r.ok()).map(|all| (all.len() / 2).to_string()).unwrap_or_default()
+                        data-steps=move || history.get().and_then(|r| r.ok()).map(|all| (all.len() / 2).to_string()).unwrap_or_default()
                     >
                         {move || {
                             let x_label = t("steps");

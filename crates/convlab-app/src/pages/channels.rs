@@ -23,7 +23,7 @@ use wasm_bindgen::{Clamped, JsCast};
 use crate::components::controls::NumberParam;
 use crate::components::grid::Grid;
 use crate::components::heatmap::{Heatmap, Plane};
-use crate::compute::{use_op_all, Op};
+use crate::compute::{use_op_all, Computed, Op};
 use crate::format;
 use crate::i18n::use_i18n;
 use crate::url::{use_query, History, Query};
@@ -331,7 +331,7 @@ fn use_filters() -> Filters {
 }
 
 /// The engine's convolution of the image, taken apart (see [`Op::ConvByChannel`]).
-type Outputs = LocalResource<Option<Result<Vec<Tensor>, String>>>;
+type Outputs = Computed<Vec<Tensor>>;
 
 fn use_conv(f: Filters) -> Outputs {
     use_op_all(move || {
@@ -360,13 +360,12 @@ fn output_plane(
     cols: usize,
 ) -> Option<Plane> {
     res.get()
-        .flatten()
         .and_then(|r| r.ok())
         .and_then(|all| all.get(index).and_then(|t| plane_of(t, plane, rows, cols)))
 }
 
 fn error_of(res: Outputs) -> Option<String> {
-    res.get().flatten().and_then(|r| r.err())
+    res.get().and_then(|r| r.err())
 }
 
 /// A 3×3 kernel slice `weight[o, c]`, editable.
@@ -680,7 +679,7 @@ fn OneByOne() -> impl IntoView {
     });
     // Both results as (c1, H, W) maps: the linear layer's (H·W, c1) read column by column.
     let results = Memo::new(move |_| {
-        let all = res.get().flatten()?.ok()?;
+        let all = res.get()?.ok()?;
         let (conv, lin) = (all.first()?, all.get(1)?);
         let c1 = c1.get();
         if conv.numel() != c1 * hw || lin.numel() != c1 * hw {

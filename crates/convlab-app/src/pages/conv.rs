@@ -16,7 +16,7 @@ use std::time::Duration;
 use wasm_bindgen::JsCast;
 
 use crate::components::grid::{CellClass, Grid};
-use crate::compute::{use_op, Op};
+use crate::compute::{use_op, Computed, Op};
 use crate::format;
 use crate::i18n::{use_i18n, I18n};
 use crate::url::{use_query, History, Query};
@@ -672,10 +672,10 @@ pub fn ConvolutionPage() -> impl IntoView {
             })
         })
     });
-    let plane_of = move |res: LocalResource<Option<Result<Tensor, String>>>| {
+    let plane_of = move |res: Computed<Tensor>| {
         Memo::new(move |_| {
             let [oh, ow] = out_hw.get();
-            match res.get().flatten() {
+            match res.get() {
                 Some(Ok(t)) if t.shape == [1, 1, oh, ow] => Some(t.data),
                 _ => None,
             }
@@ -683,7 +683,7 @@ pub fn ConvolutionPage() -> impl IntoView {
     };
     let output_values = plane_of(output);
     let partials = partial_ops.map(plane_of);
-    let error = Memo::new(move |_| match output.get().flatten() {
+    let error = Memo::new(move |_| match output.get() {
         Some(Err(e)) => Some(e),
         _ => None,
     });

@@ -594,7 +594,7 @@ pub fn ImageKernelsPage() -> impl IntoView {
             params: params.get(),
         })
     });
-    let feature = Memo::new(move |_| match output.get().flatten() {
+    let feature = Memo::new(move |_| match output.get() {
         Some(Ok(t)) => match t.shape[..] {
             [1, 1, rows, cols] => Some(Plane {
                 rows,
@@ -615,7 +615,7 @@ pub fn ImageKernelsPage() -> impl IntoView {
         if let Some(Err(e)) = geometry.get() {
             return Some(e);
         }
-        match output.get().flatten() {
+        match output.get() {
             Some(Err(e)) if e != WAITING => Some(e),
             _ => None,
         }

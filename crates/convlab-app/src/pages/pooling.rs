@@ -172,7 +172,7 @@ pub fn PoolingPage() -> impl IntoView {
                 let plane = Signal::derive(move || input.with(|v| v[ch * h * w..(ch + 1) * h * w].to_vec()));
                 let out_plane = Signal::derive(move || {
                     let [oh, ow] = out_hw.get().unwrap_or([0, 0]);
-                    match output.get().flatten() {
+                    match output.get() {
                         Some(Ok(t)) if t.numel() >= (ch + 1) * oh * ow => t.data[ch * oh * ow..(ch + 1) * oh * ow].to_vec(),
                         _ => vec![],
                     }
@@ -303,7 +303,7 @@ pub fn PoolingPage() -> impl IntoView {
                     Err(e) => e,
                 }}
             </p>
-            {move || match output.get().flatten() {
+            {move || match output.get() {
                 Some(Err(e)) => Some(view! { <p class="error" role="alert">{e}</p> }),
                 _ => None,
             }}

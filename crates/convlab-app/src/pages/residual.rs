@@ -419,8 +419,8 @@ pub fn ResidualPage() -> impl IntoView {
         };
         Some(make().map_err(|e| e.to_string()))
     });
-    let outputs = Memo::new(move |_| res.get().flatten().and_then(|r| r.ok()));
-    let engine_error = move || res.get().flatten().and_then(|r| r.err());
+    let outputs = Memo::new(move |_| res.get().and_then(|r| r.ok()));
+    let engine_error = move || res.get().and_then(|r| r.err());
     // The tensors on display: F(x), the shortcut (x itself for the identity), the sum, the block's output.
     let tensor = move |which: usize| -> Option<Tensor> {
         let all = outputs.get()?;
@@ -749,7 +749,6 @@ fn AddVsConcat(outputs: Signal<(Option<Tensor>, Option<Tensor>, bool)>) -> impl 
     });
     let sum_values = Signal::derive(move || {
         sum.get()
-            .flatten()
             .and_then(|r| r.ok())
             .and_then(|v| v.first().map(|t| t.data.clone()))
             .unwrap_or_default()
