@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { extname, join, resolve, sep } from 'node:path';
 import { after, afterEach, before, describe } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { isDeepStrictEqual } from 'node:util';
 import { chromium } from 'playwright-core';
 
 import { startDriver } from './webdriver.mjs';
@@ -609,6 +610,20 @@ export function expectCells(page, testid, expected, message) {
     },
     page,
   );
+}
+
+/**
+ * Asserts that `read()` (anything read from the page; null is a value like any other) becomes
+ * deep-equal to `expected`; if it never does, fails with the difference from the last value read.
+ */
+export async function expectEqual(page, read, expected, what) {
+  let last;
+  try {
+    await until(async () => isDeepStrictEqual((last = await read()), expected), { what, page });
+  } catch (err) {
+    assert.deepEqual(last, expected, label(page, what));
+    throw err;
+  }
 }
 
 /** Asserts the address bar's query string has these parameters (others may be present too). */
