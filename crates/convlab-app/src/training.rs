@@ -889,3 +889,16 @@ pub fn base64_decode(text: &str) -> Option<Vec<u8>> {
     }
     Some(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_page_offers_the_models_the_core_trains_on_mnist() {
+        assert_eq!(
+            MODELS.map(|(name, _)| name),
+            convlab_core::arch::MNIST_MODELS
+        );
+    }
+}
