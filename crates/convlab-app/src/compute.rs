@@ -44,7 +44,9 @@ impl Compute {
                     Ok(gpu) => {
                         let adapter = gpu.adapter();
                         let name = if adapter.name.is_empty() {
-                            "WebGPU adapter".to_string()
+                            browser_adapter_name()
+                                .await
+                                .unwrap_or_else(|| "WebGPU adapter".to_string())
                         } else {
                             adapter.name.clone()
                         };
@@ -61,6 +63,14 @@ impl Compute {
     /// Whether a device has been chosen (pages wait for it, so the badge never lies).
     pub fn ready(&self) -> bool {
         !matches!(self.status.get(), DeviceStatus::Probing)
+    }
+
+    /// The name of the GPU adapter the page computes on, as the badge shows it.
+    pub fn adapter_name(&self) -> Option<String> {
+        match self.status.get_untracked() {
+            DeviceStatus::Gpu { adapter } => Some(adapter),
+            _ => None,
+        }
     }
 
     /// The GPU, while the page computes on it.
@@ -109,6 +119,44 @@ async fn all_on_gpu(gpu: &GpuBackend, op: &Op) -> Result<Vec<Tensor>, GpuFailure
         out.push(gpu.read(t).await.map_err(classify)?);
     }
     Ok(out)
+}
+
+/// What the browser says of its WebGPU adapter, since wgpu gives no name on the web: the
+/// `GPUAdapterInfo` fields that are set, e.g. "google swiftshader (fallback)" in headless
+/// Chromium. Read through `Reflect` because web-sys's WebGPU bindings are unstable APIs.
+async fn browser_adapter_name() -> Option<String> {
+    use js_sys::{Function, Promise, Reflect};
+    use wasm_bindgen::JsCast;
+    let gpu = Reflect::get(&window().navigator(), &"gpu".into()).ok()?;
+    let request: Function = Reflect::get(&gpu, &"requestAdapter".into())
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    let promise: Promise = request.call0(&gpu).ok()?.dyn_into().ok()?;
+    let adapter = wasm_bindgen_futures::JsFuture::from(promise).await.ok()?;
+    let info = Reflect::get(&adapter, &"info".into()).ok()?;
+    let text = |key: &str| {
+        Reflect::get(&info, &key.into())
+            .ok()
+            .and_then(|v| v.as_string())
+            .filter(|s| !s.is_empty())
+    };
+    let mut name = ["vendor", "architecture", "device", "description"]
+        .into_iter()
+        .filter_map(text)
+        .collect::<Vec<_>>()
+        .join(" ");
+    if name.is_empty() {
+        return None;
+    }
+    if Reflect::get(&info, &"isFallbackAdapter".into())
+        .ok()?
+        .as_bool()
+        == Some(true)
+    {
+        name.push_str(" (fallback)");
+    }
+    Some(name)
 }
 
 async fn open_gpu() -> Result<GpuBackend, String> {

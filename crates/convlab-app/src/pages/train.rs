@@ -465,16 +465,10 @@ async fn bench(compute: Compute, batches: usize, batch: usize) -> Result<String,
                 let loss = t.step(&*gpu, &gx, &labels).map_err(err)?;
                 gpu.read(&loss).await.map_err(err)?;
             }
-            let adapter = gpu.adapter();
-            (
-                "webgpu",
-                if adapter.name.is_empty() {
-                    format!("WebGPU adapter{adapter}")
-                } else {
-                    adapter.to_string()
-                },
-                (now() - started) / 1000.0,
-            )
+            let adapter = compute
+                .adapter_name()
+                .unwrap_or_else(|| gpu.adapter().to_string());
+            ("webgpu", adapter, (now() - started) / 1000.0)
         }
         None => {
             let mut t =
