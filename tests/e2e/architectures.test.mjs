@@ -20,9 +20,11 @@ eachBrowser('architectures', (b) => {
     await expectText(page, 'layer-table', /\(512, 3, 3\)/);
   });
 
-  test('alexnet on 1×28×28 names the layer that breaks', async () => {
+  test('alexnet on 1×28×28 names the layer that breaks, in English and in Korean', async () => {
     const { page } = b;
     await page.open('?page=architectures&model=alexnet&input=1,28,28');
     await expectText(page, 'arch-error', /layer 5 \(MaxPool2d\)/);
+    await page.open('?page=architectures&model=alexnet&input=1,28,28&lang=ko');
+    await expectText(page, 'arch-error', /^5번 층\(MaxPool2d\)은 모양이 \(256, 2, 2\)인 입력을 받을 수 없습니다: 높이 방향: 커널이 패딩을 더한 입력보다 큽니다: 창은 3픽셀에 걸치지만 패딩을 더한 입력은 2픽셀뿐입니다\(2 \+ 2×0\)/);
   });
 });

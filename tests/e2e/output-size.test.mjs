@@ -38,6 +38,13 @@ eachBrowser('output size', (b) => {
     await expectText(page, 'output-size', '1 × 1', 'h=4, w=4, k=3 with the default s=4, p=0: floor(1 / 4) + 1');
   });
 
+  test('in Korean, the core\'s explanation is in Korean too', async () => {
+    const { page } = b;
+    await page.open('?page=output-size&h=4&w=4&k=5&lang=ko');
+    await expectText(page, 'output-size', '높이 방향: 커널이 패딩을 더한 입력보다 큽니다: 창은 5픽셀에 걸치지만 패딩을 더한 입력은 4픽셀뿐입니다(4 + 2×0). 더 작은 커널이나 팽창(dilation)을 쓰거나 패딩을 늘리세요');
+    await page.shot('output-size-error-ko');
+  });
+
   test('exercise buttons (exercise-1 … exercise-5), where the page has them', async (t) => {
     const { page } = b;
     await page.open('?page=output-size');

@@ -125,6 +125,14 @@ impl I18n {
     pub fn t(&self, en: &'static str) -> &'static str {
         translate(self.lang.get(), en)
     }
+
+    /// A message of the core (an error, written in English) in the current language (tracked).
+    pub fn message(&self, en: &str) -> String {
+        match self.lang.get() {
+            Lang::Ko => crate::messages::korean(en).unwrap_or_else(|| en.to_string()),
+            Lang::En => en.to_string(),
+        }
+    }
 }
 
 pub fn use_i18n() -> I18n {

@@ -9,6 +9,7 @@ mod compute;
 mod data;
 mod format;
 mod i18n;
+mod messages;
 mod pages;
 mod training;
 mod url;

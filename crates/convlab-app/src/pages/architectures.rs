@@ -1618,7 +1618,7 @@ pub fn ArchitecturesPage() -> impl IntoView {
             })}
             {totals}
             {move || analysis.with(|a| a.error.clone()).map(|e| view! {
-                <p class="error arch-error" role="alert" data-testid="arch-error">{pytorch_shapes(&e)}</p>
+                <p class="error arch-error" role="alert" data-testid="arch-error">{i18n.message(&pytorch_shapes(&e))}</p>
             })}
             {diagram}
             <div class="arch-layout">

@@ -506,7 +506,7 @@ pub fn BatchNormPage() -> impl IntoView {
                         " M = N·H·W = "
                         <code>{M}</code>
                     </p>
-                    {move || error().map(|e| view! { <p class="error" role="alert" data-testid="bn-error">{e}</p> })}
+                    {move || error().map(|e| view! { <p class="error" role="alert" data-testid="bn-error">{i18n.message(&e)}</p> })}
                     <table class="bn-stats" data-testid="bn-stats">
                         <thead>
                             <tr>

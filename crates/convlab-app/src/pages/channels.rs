@@ -569,7 +569,7 @@ fn MultiInput() -> impl IntoView {
         <p class="arithmetic" data-testid="channel-arithmetic">{move || arithmetic().unwrap_or_default()}</p>
         <p class="note">{move || i18n.t("Hover a pixel to see its partial sums add up.")}</p>
         <p class="formula"><code>"y[o, i, j] = b[o] + Σ_c (x[c] ⋆ w[o, c])[i, j]"</code></p>
-        {move || error_of(res).map(|e| view! { <p class="error" role="alert" data-testid="channels-error">{e}</p> })}
+        {move || error_of(res).map(|e| view! { <p class="error" role="alert" data-testid="channels-error">{i18n.message(&e)}</p> })}
     }
 }
 
@@ -829,7 +829,7 @@ fn OneByOne() -> impl IntoView {
                 ),
             }}
         </p>
-        {move || error_of(res).map(|e| view! { <p class="error" role="alert">{e}</p> })}
+        {move || error_of(res).map(|e| view! { <p class="error" role="alert">{i18n.message(&e)}</p> })}
     }
 }
 
@@ -939,7 +939,7 @@ fn Bottleneck() -> impl IntoView {
         </div>
         <div data-testid="bottleneck-counts">
             {move || match table.get() {
-                Err(e) => view! { <p class="error" role="alert">{e}</p> }.into_any(),
+                Err(e) => view! { <p class="error" role="alert">{i18n.message(&e)}</p> }.into_any(),
                 Ok((plain, neck)) => {
                     let (pp, pm): (usize, usize) = (plain.iter().map(|r| r.params).sum(), plain.iter().map(|r| r.macs).sum());
                     let (bp, bm): (usize, usize) = (neck.iter().map(|r| r.params).sum(), neck.iter().map(|r| r.macs).sum());

@@ -1302,7 +1302,7 @@ pub fn ConvolutionPage() -> impl IntoView {
                             .map(|e| {
                                 view! {
                                     <p class="error" role="alert" data-testid="error">
-                                        {t("No output:")} " " {e}
+                                        {t("No output:")} " " {i18n.message(&e)}
                                     </p>
                                 }
                             })

@@ -1017,7 +1017,7 @@ pub fn ImageKernelsPage() -> impl IntoView {
                 </figure>
             </div>
             <p class="kn-readout" data-testid="pixel-value" aria-live="polite">{pixel_value}</p>
-            {move || error().map(|e| view! { <p class="error" role="alert" data-testid="kernel-error">{e}</p> })}
+            {move || error().map(|e| view! { <p class="error" role="alert" data-testid="kernel-error">{i18n.message(&e)}</p> })}
             <p class="pytorch">
                 <code data-testid="pytorch">{pytorch}</code>
                 <span class="kn-shape">{shape}</span>

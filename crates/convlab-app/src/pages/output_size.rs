@@ -266,7 +266,7 @@ fn Calculator() -> impl IntoView {
             <output data-testid="output-size" class=move || if result.get().is_err() { "error" } else { "" } role="status">
                 {move || match result.get() {
                     Ok([h, w]) => format!("{} × {}", h.output, w.output),
-                    Err(message) => message,
+                    Err(message) => i18n.message(&message),
                 }}
             </output>
         </p>

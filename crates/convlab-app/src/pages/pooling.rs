@@ -304,7 +304,7 @@ pub fn PoolingPage() -> impl IntoView {
                 }}
             </p>
             {move || match output.get() {
-                Some(Err(e)) => Some(view! { <p class="error" role="alert">{e}</p> }),
+                Some(Err(e)) => Some(view! { <p class="error" role="alert">{i18n.message(&e)}</p> }),
                 _ => None,
             }}
             {channels}

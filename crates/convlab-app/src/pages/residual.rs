@@ -696,14 +696,14 @@ pub fn ResidualPage() -> impl IntoView {
                                 view! {
                                     <div class="rb-error" role="alert">
                                         <p><strong>{t("The two paths cannot be added.")}</strong></p>
-                                        <p class="error" data-testid="residual-error">{e}</p>
+                                        <p class="error" data-testid="residual-error">{i18n.message(&e)}</p>
                                         <p class="note">{t("An element-wise add needs the same shape on both sides. A stride of 2 halves H and W on the main path, and a change of channels changes C: the identity shortcut still carries x as it was. A 1×1 convolution with the same stride and output channels on the shortcut makes the shapes match.")}</p>
                                     </div>
                                 }
                             })
                     }}
-                    {move || shapes.get().main_error.map(|e| view! { <p class="error" role="alert" data-testid="residual-main-error">{e}</p> })}
-                    {move || engine_error().map(|e| view! { <p class="error" role="alert" data-testid="residual-engine-error">{e}</p> })}
+                    {move || shapes.get().main_error.map(|e| view! { <p class="error" role="alert" data-testid="residual-main-error">{i18n.message(&e)}</p> })}
+                    {move || engine_error().map(|e| view! { <p class="error" role="alert" data-testid="residual-engine-error">{i18n.message(&e)}</p> })}
                     <p class="note">{move || t("Every shape on the diagram comes from the core (Layer::output_shape). The maps below are the engine's: the block runs in training mode (its batch norms use the batch's statistics), with PyTorch's initial weights (seed 0).")}</p>
                     <p class="formula"><code>"out = ReLU(F(x) + shortcut(x))"</code></p>
                     {move || {
