@@ -277,13 +277,28 @@ impl Backend for GpuBackend {
         conv2d::check_bias(b.map(|b| b.shape.as_slice()), geo.out_channels)?;
         let out = self.engine.alloc(&geo.output_shape())?;
         let params = Self::conv_params(&geo, b.is_some())?;
-        self.engine.dispatch(
-            Shader::Conv2d,
-            "forward",
-            &params,
-            &[Some(x), Some(w), b, None, Some(&out)],
-            Engine::linear(out.numel()),
-        )?;
+        let buffers = [Some(x), Some(w), b, None, Some(&out)];
+        // The tiled kernel computes 4 output channels × 4 columns per invocation; it needs each
+        // group's output channels in whole blocks of 4 (all the course's models have them).
+        if (geo.out_channels / geo.params.groups).is_multiple_of(4) {
+            let [oh, ow] = geo.out_hw;
+            let tiles = geo.batch * (geo.out_channels / 4) * oh * ow.div_ceil(4);
+            self.engine.dispatch(
+                Shader::Conv2d,
+                "forward_tiled",
+                &params,
+                &buffers,
+                Engine::linear(tiles),
+            )?;
+        } else {
+            self.engine.dispatch(
+                Shader::Conv2d,
+                "forward",
+                &params,
+                &buffers,
+                Engine::linear(out.numel()),
+            )?;
+        }
         Ok(out)
     }
 
@@ -299,22 +314,53 @@ impl Backend for GpuBackend {
         expect_shape("the output gradient", &geo.output_shape(), &gy.shape)?;
         let params = Self::conv_params(&geo, with_bias)?;
         let e = &self.engine;
+        let groups = geo.params.groups;
+        let [h, w_in] = geo.in_hw;
         let input = e.alloc(&x.shape)?;
-        e.dispatch(
-            Shader::Conv2d,
-            "backward_input",
-            &params,
-            &[None, Some(w), None, Some(gy), Some(&input)],
-            Engine::linear(input.numel()),
-        )?;
+        let buffers = [None, Some(w), None, Some(gy), Some(&input)];
+        // The tiled kernels (see conv2d.wgsl) need channels in whole blocks of 4 per group.
+        if (geo.in_channels / groups).is_multiple_of(4) {
+            let tiles = geo.batch * (geo.in_channels / 4) * h * w_in.div_ceil(4);
+            e.dispatch(
+                Shader::Conv2d,
+                "backward_input_tiled",
+                &params,
+                &buffers,
+                Engine::linear(tiles),
+            )?;
+        } else {
+            e.dispatch(
+                Shader::Conv2d,
+                "backward_input",
+                &params,
+                &buffers,
+                Engine::linear(input.numel()),
+            )?;
+        }
         let weight = e.alloc(&w.shape)?;
-        e.dispatch(
-            Shader::Conv2d,
-            "backward_weight",
-            &params,
-            &[Some(x), None, None, Some(gy), Some(&weight)],
-            Engine::linear(weight.numel()),
-        )?;
+        let buffers = [Some(x), None, None, Some(gy), Some(&weight)];
+        if (geo.out_channels / groups).is_multiple_of(4) {
+            let [_, kw] = geo.kernel;
+            let tiles = (geo.out_channels / 4)
+                * (geo.in_channels / groups)
+                * geo.kernel[0]
+                * kw.div_ceil(4);
+            e.dispatch(
+                Shader::Conv2d,
+                "backward_weight_tiled",
+                &params,
+                &buffers,
+                Engine::linear_in(tiles, 8),
+            )?;
+        } else {
+            e.dispatch(
+                Shader::Conv2d,
+                "backward_weight",
+                &params,
+                &buffers,
+                Engine::linear(weight.numel()),
+            )?;
+        }
         let bias = if with_bias {
             let gb = e.alloc(&[geo.out_channels])?;
             e.dispatch(

@@ -61,8 +61,11 @@ fn entry_points(shader: Shader) -> &'static [&'static str] {
     match shader {
         Shader::Conv2d => &[
             "forward",
+            "forward_tiled",
             "backward_input",
+            "backward_input_tiled",
             "backward_weight",
+            "backward_weight_tiled",
             "backward_bias",
         ],
         Shader::Pool => &["max_forward", "avg_forward", "max_backward", "avg_backward"],
@@ -319,7 +322,12 @@ impl Engine {
     /// Workgroups for a 1-D kernel over `invocations` items: rows of at most 65,535 workgroups
     /// (the per-dimension limit), which the shaders' `linear_id` unfolds.
     pub fn linear(invocations: usize) -> [u32; 3] {
-        let groups = invocations.div_ceil(LINEAR_WORKGROUP as usize).max(1) as u32;
+        Self::linear_in(invocations, LINEAR_WORKGROUP)
+    }
+
+    /// [`Engine::linear`] for a kernel whose workgroups hold `size` invocations.
+    pub fn linear_in(invocations: usize, size: u32) -> [u32; 3] {
+        let groups = invocations.div_ceil(size as usize).max(1) as u32;
         let x = groups.min(65_535);
         [x, groups.div_ceil(x), 1]
     }

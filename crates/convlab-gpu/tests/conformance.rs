@@ -60,8 +60,20 @@ fn assert_close(what: &str, gpu: &Tensor, cpu: &Tensor) {
 fn convolutions_match_the_cpu_reference() {
     let (b, cpu) = (gpu(), CpuBackend);
     let mut rng = Rng::new(3);
-    // (input, weight, params): strides, asymmetric padding, dilation, groups, 1×1, a kernel as large as the input.
+    // (input, weight, params): strides, asymmetric padding, dilation, groups, 1×1, a kernel as large
+    // as the input; the tiled kernels (channels in blocks of 4 per group) and the general ones, with
+    // tiles that overhang the output's columns, the input's columns and the kernel's taps.
     let table = [
+        (
+            [2, 8, 11, 9],
+            [8, 4, 3, 5],
+            Conv2dParams {
+                stride: [2, 2],
+                padding: [2, 1],
+                dilation: [2, 1],
+                groups: 2,
+            },
+        ),
         (
             [2, 3, 9, 7],
             [4, 3, 3, 3],
