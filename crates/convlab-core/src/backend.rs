@@ -40,6 +40,20 @@ pub trait Backend {
         p: Conv2dParams,
         with_bias: bool,
     ) -> Result<Conv2dGrads<Self::Tensor>>;
+    /// The weight (and bias) gradients of a convolution without its input gradient, for a
+    /// model's first layer (nothing needs the gradient of the image). By default the whole
+    /// backward pass with the input gradient dropped; a backend may skip computing it.
+    fn conv2d_param_grads(
+        &self,
+        x: &Self::Tensor,
+        w: &Self::Tensor,
+        grad_out: &Self::Tensor,
+        p: Conv2dParams,
+        with_bias: bool,
+    ) -> Result<(Self::Tensor, Option<Self::Tensor>)> {
+        let g = self.conv2d_backward(x, w, grad_out, p, with_bias)?;
+        Ok((g.weight, g.bias))
+    }
 
     fn max_pool2d(&self, x: &Self::Tensor, p: Pool2dParams) -> Result<Self::Tensor>;
     fn max_pool2d_backward(

@@ -401,7 +401,7 @@ pub fn evaluate<B: Backend>(b: &B, case: &Case) -> Result<Map<String, Value>> {
             let (loss, grad_logits) = b.cross_entropy(&logits, &r.targets("target")?)?;
             put("output", &loss)?;
             put("logits", &logits)?;
-            let (_, grads) = nn::backward(b, &model, &params, trace, &grad_logits)?;
+            let grads = nn::param_grads(b, &model, &params, trace, &grad_logits)?;
             for q in model.param_specs() {
                 if q.trainable {
                     put(&format!("grad_{}", q.name), grads.get(&q.name)?)?;

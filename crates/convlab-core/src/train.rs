@@ -104,7 +104,7 @@ impl<B: Backend> Trainer<B> {
     ) -> Result<(B::Tensor, B::Tensor)> {
         let (logits, trace) = nn::forward(b, &self.model, &mut self.params, x, Mode::Train)?;
         let (loss, grad_logits) = b.cross_entropy(&logits, targets)?;
-        let (_, grads) = nn::backward(b, &self.model, &self.params, trace, &grad_logits)?;
+        let grads = nn::param_grads(b, &self.model, &self.params, trace, &grad_logits)?;
         self.steps += 1;
         for slot in &mut self.state {
             let grad = grads.get(&slot.name)?;

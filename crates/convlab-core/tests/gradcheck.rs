@@ -262,6 +262,17 @@ fn check_model(model: &Model, input: &[usize], seed: u64, h: f32) {
         nn::forward(&CpuBackend, &model, &mut params.clone(), &x, Mode::Train).unwrap();
     let r = rng.tensor(&y.shape);
     let (gx, grads) = nn::backward(&CpuBackend, &model, &params, trace, &r).unwrap();
+    // What training uses, the parameters' gradients without the input's, are the same numbers.
+    let (_, trace) =
+        nn::forward(&CpuBackend, &model, &mut params.clone(), &x, Mode::Train).unwrap();
+    let only_params = nn::param_grads(&CpuBackend, &model, &params, trace, &r).unwrap();
+    assert_eq!(
+        only_params.names().collect::<Vec<_>>(),
+        grads.names().collect::<Vec<_>>()
+    );
+    for (name, g) in grads.iter() {
+        assert_eq!(only_params.get(name).unwrap(), g, "{}: {name}", model.name);
+    }
     let loss = |params: &ParamStore<Tensor>, x: &Tensor| {
         let (y, _) = nn::forward(&CpuBackend, &model, &mut params.clone(), x, Mode::Train).unwrap();
         dot(&y, &r)

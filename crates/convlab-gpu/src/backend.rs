@@ -223,6 +223,91 @@ impl GpuBackend {
     }
 }
 
+impl GpuBackend {
+    /// The input gradient of a convolution (see `backward_input` in conv2d.wgsl).
+    fn conv_input_grad(
+        &self,
+        geo: &Conv2dGeometry,
+        params: &[u32],
+        w: &GpuTensor,
+        gy: &GpuTensor,
+    ) -> Result<GpuTensor> {
+        let e = &self.engine;
+        let groups = geo.params.groups;
+        let [h, w_in] = geo.in_hw;
+        let input = e.alloc(&[geo.batch, geo.in_channels, h, w_in])?;
+        let buffers = [None, Some(w), None, Some(gy), Some(&input)];
+        // The tiled kernels (see conv2d.wgsl) need channels in whole blocks of 4 per group.
+        if (geo.in_channels / groups).is_multiple_of(4) {
+            let tiles = geo.batch * (geo.in_channels / 4) * h * w_in.div_ceil(4);
+            e.dispatch(
+                Shader::Conv2d,
+                "backward_input_tiled",
+                params,
+                &buffers,
+                Engine::linear(tiles),
+            )?;
+        } else {
+            e.dispatch(
+                Shader::Conv2d,
+                "backward_input",
+                params,
+                &buffers,
+                Engine::linear(input.numel()),
+            )?;
+        }
+        Ok(input)
+    }
+
+    /// The weight and bias gradients of a convolution (`backward_weight`, `backward_bias`).
+    fn conv_param_grads(
+        &self,
+        geo: &Conv2dGeometry,
+        params: &[u32],
+        x: &GpuTensor,
+        gy: &GpuTensor,
+        with_bias: bool,
+    ) -> Result<(GpuTensor, Option<GpuTensor>)> {
+        let e = &self.engine;
+        let groups = geo.params.groups;
+        let [kh, kw] = geo.kernel;
+        let weight = e.alloc(&[geo.out_channels, geo.in_channels / groups, kh, kw])?;
+        let buffers = [Some(x), None, None, Some(gy), Some(&weight)];
+        if (geo.out_channels / groups).is_multiple_of(4) {
+            let tiles = (geo.out_channels / 4) * (geo.in_channels / groups) * kh * kw.div_ceil(4);
+            e.dispatch(
+                Shader::Conv2d,
+                "backward_weight_tiled",
+                params,
+                &buffers,
+                Engine::linear_in(tiles, 8),
+            )?;
+        } else {
+            e.dispatch(
+                Shader::Conv2d,
+                "backward_weight",
+                params,
+                &buffers,
+                Engine::linear(weight.numel()),
+            )?;
+        }
+        let bias = if with_bias {
+            let gb = e.alloc(&[geo.out_channels])?;
+            e.dispatch(
+                Shader::Conv2d,
+                "backward_bias",
+                params,
+                &[None, None, None, Some(gy), Some(&gb)],
+                Engine::linear(geo.out_channels),
+            )?;
+            Some(gb)
+        } else {
+            None
+        };
+        Ok((weight, bias))
+    }
+}
+
 impl Backend for GpuBackend {
     type Tensor = GpuTensor;
 
@@ -313,72 +398,27 @@ impl Backend for GpuBackend {
         let geo = Conv2dGeometry::new(&x.shape, &w.shape, p)?;
         expect_shape("the output gradient", &geo.output_shape(), &gy.shape)?;
         let params = Self::conv_params(&geo, with_bias)?;
-        let e = &self.engine;
-        let groups = geo.params.groups;
-        let [h, w_in] = geo.in_hw;
-        let input = e.alloc(&x.shape)?;
-        let buffers = [None, Some(w), None, Some(gy), Some(&input)];
-        // The tiled kernels (see conv2d.wgsl) need channels in whole blocks of 4 per group.
-        if (geo.in_channels / groups).is_multiple_of(4) {
-            let tiles = geo.batch * (geo.in_channels / 4) * h * w_in.div_ceil(4);
-            e.dispatch(
-                Shader::Conv2d,
-                "backward_input_tiled",
-                &params,
-                &buffers,
-                Engine::linear(tiles),
-            )?;
-        } else {
-            e.dispatch(
-                Shader::Conv2d,
-                "backward_input",
-                &params,
-                &buffers,
-                Engine::linear(input.numel()),
-            )?;
-        }
-        let weight = e.alloc(&w.shape)?;
-        let buffers = [Some(x), None, None, Some(gy), Some(&weight)];
-        if (geo.out_channels / groups).is_multiple_of(4) {
-            let [_, kw] = geo.kernel;
-            let tiles = (geo.out_channels / 4)
-                * (geo.in_channels / groups)
-                * geo.kernel[0]
-                * kw.div_ceil(4);
-            e.dispatch(
-                Shader::Conv2d,
-                "backward_weight_tiled",
-                &params,
-                &buffers,
-                Engine::linear_in(tiles, 8),
-            )?;
-        } else {
-            e.dispatch(
-                Shader::Conv2d,
-                "backward_weight",
-                &params,
-                &buffers,
-                Engine::linear(weight.numel()),
-            )?;
-        }
-        let bias = if with_bias {
-            let gb = e.alloc(&[geo.out_channels])?;
-            e.dispatch(
-                Shader::Conv2d,
-                "backward_bias",
-                &params,
-                &[None, None, None, Some(gy), Some(&gb)],
-                Engine::linear(geo.out_channels),
-            )?;
-            Some(gb)
-        } else {
-            None
-        };
+        let input = self.conv_input_grad(&geo, &params, w, gy)?;
+        let (weight, bias) = self.conv_param_grads(&geo, &params, x, gy, with_bias)?;
         Ok(Conv2dGrads {
             input,
             weight,
             bias,
         })
+    }
+
+    fn conv2d_param_grads(
+        &self,
+        x: &GpuTensor,
+        w: &GpuTensor,
+        gy: &GpuTensor,
+        p: Conv2dParams,
+        with_bias: bool,
+    ) -> Result<(GpuTensor, Option<GpuTensor>)> {
+        let geo = Conv2dGeometry::new(&x.shape, &w.shape, p)?;
+        expect_shape("the output gradient", &geo.output_shape(), &gy.shape)?;
+        let params = Self::conv_params(&geo, with_bias)?;
+        self.conv_param_grads(&geo, &params, x, gy, with_bias)
     }
 
     fn max_pool2d(&self, x: &GpuTensor, p: Pool2dParams) -> Result<GpuTensor> {

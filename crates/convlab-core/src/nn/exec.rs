@@ -82,12 +82,65 @@ pub fn backward<B: Backend>(
     trace: Trace<B::Tensor>,
     grad_out: &B::Tensor,
 ) -> Result<(B::Tensor, ParamStore<B::Tensor>)> {
+    let (gx, grads) = backward_through(b, model, params, trace, grad_out, true)?;
+    let gx = gx.ok_or_else(|| Error::Invalid("internal error: no input gradient".into()))?;
+    Ok((gx, grads))
+}
+
+/// The gradients of the trainable parameters only, what training needs: the gradient of the
+/// input image is not computed when the first layer is a convolution, which saves about as much
+/// work as that layer's forward pass.
+pub fn param_grads<B: Backend>(
+    b: &B,
+    model: &Model,
+    params: &ParamStore<B::Tensor>,
+    trace: Trace<B::Tensor>,
+    grad_out: &B::Tensor,
+) -> Result<ParamStore<B::Tensor>> {
+    Ok(backward_through(b, model, params, trace, grad_out, false)?.1)
+}
+
+/// The input's gradient (when asked for) and the parameters' gradients by name.
+type Gradients<T> = (Option<T>, ParamStore<T>);
+
+fn backward_through<B: Backend>(
+    b: &B,
+    model: &Model,
+    params: &ParamStore<B::Tensor>,
+    trace: Trace<B::Tensor>,
+    grad_out: &B::Tensor,
+    input_grad: bool,
+) -> Result<Gradients<B::Tensor>> {
     let mut grads = ParamStore::new();
     let mut g = grad_out.clone();
-    for (leaf, saved) in model.leaves().iter().zip(trace.saved).rev() {
+    let mut steps: Vec<_> = model.leaves().into_iter().zip(trace.saved).collect();
+    if steps.is_empty() {
+        return Ok((Some(g), grads));
+    }
+    let (first, first_saved) = steps.remove(0);
+    for (leaf, saved) in steps.into_iter().rev() {
         g = layer_backward(b, &leaf.layer, &leaf.path, params, saved, &g, &mut grads)?;
     }
-    Ok((g, grads))
+    match (&first.layer, first_saved) {
+        (
+            Layer::Conv2d {
+                params: p, bias, ..
+            },
+            Saved::Input(x),
+        ) if !input_grad => {
+            let name = |n: &str| join(&first.path, n);
+            let (gw, gb) = b.conv2d_param_grads(&x, params.get(&name("weight"))?, &g, *p, *bias)?;
+            grads.insert(name("weight"), gw);
+            if let Some(gb) = gb {
+                grads.insert(name("bias"), gb);
+            }
+            Ok((None, grads))
+        }
+        (layer, saved) => {
+            let gx = layer_backward(b, layer, &first.path, params, saved, &g, &mut grads)?;
+            Ok((input_grad.then_some(gx), grads))
+        }
+    }
 }
 
 fn layer_forward<B: Backend>(
