@@ -53,7 +53,9 @@ impl Compute {
                         GPU.with(|g| *g.borrow_mut() = Some(Rc::new(gpu)));
                         status.set(DeviceStatus::Gpu { adapter: name });
                     }
-                    Err(reason) => status.set(DeviceStatus::Cpu { reason }),
+                    Err(detail) => status.set(DeviceStatus::Cpu {
+                        reason: why_no_gpu(detail),
+                    }),
                 }
             });
         }
@@ -119,6 +121,20 @@ async fn all_on_gpu(gpu: &GpuBackend, op: &Op) -> Result<Vec<Tensor>, GpuFailure
         out.push(gpu.read(t).await.map_err(classify)?);
     }
     Ok(out)
+}
+
+/// Why the page computes on the CPU, in a few words for the badge: wgpu's own message lists every
+/// backend it was not built with, which says nothing to a student (it goes to the console).
+fn why_no_gpu(detail: String) -> String {
+    leptos::logging::log!("ConvLab computes on the CPU: {detail}");
+    let gpu = js_sys::Reflect::get(&window().navigator(), &"gpu".into()).ok();
+    if gpu.is_none_or(|g| g.is_undefined() || g.is_null()) {
+        "this browser does not offer WebGPU".into()
+    } else if detail.starts_with("no GPU adapter is available") {
+        "WebGPU found no GPU adapter".into()
+    } else {
+        detail
+    }
 }
 
 /// What the browser says of its WebGPU adapter, since wgpu gives no name on the web: the

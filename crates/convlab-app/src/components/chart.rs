@@ -5,6 +5,8 @@ use leptos::prelude::*;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 
+use crate::i18n::use_i18n;
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Series {
     pub name: &'static str,
@@ -26,9 +28,11 @@ fn span(values: impl Iterator<Item = f32>) -> (f32, f32) {
     (lo - pad, hi + pad)
 }
 
+/// Draws the series; `legend[i]` names series `i` (in the page's language).
 fn draw(
     canvas: web_sys::HtmlCanvasElement,
     x_label: &str,
+    legend: &[&str],
     series: &[Series],
     y_fixed: Option<(f32, f32)>,
 ) -> Option<()> {
@@ -53,7 +57,7 @@ fn draw(
         .light_line_style(RGBColor(235, 235, 235))
         .draw()
         .ok()?;
-    for s in series {
+    for (s, &name) in series.iter().zip(legend) {
         let color = s.color;
         chart
             .draw_series(LineSeries::new(
@@ -61,7 +65,7 @@ fn draw(
                 color.stroke_width(2),
             ))
             .ok()?
-            .label(s.name)
+            .label(name)
             .legend(move |(x, y)| {
                 PathElement::new(vec![(x, y), (x + 16, y)], color.stroke_width(2))
             });
@@ -119,11 +123,15 @@ pub fn LineChart(
     #[prop(optional)]
     y_range: Option<(f32, f32)>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let canvas = NodeRef::<Canvas>::new();
     Effect::new(move |_| {
         let data = series.get();
         if let Some(el) = canvas.get() {
-            let drawn = draw(el.clone(), x_label, &data, y_range).map(|()| summary(&data));
+            // Labels in the page's language; the series' own names stay the keys of data-drawn.
+            let legend: Vec<&str> = data.iter().map(|s| i18n.t(s.name)).collect();
+            let drawn = draw(el.clone(), i18n.t(x_label), &legend, &data, y_range)
+                .map(|()| summary(&data));
             let _ = el.set_attribute("data-drawn", drawn.as_deref().unwrap_or("failed"));
         }
     });
