@@ -130,8 +130,8 @@ pub fn LineChart(
         if let Some(el) = canvas.get() {
             // Labels in the page's language; the series' own names stay the keys of data-drawn.
             let legend: Vec<&str> = data.iter().map(|s| i18n.t(s.name)).collect();
-            let drawn = draw(el.clone(), i18n.t(x_label), &legend, &data, y_range)
-                .map(|()| summary(&data));
+            let drawn =
+                draw(el.clone(), i18n.t(x_label), &legend, &data, y_range).map(|()| summary(&data));
             let _ = el.set_attribute("data-drawn", drawn.as_deref().unwrap_or("failed"));
         }
     });
