@@ -270,6 +270,39 @@ struct Session {
 }
 
 impl Session {
+    /// A session of `config`'s model with weights `params` (which have had `steps` training
+    /// steps), on the device at hand, not yet trained; the charts start empty.
+    fn begin(
+        compute: &Compute,
+        progress: Progress,
+        config: Config,
+        params: ParamStore<Tensor>,
+        steps: u64,
+    ) -> Result<Session, String> {
+        let model = resolved_model(&config.model)?;
+        let run =
+            Run::new(compute, &model, &params, config.optimizer).map_err(|e| e.to_string())?;
+        progress.clear();
+        progress.device.set(run.device());
+        progress.first_layer.set(first_layer(&params));
+        progress.gpu_bytes.set(run.gpu_bytes());
+        Ok(Session {
+            rng: Rng::new(config.seed),
+            config,
+            model,
+            data: None,
+            run,
+            order: vec![],
+            cursor: 0,
+            epoch: 1,
+            correct: 0,
+            seen: 0,
+            epoch_start: now_ms(),
+            base_steps: steps,
+            snapshot: params,
+        })
+    }
+
     /// Training steps behind the current weights (batch norm's `num_batches_tracked`).
     fn total_steps(&self) -> u64 {
         self.base_steps + u64::from(self.run.steps())
@@ -377,28 +410,8 @@ pub fn start(
     data: Rc<Split>,
     config: Config,
 ) -> Result<(), String> {
-    let model = resolved_model(&config.model)?;
-    let params = init::pytorch_default(&model, config.seed);
-    let run = Run::new(&compute, &model, &params, config.optimizer).map_err(|e| e.to_string())?;
-    progress.clear();
-    progress.device.set(run.device());
-    progress.first_layer.set(first_layer(&params));
-    progress.gpu_bytes.set(run.gpu_bytes());
-    let mut session = Session {
-        rng: Rng::new(config.seed),
-        config,
-        model,
-        data: None,
-        run,
-        order: vec![],
-        cursor: 0,
-        epoch: 1,
-        correct: 0,
-        seen: 0,
-        epoch_start: now_ms(),
-        base_steps: 0,
-        snapshot: params,
-    };
+    let params = init::pytorch_default(&resolved_model(&config.model)?, config.seed);
+    let mut session = Session::begin(&compute, progress, config, params, 0)?;
     session.attach(data);
     install(Some(session));
     Ok(())
@@ -415,32 +428,13 @@ pub fn adopt(
     steps: u64,
     note: String,
 ) -> Result<(), String> {
-    let model = resolved_model(&config.model)?;
-    let run = Run::new(&compute, &model, &params, config.optimizer).map_err(|e| e.to_string())?;
-    progress.clear();
-    progress.device.set(run.device());
-    progress.first_layer.set(first_layer(&params));
-    progress.gpu_bytes.set(run.gpu_bytes());
+    let session = Session::begin(&compute, progress, config, params, steps)?;
     progress.weights_note.set(Some(if steps > 0 {
         format!("{note} ({steps} training steps).")
     } else {
         format!("{note}.")
     }));
-    install(Some(Session {
-        rng: Rng::new(config.seed),
-        config,
-        model,
-        data: None,
-        run,
-        order: vec![],
-        cursor: 0,
-        epoch: 1,
-        correct: 0,
-        seen: 0,
-        epoch_start: now_ms(),
-        base_steps: steps,
-        snapshot: params,
-    }));
+    install(Some(session));
     progress.state.set(RunState::Paused);
     Ok(())
 }

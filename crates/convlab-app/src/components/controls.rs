@@ -17,10 +17,31 @@ pub fn NumberParam(
     max: usize,
 ) -> impl IntoView {
     let query = use_query();
+    view! {
+        <NumberField
+            label=label
+            id=format!("param-{key}")
+            value=Signal::derive(move || query.parse(key, default).clamp(min, max))
+            min=min
+            max=max
+            set=Callback::new(move |v: usize| query.set(key, v))
+        />
+    }
+}
+
+/// A whole-number field showing `value` and calling `set` with each entry that parses, clamped
+/// to `min..=max`; `id` is also its `data-testid`.
+#[component]
+pub fn NumberField(
+    label: &'static str,
+    #[prop(into)] id: String,
+    #[prop(into)] value: Signal<usize>,
+    min: usize,
+    max: usize,
+    set: Callback<usize>,
+) -> impl IntoView {
     let i18n = use_i18n();
-    let value = move || query.parse(key, default).clamp(min, max);
-    let id = format!("param-{key}");
-    let label_for = id.clone();
+    let (label_for, testid) = (id.clone(), id.clone());
     view! {
         <label class="param" for=label_for>
             <span>{move || i18n.t(label)}</span>
@@ -31,11 +52,11 @@ pub fn NumberParam(
                 min=min.to_string()
                 max=max.to_string()
                 step="1"
-                data-testid=format!("param-{key}")
-                prop:value=move || value().to_string()
+                data-testid=testid
+                prop:value=move || value.get().to_string()
                 on:input=move |ev| {
                     if let Ok(v) = event_target_value(&ev).trim().parse::<usize>() {
-                        query.set(key, v.clamp(min, max));
+                        set.run(v.clamp(min, max));
                     }
                 }
             />

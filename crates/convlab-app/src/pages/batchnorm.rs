@@ -225,14 +225,18 @@ pub fn BatchNormPage() -> impl IntoView {
     // The batch on display: the next one to pass (batches 0..steps already went through).
     let current = Memo::new(move |_| batch(seed.get(), steps.get()));
 
+    // The batches that steps 0..steps passed through the layer, as tensors.
+    let batches_before = |seed: u64, steps: usize| -> convlab_core::Result<Vec<Tensor>> {
+        (0..steps)
+            .map(|k| Tensor::new(vec![N, C, H, W], batch(seed, k)))
+            .collect()
+    };
     // The running statistics after each training step, from PyTorch's start (mean 0, var 1).
     let history = use_op_all(move || {
         let (seed, steps, momentum) = (seed.get(), steps.get(), momentum.get());
         let make = || -> convlab_core::Result<Op> {
             Ok(Op::BatchNormRunning {
-                batches: (0..steps)
-                    .map(|k| Tensor::new(vec![N, C, H, W], batch(seed, k)))
-                    .collect::<convlab_core::Result<_>>()?,
+                batches: batches_before(seed, steps)?,
                 running_mean: Tensor::zeros(&[C]),
                 running_var: Tensor::full(&[C], 1.0),
                 momentum,
@@ -250,9 +254,7 @@ pub fn BatchNormPage() -> impl IntoView {
                 input: Tensor::new(vec![N, C, H, W], current.get())?,
                 gamma: Tensor::new(vec![C], gamma.get())?,
                 beta: Tensor::new(vec![C], beta.get())?,
-                earlier: (0..steps)
-                    .map(|k| Tensor::new(vec![N, C, H, W], batch(seed, k)))
-                    .collect::<convlab_core::Result<_>>()?,
+                earlier: batches_before(seed, steps)?,
                 running_mean: Tensor::zeros(&[C]),
                 running_var: Tensor::full(&[C], 1.0),
                 momentum,

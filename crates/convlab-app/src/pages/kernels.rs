@@ -18,7 +18,7 @@ use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
-use crate::components::controls::NumberParam;
+use crate::components::controls::{NumberField, NumberParam};
 use crate::components::grid::Grid;
 use crate::components::heatmap::{Heatmap, Plane};
 use crate::compute::{use_op, Op};
@@ -821,31 +821,14 @@ pub fn ImageKernelsPage() -> impl IntoView {
     };
     let size_field =
         move |label: &'static str, id: &'static str, value: Memo<usize>, rows: bool| {
-            view! {
-                <label class="param" for=id>
-                    <span>{move || i18n.t(label)}</span>
-                    <input
-                        id=id
-                        type="number"
-                        inputmode="numeric"
-                        min="1"
-                        max=MAX_KERNEL.to_string()
-                        step="1"
-                        data-testid=id
-                        prop:value=move || value.get().to_string()
-                        on:input=move |ev| {
-                            if let Ok(v) = event_target_value(&ev).trim().parse::<usize>() {
-                                let v = v.clamp(1, MAX_KERNEL);
-                                if rows {
-                                    resize(v, kcols.get_untracked());
-                                } else {
-                                    resize(krows.get_untracked(), v);
-                                }
-                            }
-                        }
-                    />
-                </label>
-            }
+            let set = Callback::new(move |v: usize| {
+                if rows {
+                    resize(v, kcols.get_untracked());
+                } else {
+                    resize(krows.get_untracked(), v);
+                }
+            });
+            view! { <NumberField label=label id=id value=value min=1 max=MAX_KERNEL set=set/> }
         };
 
     view! {

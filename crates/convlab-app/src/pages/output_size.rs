@@ -10,6 +10,7 @@ use convlab_core::rng::Rng;
 use convlab_core::shape::{conv_output_hw, AxisOutput};
 use leptos::prelude::*;
 
+use crate::components::controls::NumberField;
 use crate::i18n::{use_i18n, I18n};
 use crate::url::{use_query, History};
 
@@ -173,39 +174,6 @@ fn random_seed() -> u64 {
     (js_sys::Math::random() * 1e9) as u64 + 1
 }
 
-/// A whole-number field showing `value`, calling `set` with each valid entry (clamped).
-#[component]
-fn Field(
-    label: &'static str,
-    id: &'static str,
-    #[prop(into)] value: Signal<usize>,
-    min: usize,
-    max: usize,
-    set: Callback<usize>,
-) -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <label class="param" for=id>
-            <span>{move || i18n.t(label)}</span>
-            <input
-                id=id
-                type="number"
-                inputmode="numeric"
-                min=min.to_string()
-                max=max.to_string()
-                step="1"
-                data-testid=id
-                prop:value=move || value.get().to_string()
-                on:input=move |ev| {
-                    if let Ok(v) = event_target_value(&ev).trim().parse::<usize>() {
-                        set.run(v.clamp(min, max));
-                    }
-                }
-            />
-        </label>
-    }
-}
-
 #[component]
 fn Calculator() -> impl IntoView {
     let query = use_query();
@@ -248,12 +216,12 @@ fn Calculator() -> impl IntoView {
     };
     view! {
         <div class="controls">
-            <Field label="Height" id="param-h" value=Signal::derive(move || config.get().input[0]) min=0 max=MAX_SIZE set=set("h")/>
-            <Field label="Width" id="param-w" value=Signal::derive(move || config.get().input[1]) min=0 max=MAX_SIZE set=set("w")/>
-            <Field label="Kernel" id="param-k" value=Signal::derive(move || config.get().kernel[0]) min=0 max=MAX_SIZE set=set_kernel/>
-            <Field label="Stride" id="param-s" value=Signal::derive(move || config.get().stride) min=0 max=MAX_SIZE set=set("s")/>
-            <Field label="Padding" id="param-p" value=Signal::derive(move || config.get().padding) min=0 max=MAX_SIZE set=set("p")/>
-            <Field label="Dilation" id="param-d" value=Signal::derive(move || config.get().dilation) min=0 max=64 set=set("d")/>
+            <NumberField label="Height" id="param-h" value=Signal::derive(move || config.get().input[0]) min=0 max=MAX_SIZE set=set("h")/>
+            <NumberField label="Width" id="param-w" value=Signal::derive(move || config.get().input[1]) min=0 max=MAX_SIZE set=set("w")/>
+            <NumberField label="Kernel" id="param-k" value=Signal::derive(move || config.get().kernel[0]) min=0 max=MAX_SIZE set=set_kernel/>
+            <NumberField label="Stride" id="param-s" value=Signal::derive(move || config.get().stride) min=0 max=MAX_SIZE set=set("s")/>
+            <NumberField label="Padding" id="param-p" value=Signal::derive(move || config.get().padding) min=0 max=MAX_SIZE set=set("p")/>
+            <NumberField label="Dilation" id="param-d" value=Signal::derive(move || config.get().dilation) min=0 max=64 set=set("d")/>
         </div>
         {move || {
             let c = config.get();
