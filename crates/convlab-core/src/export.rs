@@ -7,73 +7,15 @@
 //! take for the given input, so every constructor says what it holds. [`resolve`] gives those
 //! sizes, and the output shapes, as far as the network runs when some layer cannot take its input.
 
-use crate::error::Error;
 use crate::nn::model::ModuleKind;
+use crate::nn::summary::Resolved;
 use crate::nn::{Layer, Model, Module};
 use crate::text::thousands;
 
-/// The model as it runs on one input, up to the first layer that cannot take its input.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Resolved {
-    /// The model with the input channels / features of its lazy layers filled in (the layers
-    /// from the one that breaks on are left as they were).
-    pub model: Model,
-    /// The output shape of each layer that ran, in execution order.
-    pub shapes: Vec<Vec<usize>>,
-    /// The index (execution order) of the layer that breaks, and why: the same message as
-    /// [`Model::propagate`]'s, e.g. "layer 5 (MaxPool2d) cannot take an input of shape ...".
-    pub error: Option<(usize, Error)>,
-}
-
-impl Layer {
-    /// The input channels / features a lazy layer takes from its first input (as
-    /// `LazyConv2d`, `LazyBatchNorm2d` and `LazyLinear` do).
-    fn take_input_dims(&mut self, input: &[usize]) {
-        match (self, input) {
-            (Layer::Conv2d { in_channels, .. }, &[c, _, _]) => *in_channels = c,
-            (Layer::BatchNorm2d { channels, .. }, &[c, _, _]) => *channels = c,
-            (Layer::Linear { in_features, .. }, &[f]) => *in_features = f,
-            (Layer::Residual(spec), &[c, _, _]) => spec.in_channels = c,
-            _ => {}
-        }
-    }
-}
-
-/// [`Model::propagate`] that keeps what it found before a layer breaks.
+/// The model as it runs on one input, up to the first layer that cannot take its input (see
+/// [`Model::resolve`]).
 pub fn resolve(model: &Model, input: [usize; 3]) -> Resolved {
-    let mut resolved = model.clone();
-    let positions: Vec<String> = model.leaves().into_iter().map(|l| l.position).collect();
-    let mut shape = input.to_vec();
-    let mut shapes = Vec::new();
-    let mut error = None;
-    for (i, (layer, position)) in resolved.layers_mut().into_iter().zip(positions).enumerate() {
-        let mut candidate = layer.clone();
-        if model.lazy {
-            candidate.take_input_dims(&shape);
-        }
-        match candidate.output_shape(&shape) {
-            Ok(out) => {
-                *layer = candidate;
-                shape = out;
-                shapes.push(shape.clone());
-            }
-            Err(e) => {
-                error = Some((
-                    i,
-                    Error::Invalid(format!(
-                        "layer {position} ({}) cannot take an input of shape {shape:?}: {e}",
-                        layer.type_name()
-                    )),
-                ));
-                break;
-            }
-        }
-    }
-    Resolved {
-        model: resolved,
-        shapes,
-        error,
-    }
+    model.resolve(&input)
 }
 
 /// `text` as `# ` comment lines of at most about `width` characters, broken between words.

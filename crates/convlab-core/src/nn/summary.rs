@@ -25,6 +25,19 @@ pub struct Summary {
     pub total_params: usize,
 }
 
+/// The model as it runs on one input, up to the first layer that cannot take its input.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resolved {
+    /// The model with the input channels / features of its lazy layers filled in (the layers
+    /// from the one that breaks on are left as they were).
+    pub model: Model,
+    /// The output shape of each layer that ran, in execution order.
+    pub shapes: Vec<Vec<usize>>,
+    /// The index (execution order) of the layer that breaks, and why: the same message as
+    /// [`Model::propagate`]'s, e.g. "layer 5 (MaxPool2d) cannot take an input of shape ...".
+    pub error: Option<(usize, Error)>,
+}
+
 impl Layer {
     /// A lazy layer takes its input channels / features from its first input, like
     /// `LazyConv2d`, `LazyBatchNorm2d` and `LazyLinear`.
@@ -44,23 +57,48 @@ impl Model {
     /// shape. The first layer that cannot take its input gives an error naming it, e.g.
     /// "layer 4.0 (Residual) cannot take an input of shape [256, 1, 1]: ...".
     pub fn propagate(&self, input: &[usize]) -> Result<(Model, Vec<Vec<usize>>)> {
+        let r = self.resolve(input);
+        match r.error {
+            Some((_, e)) => Err(e),
+            None => Ok((r.model, r.shapes)),
+        }
+    }
+
+    /// [`Model::propagate`] that keeps what it found before a layer breaks.
+    pub fn resolve(&self, input: &[usize]) -> Resolved {
         let mut model = self.clone();
         let positions: Vec<String> = self.leaves().into_iter().map(|l| l.position).collect();
         let mut shape = input.to_vec();
         let mut shapes = Vec::new();
-        for (layer, position) in model.layers_mut().into_iter().zip(positions) {
+        let mut error = None;
+        for (i, (layer, position)) in model.layers_mut().into_iter().zip(positions).enumerate() {
+            let mut candidate = layer.clone();
             if self.lazy {
-                layer.infer_input_dims(&shape);
+                candidate.infer_input_dims(&shape);
             }
-            shape = layer.output_shape(&shape).map_err(|e| {
-                Error::Invalid(format!(
-                    "layer {position} ({}) cannot take an input of shape {shape:?}: {e}",
-                    layer.type_name()
-                ))
-            })?;
-            shapes.push(shape.clone());
+            match candidate.output_shape(&shape) {
+                Ok(out) => {
+                    *layer = candidate;
+                    shape = out;
+                    shapes.push(shape.clone());
+                }
+                Err(e) => {
+                    error = Some((
+                        i,
+                        Error::Invalid(format!(
+                            "layer {position} ({}) cannot take an input of shape {shape:?}: {e}",
+                            layer.type_name()
+                        )),
+                    ));
+                    break;
+                }
+            }
         }
-        Ok((model, shapes))
+        Resolved {
+            model,
+            shapes,
+            error,
+        }
     }
 
     pub fn summary(&self, input: &[usize]) -> Result<Summary> {
