@@ -4,19 +4,13 @@
 //! network, runs one random image through it and prints the shape and the parameter count.
 //!
 //! Lazy models (d2l's `LazyConv2d`, `LazyLinear`) are written with explicit sizes, the ones they
-//! take for the given input, so every constructor says what it holds. [`resolve`] gives those
-//! sizes, and the output shapes, as far as the network runs when some layer cannot take its input.
+//! take for the given input, so every constructor says what it holds. [`Model::resolve`] gives
+//! those sizes, and the output shapes, as far as the network runs when some layer cannot take its
+//! input.
 
 use crate::nn::model::ModuleKind;
-use crate::nn::summary::Resolved;
 use crate::nn::{Layer, Model, Module};
 use crate::text::thousands;
-
-/// The model as it runs on one input, up to the first layer that cannot take its input (see
-/// [`Model::resolve`]).
-pub fn resolve(model: &Model, input: [usize; 3]) -> Resolved {
-    model.resolve(&input)
-}
 
 /// `text` as `# ` comment lines of at most about `width` characters, broken between words.
 fn comment(text: &str, width: usize) -> String {
@@ -216,7 +210,7 @@ impl Writer<'_> {
 /// If some layer cannot take its input, the code is still written (with the sizes found up to
 /// that layer) and a note at the top says where and why: running it raises the error there.
 pub fn pytorch(model: &Model, input: [usize; 3]) -> String {
-    let resolved = resolve(model, input);
+    let resolved = model.resolve(&input);
     let [c, h, w] = input;
     let leaves = resolved.model.leaves();
     let uses_residual = leaves.iter().any(|l| matches!(l.layer, Layer::Residual(_)));
@@ -476,7 +470,7 @@ mod tests {
         for name in arch::NAMES {
             let model = arch::by_name(name).unwrap();
             let (propagated, shapes) = model.propagate(&model.input_shape).unwrap();
-            let r = resolve(&model, model.input_shape);
+            let r = model.resolve(&model.input_shape);
             assert_eq!(r.error, None);
             assert_eq!(r.shapes, shapes, "{name}");
             assert_eq!(r.model, propagated, "{name}");
@@ -484,7 +478,7 @@ mod tests {
         // AlexNet on 28×28 breaks at its second pooling layer, as propagate says.
         let alexnet = arch::alexnet();
         let err = alexnet.propagate(&[1, 28, 28]).unwrap_err();
-        let r = resolve(&alexnet, [1, 28, 28]);
+        let r = alexnet.resolve(&[1, 28, 28]);
         let (index, e) = r.error.clone().unwrap();
         assert_eq!((index, e.to_string()), (5, err.to_string()));
         assert!(err.to_string().starts_with("layer 5 (MaxPool2d)"), "{err}");

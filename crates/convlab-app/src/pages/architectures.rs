@@ -572,7 +572,7 @@ pub fn params_of(layer: &Layer) -> u64 {
 }
 
 /// The edited network on one input: each layer's output shape (`Model::propagate`; the layers
-/// before a break from `export::resolve`, which mirrors it) and parameters.
+/// before a break from `Model::resolve`, which mirrors it) and parameters.
 pub fn analyse(
     base: &Model,
     entries: &[Entry],
@@ -587,7 +587,7 @@ pub fn analyse(
     let (resolved, shapes, error) = match model.propagate(&input) {
         Ok((resolved, shapes)) => (resolved, shapes, None),
         Err(e) => {
-            let r = export::resolve(&model, input);
+            let r = model.resolve(&input);
             let at = r.error.map(|(i, _)| i);
             (r.model, r.shapes, at.map(|i| (i, e.to_string())))
         }
