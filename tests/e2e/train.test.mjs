@@ -112,6 +112,17 @@ eachBrowser('training', (b) => {
     // conv1's 16 filters of 5 × 5 weights, drawn after the pause.
     assert.deepEqual(await filterSizes(page), Array(16).fill('5×5'));
     if (b.spec.webgpu) await expectText(page, 'gpu-memory', /^GPU buffers: \d+\.\d MiB/);
+    // What those filters make of a test image: one 28 × 28 map each (padding 2 keeps the size).
+    await expectText(page, 'feature-caption', /^test image #0 · label \d$/);
+    const featureSizes = () => page.evaluate(() => [...document.querySelectorAll('[data-testid=feature-map]')].map((c) => `${c.height}×${c.width}`));
+    await until(async () => (await featureSizes()).length === 16, { what: '16 feature maps', page });
+    assert.deepEqual(await featureSizes(), Array(16).fill('28×28'));
+    const firstMap = () => page.evaluate(() => document.querySelector('[data-testid=feature-map]').toDataURL());
+    const before = await firstMap();
+    await page.fill('[data-testid=param-img]', 5);
+    await expectText(page, 'feature-caption', /^test image #5 · label \d$/);
+    await expectQuery(page, { img: 5 });
+    await until(async () => (await firstMap()) !== before, { what: 'the feature maps of test image #5', page });
     await page.shot('train');
   });
 

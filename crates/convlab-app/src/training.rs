@@ -14,7 +14,9 @@ use std::ops::{Deref, DerefMut};
 use std::rc::Rc;
 
 use convlab_core::dataset::Split;
-use convlab_core::nn::{init, Model, ParamStore};
+use convlab_core::nn::params::join;
+use convlab_core::nn::{init, Layer, Model, ParamStore};
+use convlab_core::ops::Conv2dParams;
 use convlab_core::optim::{AdamConfig, SgdConfig};
 use convlab_core::rng::Rng;
 use convlab_core::train::{argmax_rows, Optimizer, Trainer};
@@ -95,7 +97,7 @@ pub struct Progress {
     /// `(test index, predicted, label)` of the first test images.
     pub predictions: RwSignal<Vec<(usize, usize, usize)>>,
     /// The first layer's weights (host copy of the last snapshot).
-    pub first_layer: RwSignal<Option<Tensor>>,
+    pub first_layer: RwSignal<Option<FirstLayer>>,
     /// Which device the run uses now.
     pub device: RwSignal<String>,
     /// Bumped whenever the model's weights change visibly (a snapshot, a load): what the
@@ -186,9 +188,10 @@ impl Run {
         )?))
     }
 
-    fn device(&self) -> String {
+    /// What the status line says computes the run.
+    fn device(&self, compute: &Compute) -> String {
         match self {
-            Run::Gpu(gpu, _) => gpu_label(gpu),
+            Run::Gpu(..) => gpu_label(compute),
             Run::Cpu(_) => "CPU".into(),
         }
     }
@@ -283,8 +286,8 @@ impl Session {
         let run =
             Run::new(compute, &model, &params, config.optimizer).map_err(|e| e.to_string())?;
         progress.clear();
-        progress.device.set(run.device());
-        progress.first_layer.set(first_layer(&params));
+        progress.device.set(run.device(compute));
+        progress.first_layer.set(first_layer(&model, &params));
         progress.gpu_bytes.set(run.gpu_bytes());
         Ok(Session {
             rng: Rng::new(config.seed),
@@ -374,14 +377,10 @@ fn install(session: Option<Session>) {
     SESSION.with(|s| *s.borrow_mut() = session);
 }
 
-/// "WebGPU · <adapter>" (browsers may hide the adapter's name).
-pub fn gpu_label(gpu: &GpuBackend) -> String {
-    let name = gpu.adapter().name;
-    if name.is_empty() {
-        "WebGPU · WebGPU adapter".into()
-    } else {
-        format!("WebGPU · {name}")
-    }
+/// "WebGPU · <adapter>", the adapter named as the badge names it.
+pub fn gpu_label(compute: &Compute) -> String {
+    let name = compute.adapter_name();
+    format!("WebGPU · {}", name.as_deref().unwrap_or("WebGPU adapter"))
 }
 
 /// Milliseconds from a monotonic clock.
@@ -492,8 +491,30 @@ pub fn session_model() -> Option<String> {
     SESSION.with(|s| s.borrow().as_ref().map(|s| s.config.model.clone()))
 }
 
-fn first_layer(params: &ParamStore<Tensor>) -> Option<Tensor> {
-    params.iter().next().map(|(_, t)| t.clone())
+/// The model's first layer, a convolution, with its weights: what the page draws as filters and
+/// runs on a test image to show its feature maps.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FirstLayer {
+    /// `[C_out, C_in, kH, kW]`.
+    pub weight: Tensor,
+    pub bias: Option<Tensor>,
+    pub params: Conv2dParams,
+}
+
+fn first_layer(model: &Model, params: &ParamStore<Tensor>) -> Option<FirstLayer> {
+    let leaf = model.leaves().into_iter().next()?;
+    let Layer::Conv2d {
+        params: conv, bias, ..
+    } = leaf.layer
+    else {
+        return None;
+    };
+    let get = |name: &str| params.get(&join(&leaf.path, name)).ok().cloned();
+    Some(FirstLayer {
+        weight: get("weight")?,
+        bias: if bias { get("bias") } else { None },
+        params: conv,
+    })
 }
 
 /// Runs steps until paused, finished or stopped. Call with the state set to `Running`. Saves the
@@ -521,7 +542,7 @@ pub async fn run(compute: Compute, progress: Progress) {
             match s.run.params().await {
                 Ok(p) => {
                     s.snapshot = p;
-                    progress.first_layer.set(first_layer(&s.snapshot));
+                    progress.first_layer.set(first_layer(&s.model, &s.snapshot));
                     progress.weights_version.update(|v| *v += 1);
                     persist(&progress, &s);
                 }
@@ -558,7 +579,7 @@ async fn step(compute: &Compute, progress: &Progress, s: &mut Session) -> Result
                 )
                 .map_err(|e| e.to_string())?,
             );
-            progress.device.set(s.run.device());
+            progress.device.set(s.run.device(compute));
             progress.gpu_bytes.set(None);
             return Ok(());
         }
@@ -601,7 +622,7 @@ async fn step(compute: &Compute, progress: &Progress, s: &mut Session) -> Result
         .is_multiple_of(SNAPSHOT_EVERY)
     {
         s.snapshot = s.run.params().await.map_err(|e| e.to_string())?;
-        progress.first_layer.set(first_layer(&s.snapshot));
+        progress.first_layer.set(first_layer(&s.model, &s.snapshot));
         progress.weights_version.update(|v| *v += 1);
     }
     if s.cursor >= s.order.len() {
@@ -643,7 +664,7 @@ async fn finish_epoch(progress: &Progress, s: &mut Session, data: &Split) -> Res
         })
     });
     s.snapshot = s.run.params().await.map_err(|e| e.to_string())?;
-    progress.first_layer.set(first_layer(&s.snapshot));
+    progress.first_layer.set(first_layer(&s.model, &s.snapshot));
     progress.weights_version.update(|v| *v += 1);
     if let Some(bytes) = s.run.gpu_bytes() {
         progress.gpu_bytes.set(Some(bytes));

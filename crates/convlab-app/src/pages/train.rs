@@ -8,6 +8,7 @@
 
 mod data_files;
 mod draw;
+mod feature_maps;
 mod kernel;
 mod weights;
 
@@ -26,6 +27,7 @@ use crate::training::{self, yield_to_browser, Config, Progress, RunState, MODELS
 use crate::url::{use_query, History};
 use data_files::{DataPanel, OwnData};
 use draw::DrawPad;
+use feature_maps::FeatureMaps;
 use weights::WeightsPanel;
 
 const BLUE: RGBColor = RGBColor(31, 111, 235);
@@ -252,7 +254,8 @@ fn Training() -> impl IntoView {
         parts.join(" · ")
     };
     let filters = move || {
-        progress.first_layer.get().map(|w| {
+        progress.first_layer.get().map(|first| {
+            let w = first.weight;
             let (count, kh, kw) = match w.shape.as_slice() {
                 &[o, _, h, w] => (o, h, w),
                 _ => (0, 0, 0),
@@ -340,6 +343,7 @@ fn Training() -> impl IntoView {
             </p>
             <h2>{move || i18n.t("First layer's filters")}</h2>
             <div class="filters" data-testid="filters">{filters}</div>
+            <FeatureMaps progress=progress own=own/>
             <Confusion progress=progress/>
         </section>
     }
@@ -373,6 +377,7 @@ fn GpuMemory(progress: Progress) -> impl IntoView {
 #[component]
 fn Confusion(progress: Progress) -> impl IntoView {
     let i18n = use_i18n();
+    let query = use_query();
     view! {
         {move || progress.confusion.get().map(|m| {
             let max = m.iter().flat_map(|r| r.iter()).copied().max().unwrap_or(1).max(1);
@@ -400,7 +405,7 @@ fn Confusion(progress: Progress) -> impl IntoView {
             <h2>{move || i18n.t("Test predictions")}</h2>
             <ol class="predictions" data-testid="predictions">
                 {progress.predictions.get().into_iter().map(|(i, p, l)| view! {
-                    <li class:mistake=p != l title=format!("#{i}: label {l}")>
+                    <li class:mistake=p != l title=format!("#{i}: label {l}") on:click=move |_| query.set("img", i)>
                         <span class="predicted">{p}</span>
                         {(p != l).then(|| view! { <span class="label">{format!("≠ {l}")}</span> })}
                     </li>
@@ -518,6 +523,15 @@ pub const KO: &[(&str, &str)] = &[
     ("epoch", "에포크"),
     ("step", "스텝"),
     ("loss", "손실"),
+    ("Feature maps of a test image", "테스트 이미지의 특성 맵"),
+    (
+        "The first convolution's output on one test image (before batch norm and ReLU): each filter above gives one map. They change as the filters learn; pick another image by its number, or click a test prediction below.",
+        "테스트 이미지 하나에 대한 첫 번째 합성곱의 출력(배치 정규화와 ReLU 전)입니다: 위의 필터 하나가 맵 하나를 만듭니다. 필터가 학습되면서 맵도 바뀝니다. 번호로 다른 이미지를 고르거나 아래의 테스트 예측을 클릭하세요.",
+    ),
+    ("Test image", "테스트 이미지"),
+    ("test image", "테스트 이미지"),
+    ("label", "정답"),
+    ("No model yet: press Start, or load weights.", "아직 모델이 없습니다: 시작을 누르거나 가중치를 불러오세요."),
     ("smoothed", "평활"),
     ("test", "테스트"),
     ("images/s", "이미지/초"),

@@ -154,7 +154,7 @@ pub fn KernelDemo() -> impl IntoView {
             running.set(true);
             leptos::task::spawn_local(async move {
                 device.set(match compute.gpu() {
-                    Some(gpu) => gpu_label(&gpu),
+                    Some(_) => gpu_label(&compute),
                     None => "CPU".into(),
                 });
                 for _ in 0..epochs {
