@@ -163,6 +163,35 @@ eachBrowser('training', (b) => {
     await page.shot('train-draw');
   });
 
+  // Only where there is a GPU to lose: the page destroys its WebGPU device mid-run, as a driver
+  // reset or an unplugged GPU would, through the device the page asked for (caught on the way).
+  if (b.spec.webgpu) {
+    test('a lost GPU: training goes on on the CPU from the last weights', async () => {
+      const { page } = b;
+      await page.page.addInitScript(() => {
+        const requestDevice = GPUAdapter.prototype.requestDevice;
+        GPUAdapter.prototype.requestDevice = async function (...args) {
+          const device = await requestDevice.apply(this, args);
+          (window.__gpuDevices ||= []).push(device);
+          return device;
+        };
+      });
+      await openFresh(page, '?page=train&batch=8&lr=0.003');
+      await page.click('[data-testid=start]');
+      // Past the first snapshot of the weights (every 20 steps): what a lost GPU falls back to.
+      const before = await trainedSteps(page, 24);
+      await page.evaluate(() => window.__gpuDevices.forEach((d) => d.destroy()));
+      await expectText(page, 'gpu-status', /^CPU \(the GPU failed/);
+      const after = await trainedSteps(page, before.loss.points + 12);
+      await pause(page);
+      await expectText(page, 'train-status', /^CPU · epoch 1 · step \d+\/1000/);
+      // The same run went on from the snapshot: the loss stays down, it does not restart at 2.3.
+      assert.ok(after.smoothed.last < 0.85 * after.smoothed.first, JSON.stringify(after.smoothed));
+      assert.equal(await page.text('train-error'), null);
+      await page.shot('train-gpu-lost');
+    });
+  }
+
   test('corrupt files are refused with a message, and the page keeps working', async () => {
     const { page } = b;
     await openFresh(page, '?page=train');
