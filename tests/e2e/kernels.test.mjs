@@ -47,6 +47,29 @@ eachBrowser('image kernels', (b) => {
     await page.shot('kernels-custom');
   });
 
+  // Chromium and Firefox get a fake camera (a moving test pattern; see the harness); WebKitGTK
+  // has none, so there the lesson must say so and keep working.
+  test('the camera as the image: live frames through the kernel, or a clear message without one', async () => {
+    const { page } = b;
+    await page.open('?page=kernels&img=camera');
+    if (b.spec.engine === 'webkit') {
+      await expectText(page, 'image-placeholder', /camera/i);
+      await page.click('[data-testid=image-photo]');
+      await featureMapDrawn(page);
+      return;
+    }
+    // Frames 128 pixels wide (a 4:3 pattern), a 3×3 Sobel: two pixels fewer each way.
+    await expectText(page, 'feature-size', '(94, 126)');
+    await featureMapDrawn(page);
+    const frame = () => page.evaluate(() => document.querySelector('[data-testid=input-image]').toDataURL());
+    const first = await frame();
+    await until(async () => (await frame()) !== first, { what: 'a new camera frame', page });
+    await page.shot('kernels-camera');
+    // Another image turns the camera off: its tracks end.
+    await page.click('[data-testid=image-photo]');
+    await expectText(page, 'feature-size', /^\(\d+, \d+\)$/);
+  });
+
   test('the page loads with no console error, page error, HTTP error or panic', async () => {
     const { page } = b;
     await page.open('?page=kernels');

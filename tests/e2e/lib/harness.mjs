@@ -312,6 +312,9 @@ const CHROMIUM_ARGS = [
   '--no-first-run',
   '--disable-quic',
   '--disable-dev-shm-usage',
+  // A camera for the Image kernels lesson: Chromium's test pattern, allowed without asking.
+  '--use-fake-device-for-media-stream',
+  '--use-fake-ui-for-media-stream',
 ];
 
 class ChromiumPage extends AppPage {
@@ -399,7 +402,12 @@ class WebDriverPage extends AppPage {
       self.driver = await startDriver(['geckodriver', '--host', '127.0.0.1'], (port) => ['--port', String(port)]);
       self.session = await self.driver.session({
         browserName: 'firefox',
-        'moz:firefoxOptions': { binary: '/usr/bin/firefox-esr', args: ['-headless', '-width', '1280', '-height', '900'] },
+        'moz:firefoxOptions': {
+          binary: '/usr/bin/firefox-esr',
+          args: ['-headless', '-width', '1280', '-height', '900'],
+          // A camera for the Image kernels lesson: Firefox's test pattern, allowed without asking.
+          prefs: { 'media.navigator.streams.fake': true, 'media.navigator.permission.disabled': true },
+        },
       });
     } else {
       // WebKitGTK has no headless mode: a virtual X server per run (-a: the first free display).

@@ -1,9 +1,10 @@
 //! The Image kernels lesson: a kernel applied to a real image by the engine (`Op::Conv2d` on a
 //! `[1, 1, H, W]` image), recomputed while the student types in the kernel. The image is a digit of
-//! the bundled MNIST, a photo shipped with the app, or the student's own file (decoded in the
-//! browser, never sent anywhere).
+//! the bundled MNIST, a photo shipped with the app, the student's own file or their camera
+//! (decoded in the browser, never sent anywhere).
 //!
-//! URL parameters: `img` (`digit:N`, N an index into the bundled test split; `photo`; `upload`),
+//! URL parameters: `img` (`digit:N`, N an index into the bundled test split; `photo`; `upload`;
+//! `camera`, the student's camera, live),
 //! `kernel` (a preset's name, or `custom` with `kh`, `kw` and the weights `wt`, comma-separated,
 //! row-major), `s`, `p`, `d`.
 
@@ -25,7 +26,11 @@ use crate::compute::{use_op, Op};
 use crate::data::bundled_mnist;
 use crate::format;
 use crate::i18n::use_i18n;
+use crate::training::sleep;
 use crate::url::{use_query, History};
+use camera::Camera;
+
+mod camera;
 
 /// A named kernel with what it does.
 struct Preset {
@@ -192,6 +197,7 @@ enum Source {
     Digit(usize),
     Photo,
     Upload,
+    Camera,
 }
 
 impl Source {
@@ -199,6 +205,7 @@ impl Source {
         match text {
             Some("photo") => Source::Photo,
             Some("upload") => Source::Upload,
+            Some("camera") => Source::Camera,
             Some(t) => Source::Digit(
                 t.strip_prefix("digit:")
                     .and_then(|n| n.trim().parse().ok())
@@ -263,16 +270,26 @@ async fn decode_image(src: &str) -> Result<Plane, String> {
     ctx.fill_rect(0.0, 0.0, cw as f64, ch as f64);
     ctx.draw_image_with_html_image_element_and_dw_and_dh(&image, 0.0, 0.0, cw as f64, ch as f64)
         .map_err(|_| "not-an-image".to_string())?;
+    let grey = grey_plane(&ctx, cw, ch)?;
+    Ok(shrink(grey.values, ch, cw, MAX_SIDE))
+}
+
+/// What is drawn on a `cols × rows` canvas, as grey values in 0..1 (ITU-R BT.601 luma, as most
+/// image tools compute "grayscale").
+fn grey_plane(
+    ctx: &web_sys::CanvasRenderingContext2d,
+    cols: usize,
+    rows: usize,
+) -> Result<Plane, String> {
     let rgba = ctx
-        .get_image_data(0.0, 0.0, cw as f64, ch as f64)
+        .get_image_data(0.0, 0.0, cols as f64, rows as f64)
         .map_err(|e| format!("{e:?}"))?
         .data();
-    // ITU-R BT.601 luma, as most image tools compute "grayscale".
-    let grey: Vec<f32> = rgba
+    let values = rgba
         .chunks_exact(4)
         .map(|p| (0.299 * p[0] as f32 + 0.587 * p[1] as f32 + 0.114 * p[2] as f32) / 255.0)
         .collect();
-    Ok(shrink(grey, ch, cw, MAX_SIDE))
+    Ok(Plane { rows, cols, values })
 }
 
 /// Scales `values` (`rows × cols`) down so that its long side is at most `max_side`, each new
@@ -399,6 +416,49 @@ pub fn ImageKernelsPage() -> impl IntoView {
     });
     let upload = RwSignal::new(UPLOAD.with(|u| u.borrow().clone()));
     let upload_error = RwSignal::new(None::<UploadError>);
+    // The camera, while it is the image: opened when chosen, a frame every FRAME_MS, turned off
+    // when another image is chosen or the student leaves the lesson.
+    let camera_frame = RwSignal::new_local(None::<Result<Plane, &'static str>>);
+    let camera = StoredValue::new_local(None::<Rc<Camera>>);
+    let stop_camera = move || {
+        if let Some(c) = camera.try_update_value(Option::take).flatten() {
+            c.stop();
+        }
+    };
+    Effect::new(move |_| {
+        if source.get() != Source::Camera {
+            stop_camera();
+            camera_frame.set(None);
+            return;
+        }
+        if camera.with_value(Option::is_some) {
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            let opened = match Camera::open().await {
+                Ok(c) => Rc::new(c),
+                Err(e) => {
+                    camera_frame.try_set(Some(Err(e)));
+                    return;
+                }
+            };
+            if source.try_get_untracked() != Some(Source::Camera) {
+                opened.stop();
+                return;
+            }
+            camera.set_value(Some(opened.clone()));
+            // Frames while this camera is the one in use.
+            while camera.try_with_value(|c| c.as_ref().is_some_and(|c| Rc::ptr_eq(c, &opened)))
+                == Some(true)
+            {
+                if let Some(frame) = opened.frame(MAX_SIDE / 2) {
+                    camera_frame.try_set(Some(Ok(frame)));
+                }
+                sleep(camera::FRAME_MS).await;
+            }
+        });
+    });
+    on_cleanup(stop_camera);
     let dragging = RwSignal::new(false);
 
     /// What the image area shows: the image, or why there is none yet.
@@ -430,6 +490,11 @@ pub fn ImageKernelsPage() -> impl IntoView {
             None => Picture::Loading,
             Some(Ok(p)) => Picture::Ready(p),
             Some(Err(e)) => Picture::Missing(e),
+        },
+        Source::Camera => match camera_frame.get() {
+            None => Picture::Loading,
+            Some(Ok(p)) => Picture::Ready(p),
+            Some(Err(e)) => Picture::Missing(i18n.t(e).to_string()),
         },
         Source::Upload => match upload.get() {
             Some((_, p)) => Picture::Ready(p),
@@ -895,6 +960,14 @@ pub fn ImageKernelsPage() -> impl IntoView {
                         <img src="images/camera.png" alt="" width="32" height="32"/>
                         {move || i18n.t("Photo")}
                     </button>
+                    <button
+                        class="kn-pick"
+                        data-testid="image-camera"
+                        aria-pressed=move || (source.get() == Source::Camera).to_string()
+                        on:click=move |_| pick("camera".into())
+                    >
+                        {move || i18n.t("Camera")}
+                    </button>
                     {move || upload.get().map(|(name, _)| view! {
                         <button
                             class="kn-pick"
@@ -946,7 +1019,7 @@ pub fn ImageKernelsPage() -> impl IntoView {
                             on_hover=Callback::new(move |c: Option<(usize, usize)>| pointer.set(c.map(|(y, x)| Pointer::Image(y, x))))
                         />
                         {input_overlay}
-                        {move || placeholder().map(|text| view! { <p class="kn-placeholder">{text}</p> })}
+                        {move || placeholder().map(|text| view! { <p class="kn-placeholder" data-testid="image-placeholder">{text}</p> })}
                     </div>
                 </figure>
                 <div class="kn-kernel">
@@ -1099,6 +1172,21 @@ pub const KO: &[(&str, &str)] = &[
     ("Digit", "숫자"),
     ("Another digit", "다른 숫자"),
     ("Photo", "사진"),
+    ("Camera", "카메라"),
+    (
+        "This browser gives no access to a camera here (a camera needs a secure page: https, or localhost).",
+        "이 브라우저는 여기서 카메라를 쓸 수 없습니다(카메라는 보안 페이지에서만 쓸 수 있습니다: https 또는 localhost).",
+    ),
+    ("The camera could not be opened: pick another image.", "카메라를 열 수 없습니다: 다른 이미지를 고르세요."),
+    (
+        "The camera was not allowed: allow it for this page (the camera icon in the address bar), or pick another image.",
+        "카메라가 허용되지 않았습니다: 이 페이지에 카메라를 허용하거나(주소 표시줄의 카메라 아이콘), 다른 이미지를 고르세요.",
+    ),
+    ("No camera was found: connect one, or pick another image.", "카메라를 찾을 수 없습니다: 카메라를 연결하거나 다른 이미지를 고르세요."),
+    (
+        "The camera is busy or failed to start: close other programs using it, then try again.",
+        "카메라가 사용 중이거나 켜지지 않았습니다: 카메라를 쓰는 다른 프로그램을 닫고 다시 시도하세요.",
+    ),
     ("Your own image…", "내 이미지…"),
     (
         "or drop one on this page. It never leaves your browser.",

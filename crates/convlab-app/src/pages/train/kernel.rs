@@ -15,7 +15,7 @@ use crate::components::chart::{LineChart, Series};
 use crate::components::grid::Grid;
 use crate::compute::{use_compute, Compute};
 use crate::i18n::use_i18n;
-use crate::training::{gpu_label, yield_to_browser};
+use crate::training::{gpu_label, sleep, yield_to_browser};
 use crate::url::{use_query, History};
 
 const BLUE: RGBColor = RGBColor(31, 111, 235);
@@ -90,13 +90,6 @@ async fn epoch(compute: &Compute, x: &Tensor, y: &Tensor, k: [f32; 2]) -> Result
         loss,
         grad: [grads.weight.data[0], grads.weight.data[1]],
     })
-}
-
-async fn sleep(ms: i32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
 fn fmt_kernel(k: [f32; 2]) -> String {
