@@ -224,6 +224,21 @@ impl GpuBackend {
 }
 
 impl GpuBackend {
+    /// The geometry and the shader's `Params` of a convolution's backward pass, once the output
+    /// gradient is checked to have the output's shape.
+    fn conv_backward_params(
+        x: &GpuTensor,
+        w: &GpuTensor,
+        gy: &GpuTensor,
+        p: Conv2dParams,
+        with_bias: bool,
+    ) -> Result<(Conv2dGeometry, Vec<u32>)> {
+        let geo = Conv2dGeometry::new(&x.shape, &w.shape, p)?;
+        expect_shape("the output gradient", &geo.output_shape(), &gy.shape)?;
+        let params = Self::conv_params(&geo, with_bias)?;
+        Ok((geo, params))
+    }
+
     /// The input gradient of a convolution (see `backward_input` in conv2d.wgsl).
     fn conv_input_grad(
         &self,
@@ -395,9 +410,7 @@ impl Backend for GpuBackend {
         p: Conv2dParams,
         with_bias: bool,
     ) -> Result<Conv2dGrads<GpuTensor>> {
-        let geo = Conv2dGeometry::new(&x.shape, &w.shape, p)?;
-        expect_shape("the output gradient", &geo.output_shape(), &gy.shape)?;
-        let params = Self::conv_params(&geo, with_bias)?;
+        let (geo, params) = Self::conv_backward_params(x, w, gy, p, with_bias)?;
         let input = self.conv_input_grad(&geo, &params, w, gy)?;
         let (weight, bias) = self.conv_param_grads(&geo, &params, x, gy, with_bias)?;
         Ok(Conv2dGrads {
@@ -415,9 +428,7 @@ impl Backend for GpuBackend {
         p: Conv2dParams,
         with_bias: bool,
     ) -> Result<(GpuTensor, Option<GpuTensor>)> {
-        let geo = Conv2dGeometry::new(&x.shape, &w.shape, p)?;
-        expect_shape("the output gradient", &geo.output_shape(), &gy.shape)?;
-        let params = Self::conv_params(&geo, with_bias)?;
+        let (geo, params) = Self::conv_backward_params(x, w, gy, p, with_bias)?;
         self.conv_param_grads(&geo, &params, x, gy, with_bias)
     }
 
