@@ -44,7 +44,7 @@ fn draw(
         y_fixed.unwrap_or_else(|| span(series.iter().flat_map(|s| s.points.iter().map(|p| p.1))));
     let mut chart = ChartBuilder::on(&root)
         .margin(8)
-        .x_label_area_size(28)
+        .x_label_area_size(40)
         .y_label_area_size(44)
         .build_cartesian_2d(x0.min(0.0)..x1.max(1.0), y0..y1)
         .ok()?;

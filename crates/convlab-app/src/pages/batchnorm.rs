@@ -96,7 +96,7 @@ fn draw_histogram(
     }
     let mut chart = ChartBuilder::on(&root)
         .margin(8)
-        .x_label_area_size(30)
+        .x_label_area_size(40)
         .y_label_area_size(36)
         .build_cartesian_2d((0..BINS).into_segmented(), 0u32..tallest + tallest / 8 + 1)
         .ok()?;
