@@ -211,6 +211,17 @@ impl Backend for CpuBackend {
         ops::conv2d::backward(x, w, gy, p, with_bias)
     }
 
+    fn conv2d_param_grads(
+        &self,
+        x: &Tensor,
+        w: &Tensor,
+        gy: &Tensor,
+        p: Conv2dParams,
+        with_bias: bool,
+    ) -> Result<(Tensor, Option<Tensor>)> {
+        ops::conv2d::param_grads(x, w, gy, p, with_bias)
+    }
+
     fn max_pool2d(&self, x: &Tensor, p: Pool2dParams) -> Result<Tensor> {
         ops::pool::max_pool2d(x, p)
     }

@@ -231,6 +231,35 @@ pub fn backward(
     params: Conv2dParams,
     with_bias: bool,
 ) -> Result<Conv2dGrads<Tensor>> {
+    let (input, weight, bias) = gradients(x, weight, grad_out, params, with_bias, true)?;
+    Ok(Conv2dGrads {
+        input: input.unwrap_or_else(|| Tensor::zeros(&x.shape)),
+        weight,
+        bias,
+    })
+}
+
+/// The weight and bias gradients only (see `Backend::conv2d_param_grads`).
+pub fn param_grads(
+    x: &Tensor,
+    weight: &Tensor,
+    grad_out: &Tensor,
+    params: Conv2dParams,
+    with_bias: bool,
+) -> Result<(Tensor, Option<Tensor>)> {
+    let (_, weight, bias) = gradients(x, weight, grad_out, params, with_bias, false)?;
+    Ok((weight, bias))
+}
+
+/// The gradients of input (when `input` is asked for), weight and bias.
+fn gradients(
+    x: &Tensor,
+    weight: &Tensor,
+    grad_out: &Tensor,
+    params: Conv2dParams,
+    with_bias: bool,
+    input: bool,
+) -> Result<(Option<Tensor>, Tensor, Option<Tensor>)> {
     let geo = Conv2dGeometry::new(&x.shape, &weight.shape, params)?;
     expect_shape("the output gradient", &geo.output_shape(), &grad_out.shape)?;
     let (k, p, og) = (geo.patch_len(), geo.out_pixels(), geo.out_per_group());
@@ -262,9 +291,11 @@ pub fn backward(
                 &mut grad_w.data[g * og * k..][..og * k],
             );
             // dL/dcols = W_gᵀ · dL/dY_g, then scattered back onto the input pixels.
-            grad_cols.fill(0.0);
-            matmul_acc(k, og, p, &weight_t[g], gy_g, &mut grad_cols);
-            geo.col2im(&grad_cols, g, gx_img);
+            if input {
+                grad_cols.fill(0.0);
+                matmul_acc(k, og, p, &weight_t[g], gy_g, &mut grad_cols);
+                geo.col2im(&grad_cols, g, gx_img);
+            }
         }
     }
     let grad_b = with_bias.then(|| {
@@ -276,9 +307,5 @@ pub fn backward(
         }
         gb
     });
-    Ok(Conv2dGrads {
-        input: grad_x,
-        weight: grad_w,
-        bias: grad_b,
-    })
+    Ok((input.then_some(grad_x), grad_w, grad_b))
 }
