@@ -232,6 +232,9 @@ eachBrowser('training', (b) => {
     await openFresh(page, '?page=train&lr=NaN');
     await page.click('[data-testid=start]');
     await expectText(page, 'train-error', 'The learning rate must be a positive number, e.g. 0.001 (it is NaN).');
+    await page.open('?page=train&lr=NaN&lang=ko');
+    await page.click('[data-testid=start]');
+    await expectText(page, 'train-error', '학습률은 0.001처럼 양수여야 합니다(지금은 NaN).');
 
     await page.open('?page=train&batch=8&lr=1000');
     await page.click('[data-testid=start]');

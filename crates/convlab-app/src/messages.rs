@@ -38,6 +38,30 @@ const TEMPLATES: &[(&str, &str)] = &[
         "{what} must have shape {expected}, but it has shape {got}",
         "{what}의 모양은 {expected}이어야 하는데 {got}입니다",
     ),
+    // The training lesson's own messages.
+    (
+        "The learning rate must be a positive number, e.g. 0.001 (it is {lr}).",
+        "학습률은 0.001처럼 양수여야 합니다(지금은 {lr}).",
+    ),
+    (
+        "The loss became {loss} at step {step} (guessing at random scores about 2.3): training diverged, so it was stopped (the weights are now meaningless, and they were not saved). The learning rate {lr} is probably too high: lower it (for example to {lower}), then press Reset and Start.",
+        "{step}번째 스텝에서 손실이 {loss}이 되었습니다(무작위로 찍으면 약 2.3): 학습이 발산해서 멈췄습니다(이제 가중치는 의미가 없으며 저장하지 않았습니다). 학습률 {lr}이 너무 큰 것 같습니다: 더 낮추고(예: {lower}) 초기화를 누른 뒤 시작하세요.",
+    ),
+    ("There is nothing to resume: press Reset, then Start.", "계속할 학습이 없습니다: 초기화를 누른 뒤 시작하세요."),
+    (
+        "missing {files}: pick all four files of MNIST or Fashion-MNIST at once",
+        "빠진 파일: {files}. MNIST나 Fashion-MNIST의 파일 네 개를 한 번에 고르세요",
+    ),
+    (
+        "this IDX {noun} file is truncated: it has {n} bytes of the {total} its header announces (sizes {dims}): download it again, or {pick}",
+        "이 IDX {noun} 파일은 잘렸습니다: 헤더에 적힌 {total}바이트 중 {n}바이트만 있습니다(크기 {dims}). 다시 내려받거나, {pick}",
+    ),
+    (
+        "this is not an IDX file (it starts with {magic}; an IDX {noun} file starts with {want}): {pick}",
+        "IDX 파일이 아닙니다({magic}로 시작합니다. IDX {noun} 파일은 {want}로 시작합니다): {pick}",
+    ),
+    ("pick {a} or {b} (gzipped or not)", "{a} 또는 {b}를 고르세요(gzip 압축 여부는 상관없음)"),
+    ("{images} with {labels}: {reason}", "{images}와 {labels}: {reason}"),
 ];
 
 /// Parts of messages that placeholders capture, in Korean.
@@ -48,6 +72,8 @@ const PIECES: &[(&str, &str)] = &[
     ("the input", "입력"),
     ("the weight", "가중치"),
     ("the bias", "편향"),
+    ("image", "이미지"),
+    ("label", "레이블"),
 ];
 
 /// `message` in Korean, if it is one of the core's formats (see [`TEMPLATES`]).
@@ -155,6 +181,23 @@ mod tests {
                 &["블록의 출력 [3, 6, 6]과(와) 지름길 [3, 12, 12]의 모양이 달라서"],
             ),
         ];
+        let truncated = convlab_core::dataset::parse_idx_images(&{
+            let mut b = vec![0, 0, 8, 3, 0, 0, 234, 96, 0, 0, 0, 28, 0, 0, 0, 28];
+            b.extend([0; 100]);
+            b
+        })
+        .unwrap_err()
+        .to_string();
+        let cases = cases.into_iter().chain([
+            (
+                format!("train-images-idx3-ubyte with train-labels-idx1-ubyte: {truncated}"),
+                &["train-images-idx3-ubyte와 train-labels-idx1-ubyte: 이 IDX 이미지 파일은 잘렸습니다", "47,040,016바이트 중 116바이트", "고르세요"][..],
+            ),
+            (
+                "The learning rate must be a positive number, e.g. 0.001 (it is NaN).".to_string(),
+                &["학습률은", "(지금은 NaN)"][..],
+            ),
+        ]);
         for (english, wanted) in cases {
             let ko = korean(&english).unwrap_or_else(|| panic!("no template for: {english}"));
             for w in wanted {

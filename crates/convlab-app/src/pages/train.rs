@@ -306,11 +306,11 @@ fn Training() -> impl IntoView {
                 <button data-testid="reset" on:click=reset>{move || i18n.t("Reset")}</button>
             </div>
             <p class="status" data-testid="train-status">{status_line}</p>
-            {move || start_error.get().map(|e| view! { <p class="error" role="alert" data-testid="train-error">{e}</p> })}
+            {move || start_error.get().map(|e| view! { <p class="error" role="alert" data-testid="train-error">{i18n.message(&e)}</p> })}
             {move || match progress.state.get() {
                 RunState::Stopped(message) => Some(view! {
                     <div class="error" role="alert">
-                        <p data-testid="train-error">{message}</p>
+                        <p data-testid="train-error">{i18n.message(&message)}</p>
                         {progress.suggested_lr.get().map(|lr| view! {
                             <button data-testid="recover" on:click=move |_| {
                                 query.set_all(&[("lr", Some(training::short(lr)))], History::Replace);

@@ -286,7 +286,7 @@ pub fn DataPanel(
                 })}
             </div>
             <small>{move || i18n.t("The four IDX files (train-images, train-labels, t10k-images, t10k-labels; .gz or not). They are read here: nothing leaves your browser. A new choice takes effect at the next Start or Resume.")}</small>
-            {move || error.get().map(|e| view! { <p class="error" role="alert" data-testid="data-error">{e}</p> })}
+            {move || error.get().map(|e| view! { <p class="error" role="alert" data-testid="data-error">{i18n.message(&e)}</p> })}
         </section>
     }
 }

@@ -161,7 +161,7 @@ pub fn WeightsPanel(compute: Compute, progress: Progress, config: Memo<Config>) 
                     <button data-testid="forget-weights" on:click=forget disabled=running>{move || i18n.t("Forget")}</button>
                 </p>
             })}
-            {move || error.get().map(|e| view! { <p class="error" role="alert" data-testid="weights-error">{e}</p> })}
+            {move || error.get().map(|e| view! { <p class="error" role="alert" data-testid="weights-error">{i18n.message(&e)}</p> })}
             {move || progress.storage_error.get().map(|e| view! { <p class="error" role="alert" data-testid="storage-error">{e}</p> })}
         </section>
     }
