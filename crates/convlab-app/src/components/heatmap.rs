@@ -2,6 +2,7 @@
 //! smoothing. Signed maps use the diverging colormap of every page: blue negative, white zero,
 //! red positive, symmetric around zero; unsigned images are grey.
 
+use convlab_core::Tensor;
 use leptos::html::Canvas;
 use leptos::prelude::*;
 use wasm_bindgen::{Clamped, JsCast};
@@ -92,14 +93,8 @@ pub fn Heatmap(
         let (Some(cb), Some(el), Some(p)) = (on_hover, canvas.get(), plane.get_untracked()) else {
             return;
         };
-        let rect = el.get_bounding_client_rect();
-        let fx = (ev.client_x() as f64 - rect.left()) / rect.width().max(1.0);
-        let fy = (ev.client_y() as f64 - rect.top()) / rect.height().max(1.0);
-        if (0.0..1.0).contains(&fx) && (0.0..1.0).contains(&fy) {
-            cb.run(Some((
-                (fy * p.rows as f64) as usize,
-                (fx * p.cols as f64) as usize,
-            )));
+        if let Some(cell) = cell_under(&el, &ev, p.rows, p.cols) {
+            cb.run(Some(cell));
         }
     };
     // The canvas keeps the map's proportions (the stylesheet only sets its width).
@@ -126,6 +121,28 @@ pub fn Heatmap(
             }
         ></canvas>
     }
+}
+
+/// Plane `index` (of `rows × cols` values) of a tensor, for a heatmap.
+pub fn plane_of(t: &Tensor, index: usize, rows: usize, cols: usize) -> Option<Plane> {
+    let n = rows * cols;
+    let values = t.data.get(index * n..(index + 1) * n)?.to_vec();
+    Some(Plane { rows, cols, values })
+}
+
+/// The `(row, col)` of a `rows × cols` map drawn on `canvas` that the pointer is over, if any
+/// (the canvas may be drawn at any size on the page).
+pub fn cell_under(
+    canvas: &web_sys::HtmlCanvasElement,
+    ev: &web_sys::PointerEvent,
+    rows: usize,
+    cols: usize,
+) -> Option<(usize, usize)> {
+    let rect = canvas.get_bounding_client_rect();
+    let fx = (ev.client_x() as f64 - rect.left()) / rect.width().max(1.0);
+    let fy = (ev.client_y() as f64 - rect.top()) / rect.height().max(1.0);
+    ((0.0..1.0).contains(&fx) && (0.0..1.0).contains(&fy))
+        .then_some(((fy * rows as f64) as usize, (fx * cols as f64) as usize))
 }
 
 #[cfg(test)]

@@ -16,11 +16,11 @@ use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 
 use crate::components::chart::{LineChart, Series};
-use crate::components::heatmap::Plane;
+use crate::components::heatmap::{plane_of, Plane};
 use crate::compute::{use_op_all, Op};
 use crate::format;
 use crate::i18n::use_i18n;
-use crate::pages::channels::{list_param, plane_of, set_list, shape_text, MapFigure};
+use crate::pages::channels::{list_param, set_list, shape_text, MapFigure};
 use crate::url::{use_query, History};
 
 const N: usize = 4;

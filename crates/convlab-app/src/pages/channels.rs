@@ -22,7 +22,7 @@ use wasm_bindgen::{Clamped, JsCast};
 
 use crate::components::controls::NumberParam;
 use crate::components::grid::Grid;
-use crate::components::heatmap::{Heatmap, Plane};
+use crate::components::heatmap::{cell_under, plane_of, Heatmap, Plane};
 use crate::compute::{use_op_all, Computed, Op};
 use crate::format;
 use crate::i18n::use_i18n;
@@ -125,13 +125,6 @@ pub fn set_list(query: &Query, key: &str, values: &[f32]) {
     query.set_all(&[(key, Some(text))], History::Replace);
 }
 
-/// Plane `index` (of `rows × cols` values) of a tensor, for a heatmap.
-pub fn plane_of(t: &Tensor, index: usize, rows: usize, cols: usize) -> Option<Plane> {
-    let n = rows * cols;
-    let values = t.data.get(index * n..(index + 1) * n)?.to_vec();
-    Some(Plane { rows, cols, values })
-}
-
 /// The smallest and largest value, written for a heatmap's legend.
 pub fn range_text(p: &Plane) -> String {
     let (lo, hi) = p
@@ -220,14 +213,8 @@ pub fn RgbImage(
         let (Some(cb), Some(el)) = (on_hover, canvas.get()) else {
             return;
         };
-        let rect = el.get_bounding_client_rect();
-        let fx = (ev.client_x() as f64 - rect.left()) / rect.width().max(1.0);
-        let fy = (ev.client_y() as f64 - rect.top()) / rect.height().max(1.0);
-        if (0.0..1.0).contains(&fx) && (0.0..1.0).contains(&fy) {
-            cb.run(Some((
-                (fy * rows as f64) as usize,
-                (fx * cols as f64) as usize,
-            )));
+        if let Some(cell) = cell_under(&el, &ev, rows, cols) {
+            cb.run(Some(cell));
         }
     };
     view! {

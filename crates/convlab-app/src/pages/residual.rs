@@ -16,10 +16,10 @@ use convlab_core::Tensor;
 use leptos::prelude::*;
 
 use crate::components::grid::Grid;
-use crate::components::heatmap::Plane;
+use crate::components::heatmap::{plane_of, Plane};
 use crate::compute::{use_op_all, Op};
 use crate::i18n::use_i18n;
-use crate::pages::channels::{plane_of, shape_text, synthetic_rgb, MapFigure};
+use crate::pages::channels::{shape_text, synthetic_rgb, MapFigure};
 use crate::url::{use_query, History};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

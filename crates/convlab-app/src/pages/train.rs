@@ -19,7 +19,7 @@ use leptos::prelude::*;
 use plotters::style::RGBColor;
 
 use crate::components::chart::{LineChart, Series};
-use crate::components::heatmap::{Heatmap, Plane};
+use crate::components::heatmap::{plane_of, Heatmap};
 use crate::compute::{use_compute, Compute, DeviceStatus};
 use crate::data::bundled_mnist;
 use crate::i18n::use_i18n;
@@ -262,8 +262,7 @@ fn Training() -> impl IntoView {
             };
             (0..count)
                 .map(|i| {
-                    let plane = Plane { rows: kh, cols: kw, values: w.data[i * kh * kw..(i + 1) * kh * kw].to_vec() };
-                    view! { <Heatmap testid="filter" label=format!("filter {}", i + 1) plane=Some(plane) signed=true/> }
+                    view! { <Heatmap testid="filter" label=format!("filter {}", i + 1) plane=plane_of(&w, i, kh, kw) signed=true/> }
                 })
                 .collect_view()
         })

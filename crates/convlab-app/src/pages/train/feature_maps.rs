@@ -11,11 +11,10 @@ use leptos::prelude::*;
 
 use super::data_files::OwnData;
 use crate::components::controls::NumberParam;
-use crate::components::heatmap::Heatmap;
+use crate::components::heatmap::{plane_of, Heatmap};
 use crate::compute::{use_op_all, Op};
 use crate::data::bundled_mnist;
 use crate::i18n::use_i18n;
-use crate::pages::channels::plane_of;
 use crate::training::Progress;
 use crate::url::use_query;
 
