@@ -13,10 +13,12 @@ use crate::components::heatmap::Plane;
 /// to compute each frame's feature map.
 pub const FRAME_MS: i32 = 150;
 
-/// An open camera: its stream, played into a video element that is never shown.
+/// An open camera: its stream, played into a video element that is never shown, and the canvas
+/// each frame is drawn on to read its pixels (made once, not once a frame).
 pub struct Camera {
     stream: web_sys::MediaStream,
     video: web_sys::HtmlVideoElement,
+    canvas: web_sys::HtmlCanvasElement,
 }
 
 impl Camera {
@@ -42,7 +44,15 @@ impl Camera {
         video.set_muted(true);
         let _ = video.set_attribute("playsinline", "");
         video.set_src_object(Some(&stream));
-        let camera = Camera { stream, video };
+        let canvas = document()
+            .create_element("canvas")
+            .map_err(|_| NOT_OPENED)?
+            .unchecked_into();
+        let camera = Camera {
+            stream,
+            video,
+            canvas,
+        };
         if let Ok(playing) = camera.video.play() {
             JsFuture::from(playing).await.map_err(|e| refused(&e))?;
         }
@@ -61,10 +71,11 @@ impl Camera {
             ((w as f64 * scale).round() as u32).max(1),
             ((h as f64 * scale).round() as u32).max(1),
         );
-        let canvas: web_sys::HtmlCanvasElement =
-            document().create_element("canvas").ok()?.unchecked_into();
-        canvas.set_width(cw);
-        canvas.set_height(ch);
+        let canvas = &self.canvas;
+        if (canvas.width(), canvas.height()) != (cw, ch) {
+            canvas.set_width(cw);
+            canvas.set_height(ch);
+        }
         let ctx: web_sys::CanvasRenderingContext2d =
             canvas.get_context("2d").ok()??.unchecked_into();
         ctx.draw_image_with_html_video_element_and_dw_and_dh(
