@@ -47,7 +47,7 @@ enum OptimizerChoice {
 enum Command {
     /// Evaluate a golden case file (convlab-golden/1) and print the results as JSON.
     Eval {
-        /// The case file, e.g. ../shared/golden/pytorch_ops.json.
+        /// The case file, e.g. tests/golden/pytorch_ops.json.
         cases: PathBuf,
         #[arg(long, value_enum, default_value = "cpu")]
         backend: BackendChoice,

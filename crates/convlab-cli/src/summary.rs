@@ -1,5 +1,5 @@
 //! `convlab summary`: a model's layer-by-layer output shapes and parameter counts, as a table
-//! or as JSON in the schema of ../shared/golden/architectures.json.
+//! or as JSON in the schema of tests/golden/architectures.json.
 
 use std::process::ExitCode;
 

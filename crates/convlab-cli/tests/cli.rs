@@ -1,6 +1,5 @@
-//! The `convlab` binary against ../shared/golden: every PyTorch case through
+//! The `convlab` binary against tests/golden: every PyTorch case through
 //! `convlab eval --check`, and `convlab summary --json` against architectures.json.
-//! The golden directory must exist (CI clones the repo beside shared/): a missing one fails.
 
 use std::path::PathBuf;
 use std::process::{Command, Output};
@@ -8,13 +7,10 @@ use std::process::{Command, Output};
 use serde_json::Value;
 
 fn golden(file: &str) -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/golden");
-    let path = dir.join(file);
-    assert!(
-        path.is_file(),
-        "golden file {} not found: the repository must sit beside shared/",
-        path.display()
-    );
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/golden")
+        .join(file);
+    assert!(path.is_file(), "golden file {} not found", path.display());
     path
 }
 

@@ -1,4 +1,4 @@
-//! The golden-case formats of ../shared/golden/FORMAT.md: cases (`convlab-golden/1`) computed by
+//! The golden-case formats of tests/golden/FORMAT.md: cases (`convlab-golden/1`) computed by
 //! PyTorch, the results an evaluator prints (`convlab-results/1`), and the comparison of the two.
 //! [`evaluate`] runs a case on any [`Backend`], so the CPU reference and the GPU engine are held
 //! to the same cases by the same code.
