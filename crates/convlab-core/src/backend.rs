@@ -6,9 +6,7 @@
 //! function of [`crate::ops`], which is the CPU implementation and the definition of the others.
 
 use crate::error::Result;
-use crate::ops::{
-    self, BatchNormGrads, BatchNormStats, Conv2dGrads, Conv2dParams, LinearGrads, Pool2dParams,
-};
+use crate::ops::{self, BatchNormStats, Conv2dParams, Grads, Pool2dParams};
 use crate::optim::{self, AdamConfig, SgdConfig};
 use crate::tensor::Tensor;
 
@@ -39,7 +37,7 @@ pub trait Backend {
         grad_out: &Self::Tensor,
         p: Conv2dParams,
         with_bias: bool,
-    ) -> Result<Conv2dGrads<Self::Tensor>>;
+    ) -> Result<Grads<Self::Tensor>>;
     /// The weight (and bias) gradients of a convolution without its input gradient, for a
     /// model's first layer (nothing needs the gradient of the image). By default the whole
     /// backward pass with the input gradient dropped; a backend may skip computing it.
@@ -114,7 +112,7 @@ pub trait Backend {
         inv_std: &Self::Tensor,
         grad_out: &Self::Tensor,
         training: bool,
-    ) -> Result<BatchNormGrads<Self::Tensor>>;
+    ) -> Result<Grads<Self::Tensor>>;
     /// `1/√(var + ε)` of a variance vector (the evaluation-mode scale).
     fn inv_std(&self, var: &Self::Tensor, eps: f32) -> Result<Self::Tensor>;
 
@@ -137,7 +135,7 @@ pub trait Backend {
         w: &Self::Tensor,
         grad_out: &Self::Tensor,
         with_bias: bool,
-    ) -> Result<LinearGrads<Self::Tensor>>;
+    ) -> Result<Grads<Self::Tensor>>;
 
     /// The mean cross-entropy as a 0-d tensor, and the gradient of the logits.
     fn cross_entropy(
@@ -207,7 +205,7 @@ impl Backend for CpuBackend {
         gy: &Tensor,
         p: Conv2dParams,
         with_bias: bool,
-    ) -> Result<Conv2dGrads<Tensor>> {
+    ) -> Result<Grads<Tensor>> {
         ops::conv2d::backward(x, w, gy, p, with_bias)
     }
 
@@ -284,7 +282,7 @@ impl Backend for CpuBackend {
         inv_std: &Tensor,
         gy: &Tensor,
         training: bool,
-    ) -> Result<BatchNormGrads<Tensor>> {
+    ) -> Result<Grads<Tensor>> {
         ops::batch_norm::backward(x, gamma, mean, inv_std, gy, training)
     }
     fn inv_std(&self, var: &Tensor, eps: f32) -> Result<Tensor> {
@@ -319,7 +317,7 @@ impl Backend for CpuBackend {
         w: &Tensor,
         gy: &Tensor,
         with_bias: bool,
-    ) -> Result<LinearGrads<Tensor>> {
+    ) -> Result<Grads<Tensor>> {
         ops::linear::backward(x, w, gy, with_bias)
     }
 

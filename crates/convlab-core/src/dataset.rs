@@ -36,6 +36,7 @@ use std::cmp::Ordering;
 use std::io::Read;
 
 use flate2::read::MultiGzDecoder;
+use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::tensor::Tensor;
@@ -47,7 +48,26 @@ pub const CLASSES: usize = 10;
 /// The most a gzipped file may decompress to. The largest real file, the 60,000 training images
 /// of MNIST or Fashion-MNIST, is 47 MB; the cap stops a small crafted file (a "decompression
 /// bomb") from expanding until the browser tab runs out of memory.
-pub const MAX_DECOMPRESSED_BYTES: usize = 256 << 20;
+pub const MAX_DECOMPRESSED_BYTES: usize = 64 << 20;
+
+/// The largest IDX file read, gzipped or not (the largest real one is 47 MB raw): a page holds
+/// the file, its pixels and the dataset built from them at once.
+pub const MAX_IDX_FILE_BYTES: u64 = 64 << 20;
+
+/// Refuses an IDX file of `len` bytes before it is read, when it is larger than
+/// [`MAX_IDX_FILE_BYTES`].
+pub fn check_idx_file_size(len: u64) -> Result<()> {
+    if len > MAX_IDX_FILE_BYTES {
+        return Err(invalid(format!(
+            "this file has {} bytes, more than the {} ConvLab reads (64 MiB); the largest \
+             MNIST-style file, 60,000 training images, has 47,040,016: pick an IDX file of \
+             MNIST or Fashion-MNIST",
+            thousands(len),
+            thousands(MAX_IDX_FILE_BYTES)
+        )));
+    }
+    Ok(())
+}
 
 const BUNDLE_MAGIC: &[u8; 4] = b"CLMN";
 const BUNDLE_VERSION: u32 = 1;
@@ -82,7 +102,7 @@ const IDX_LABELS: IdxKind = IdxKind {
 ///
 /// [`Dataset::new`] checks the invariants the methods rely on: `images.len() == len() * rows *
 /// cols` and every label `< classes`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Dataset {
     /// `len() * rows * cols` pixels, image after image, each row-major.
     pub images: Vec<u8>,
@@ -93,7 +113,7 @@ pub struct Dataset {
 }
 
 /// The bundled digits, split as the file says.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Split {
     pub train: Dataset,
     pub test: Dataset,
@@ -360,6 +380,7 @@ fn wrong_magic(magic: u32, kind: &IdxKind) -> String {
 /// `bytes` itself, or its decompression when it starts with the gzip magic. Decompression stops
 /// with an error past `cap` bytes (see [`MAX_DECOMPRESSED_BYTES`]).
 fn gunzip_if_gzipped(bytes: &[u8], cap: usize) -> Result<Cow<'_, [u8]>> {
+    check_idx_file_size(bytes.len() as u64)?;
     if !bytes.starts_with(GZIP_MAGIC) {
         return Ok(Cow::Borrowed(bytes));
     }

@@ -241,7 +241,10 @@ pub fn pytorch(model: &Model, input: [usize; 3]) -> String {
     writer.modules(&resolved.model.modules, "", 3);
     out += &writer.out;
     out += "        )\n\n    def forward(self, x):\n        return self.net(x)\n\n\n";
-    let total: usize = leaves.iter().map(|l| l.layer.param_count()).sum();
+    let total = leaves
+        .iter()
+        .map(|l| l.layer.param_count())
+        .fold(0, u64::saturating_add);
     let output = resolved.shapes.last().map(|s| {
         let dims: Vec<String> = std::iter::once(1)
             .chain(s.iter().copied())
@@ -352,7 +355,7 @@ mod tests {
 
     /// The trainable parameters the constructors inside `class Net` imply, counted the way
     /// PyTorch counts them, and the constructor names in order.
-    fn parse_back(code: &str) -> (usize, Vec<String>) {
+    fn parse_back(code: &str) -> (u64, Vec<String>) {
         let net = &code[code.find("class Net(nn.Module)").expect("class Net")..];
         let mut total = 0;
         let mut names = Vec::new();
@@ -389,7 +392,7 @@ mod tests {
                 }
             }
         }
-        (total, names)
+        (total as u64, names)
     }
 
     #[test]
@@ -433,19 +436,12 @@ mod tests {
         }
     }
 
-    /// The totals PyTorch printed (../shared/golden/architectures.json) equal the parameters the
+    /// The totals PyTorch printed (tests/golden/architectures.json) equal the parameters the
     /// exported constructors imply, model by model.
     #[test]
     fn exported_totals_equal_pytorchs() {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../../../shared/golden/architectures.json");
-        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-            panic!(
-                "{}: {e} (the repository must sit beside shared/)",
-                path.display()
-            )
-        });
-        let golden: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let text = include_str!("../../../tests/golden/architectures.json");
+        let golden: serde_json::Value = serde_json::from_str(text).unwrap();
         let models = golden["models"].as_array().unwrap();
         assert_eq!(models.len(), 7);
         for m in models {
@@ -461,7 +457,7 @@ mod tests {
                 [input[0], input[1], input[2]],
             );
             let (total, _) = parse_back(&code);
-            assert_eq!(total as u64, m["total_params"].as_u64().unwrap(), "{name}");
+            assert_eq!(total, m["total_params"].as_u64().unwrap(), "{name}");
         }
     }
 

@@ -4,11 +4,14 @@
 //! - [`shape`]: the output-size formula of convolution and pooling, with its worked steps.
 //! - [`ops`]: the CPU reference ops, forward and backward, with PyTorch semantics.
 //! - [`backend`]: the op interface every compute backend implements (CPU here, GPU in `convlab-gpu`).
+//! - [`conformance`]: the table of cases every backend must pass (CPU reference and finite differences).
+//! - [`budget`]: what one computation may cost in a browser tab, estimated from shapes before it runs.
 //! - [`nn`]: networks as data (layers, shapes, parameters), their forward and backward passes.
 //! - [`optim`]: Adam and SGD with momentum, as `torch.optim` defines them.
 //! - [`arch`]: the architectures of the course and their layer-by-layer summaries.
 //! - [`export`]: a model as runnable PyTorch code (`class Net(nn.Module)`).
 //! - [`golden`]: the `convlab-golden/1` case format and a backend-generic evaluator.
+//! - [`image_size`]: an image file's width and height from its header, checked before decoding.
 //! - [`train`]: a model, its parameters and an optimizer, stepping on batches on any backend.
 //! - [`rng`]: the seeded generator behind initial weights and shuffling.
 //! - [`dataset`]: labelled images: the bundled MNIST digits and IDX files (MNIST, Fashion-MNIST).
@@ -17,10 +20,13 @@
 
 pub mod arch;
 pub mod backend;
+pub mod budget;
+pub mod conformance;
 pub mod dataset;
 pub mod error;
 pub mod export;
 pub mod golden;
+pub mod image_size;
 pub mod nn;
 pub mod ops;
 pub mod optim;

@@ -17,9 +17,28 @@ use crate::nn::layer::ParamSpec;
 use crate::nn::params::join;
 use crate::nn::{Layer, Model, ParamStore};
 use crate::tensor::Tensor;
+use crate::text::thousands;
 
 /// The largest header accepted (as the `safetensors` crate: 100 MB).
 pub const MAX_HEADER_BYTES: u64 = 100_000_000;
+
+/// The largest weights file ConvLab reads: a page keeps the file, its tensors and a copy on the
+/// device in memory at once. The models it trains on MNIST need well under 1 MB.
+pub const MAX_FILE_BYTES: u64 = 64 << 20;
+
+/// Refuses a weights file of `len` bytes before it is read, when it is larger than
+/// [`MAX_FILE_BYTES`].
+pub fn check_file_size(len: u64) -> Result<()> {
+    if len > MAX_FILE_BYTES {
+        return Err(Error::Invalid(format!(
+            "this weights file has {} bytes, more than the {} ConvLab reads (64 MiB): the models \
+             it trains need less than 1 MB, so this is probably not a file of one of them",
+            thousands(len),
+            thousands(MAX_FILE_BYTES)
+        )));
+    }
+    Ok(())
+}
 
 /// The `state_dict` suffix of batch norm's step counter, an integer PyTorch keeps beside the
 /// running statistics. ConvLab writes it (so `load_state_dict` is satisfied in strict mode) and
@@ -258,7 +277,7 @@ pub fn deserialize(bytes: &[u8]) -> Result<ParamStore<Tensor>> {
                 )))
             }
         };
-        if store.get(e.name).is_ok() {
+        if store.contains(e.name) {
             return Err(bad(format!("tensor '{}' appears twice", e.name)));
         }
         store.insert(
@@ -297,6 +316,13 @@ pub fn matching(file: &ParamStore<Tensor>, specs: &[ParamSpec]) -> Result<ParamS
                 spec.name, t.shape, spec.shape
             )));
         }
+        if let Some(i) = t.data.iter().position(|v| !v.is_finite()) {
+            return Err(Error::Invalid(format!(
+                "{} holds {} at position {i}: weights must be finite numbers. A training run whose \
+                 loss diverged saves NaN or infinity; train again with a lower learning rate",
+                spec.name, t.data[i]
+            )));
+        }
         out.insert(spec.name.clone(), t.clone());
     }
     if let Some(extra) = file.names().find(|n| !specs.iter().any(|s| s.name == *n)) {
@@ -317,6 +343,7 @@ fn bad(message: String) -> Error {
 
 /// The header (parsed) and the data of a file, after checking the header's length and JSON.
 fn split(bytes: &[u8]) -> Result<(Map<String, Value>, &[u8])> {
+    check_file_size(bytes.len() as u64)?;
     let Some(len) = bytes.get(..8) else {
         return Err(bad(format!(
             "it has {} bytes, fewer than the 8 that give the header's length",
@@ -502,6 +529,29 @@ mod tests {
                 .contains("fc2.weight, which the model does not have"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn weights_that_are_not_finite_are_refused_with_the_tensors_name() {
+        let model = arch::mnist_convnet();
+        for bad in [f32::NAN, f32::INFINITY, f32::NEG_INFINITY] {
+            let mut params = init::pytorch_default(&model, 0);
+            params.get_mut("fc.bias").unwrap().data[3] = bad;
+            let e = load_for_model(&serialize(&params), &model)
+                .unwrap_err()
+                .to_string();
+            assert!(
+                e.starts_with(&format!("fc.bias holds {bad} at position 3")),
+                "{e}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_file_over_the_cap_is_refused_before_it_is_read() {
+        let e = check_file_size(MAX_FILE_BYTES + 1).unwrap_err().to_string();
+        assert!(e.contains("67,108,865 bytes"), "{e}");
+        assert!(check_file_size(MAX_FILE_BYTES).is_ok());
     }
 
     /// A file with one tensor `x` of `dtype`, `shape` and raw `data`.

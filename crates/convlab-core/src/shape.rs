@@ -143,6 +143,18 @@ impl fmt::Display for ShapeError {
 
 impl std::error::Error for ShapeError {}
 
+/// The input position (row or column) that tap `tap` of the window of output position `out`
+/// reads: `out·s − p + tap·d`. A position below 0 or at least the input's length lies in the zero
+/// padding. This is the one place the window formula is written: the CPU ops, the lessons'
+/// highlighting and their arithmetic all call it (the WGSL kernels spell it out for students).
+pub fn tap_position(out: usize, tap: usize, stride: usize, padding: usize, dilation: usize) -> i64 {
+    let i = |v: usize| i64::try_from(v).unwrap_or(i64::MAX);
+    i(out)
+        .saturating_mul(i(stride))
+        .saturating_sub(i(padding))
+        .saturating_add(i(tap).saturating_mul(i(dilation)))
+}
+
 /// The output length of a convolution along one axis.
 pub fn conv_output_len(
     input: usize,

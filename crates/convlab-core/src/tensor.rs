@@ -103,3 +103,11 @@ pub fn expect_shape(what: &str, want: &[usize], got: &[usize]) -> Result<()> {
 pub fn numel(shape: &[usize]) -> usize {
     shape.iter().product()
 }
+
+/// The number of values of `shape` as a `u64`, or `None` past `u64::MAX`: what every count shown
+/// to a person goes through, since a `usize` is 32 bits in the browser and would wrap.
+pub fn count(shape: &[usize]) -> Option<u64> {
+    shape
+        .iter()
+        .try_fold(1u64, |n, &d| n.checked_mul(u64::try_from(d).ok()?))
+}

@@ -3,15 +3,18 @@
 //! kernels; results stay in GPU buffers until read back.
 
 use convlab_core::backend::Backend;
-use convlab_core::ops::{batch_norm, conv2d, linear, loss, pool, BatchNormGrads, BatchNormStats};
-use convlab_core::ops::{Conv2dGeometry, Conv2dGrads, Conv2dParams, LinearGrads, Pool2dParams};
+use convlab_core::ops::{batch_norm, conv2d, linear, loss, pool, BatchNormStats, Grads};
+use convlab_core::ops::{Conv2dGeometry, Conv2dParams, Pool2dParams};
 use convlab_core::optim::{adam_bias_corrections, check_lengths, AdamConfig, SgdConfig};
 use convlab_core::tensor::{expect_shape, expect_vector};
 use convlab_core::{Error, Result, Tensor};
 
 use crate::engine::Engine;
 use crate::pool::GpuTensor;
-use crate::shaders::Shader;
+use crate::uniforms::{
+    flag, size, BatchNormBackwardParams, BatchNormForwardParams, ConvParams, CrossEntropyParams,
+    ElementwiseParams, GlobalPoolParams, MatmulParams, OptimParams, PoolParams,
+};
 
 /// What computes, for the status badge and the results files.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,17 +36,6 @@ pub struct GpuBackend {
     engine: Engine,
 }
 
-/// Sizes as the `u32` words of a shader's `Params`; a size beyond `u32` is refused, not truncated.
-fn words(values: &[usize]) -> Result<Vec<u32>> {
-    values
-        .iter()
-        .map(|&v| {
-            u32::try_from(v)
-                .map_err(|_| Error::Invalid(format!("the size {v} is too large for the GPU")))
-        })
-        .collect()
-}
-
 /// Workgroup counts for kernels that run one workgroup per channel or per 16×16 tile.
 fn groups(x: usize, y: usize) -> Result<[u32; 3]> {
     if x > 65_535 || y > 65_535 {
@@ -63,10 +55,6 @@ fn browser_has_webgpu() -> bool {
     get(&js_sys::global(), "navigator")
         .and_then(|n| get(&n, "gpu"))
         .is_some_and(|gpu| !gpu.is_undefined() && !gpu.is_null())
-}
-
-fn flag(b: bool) -> usize {
-    usize::from(b)
 }
 
 impl GpuBackend {
@@ -132,12 +120,11 @@ impl GpuBackend {
         out: &GpuTensor,
         scalar: f32,
     ) -> Result<()> {
-        let params = [
-            u32::try_from(out.numel()).unwrap_or(u32::MAX),
-            scalar.to_bits(),
-        ];
+        let params = ElementwiseParams {
+            len: size(out.numel())?,
+            scalar,
+        };
         self.engine.dispatch(
-            Shader::Elementwise,
             entry,
             &params,
             &[Some(a), b, Some(out)],
@@ -154,49 +141,49 @@ impl GpuBackend {
         Ok(out)
     }
 
-    fn conv_params(geo: &Conv2dGeometry, has_bias: bool) -> Result<Vec<u32>> {
+    fn conv_params(geo: &Conv2dGeometry, has_bias: bool) -> Result<ConvParams> {
         let p = geo.params;
-        words(&[
-            geo.batch,
-            geo.in_channels,
-            geo.in_hw[0],
-            geo.in_hw[1],
-            geo.out_channels,
-            geo.kernel[0],
-            geo.kernel[1],
-            geo.out_hw[0],
-            geo.out_hw[1],
-            p.stride[0],
-            p.stride[1],
-            p.padding[0],
-            p.padding[1],
-            p.dilation[0],
-            p.dilation[1],
-            p.groups,
-            flag(has_bias),
-        ])
+        Ok(ConvParams {
+            n: size(geo.batch)?,
+            c_in: size(geo.in_channels)?,
+            h: size(geo.in_hw[0])?,
+            w: size(geo.in_hw[1])?,
+            c_out: size(geo.out_channels)?,
+            kh: size(geo.kernel[0])?,
+            kw: size(geo.kernel[1])?,
+            oh: size(geo.out_hw[0])?,
+            ow: size(geo.out_hw[1])?,
+            stride_h: size(p.stride[0])?,
+            stride_w: size(p.stride[1])?,
+            pad_h: size(p.padding[0])?,
+            pad_w: size(p.padding[1])?,
+            dil_h: size(p.dilation[0])?,
+            dil_w: size(p.dilation[1])?,
+            groups: size(p.groups)?,
+            has_bias: flag(has_bias),
+        })
     }
 
     fn pool_params(
         x: &GpuTensor,
         p: Pool2dParams,
         count_include_pad: bool,
-    ) -> Result<(Vec<u32>, Vec<usize>)> {
+    ) -> Result<(PoolParams, Vec<usize>)> {
         let geo = pool::PoolGeometry::new(&x.shape, p)?;
-        let params = words(&[
-            geo.planes,
-            geo.in_hw[0],
-            geo.in_hw[1],
-            geo.out_hw[0],
-            geo.out_hw[1],
-            p.kernel[0],
-            p.kernel[1],
-            p.stride[0],
-            p.stride[1],
-            p.padding[0],
-            p.padding[1],
-            flag(count_include_pad),
-        ])?;
+        let params = PoolParams {
+            planes: size(geo.planes)?,
+            h: size(geo.in_hw[0])?,
+            w: size(geo.in_hw[1])?,
+            oh: size(geo.out_hw[0])?,
+            ow: size(geo.out_hw[1])?,
+            kh: size(p.kernel[0])?,
+            kw: size(p.kernel[1])?,
+            stride_h: size(p.stride[0])?,
+            stride_w: size(p.stride[1])?,
+            pad_h: size(p.padding[0])?,
+            pad_w: size(p.padding[1])?,
+            count_include_pad: flag(count_include_pad),
+        };
         Ok((params, geo.output_shape(&x.shape)))
     }
 
@@ -212,9 +199,15 @@ impl GpuBackend {
         bias: Option<&GpuTensor>,
         out: &GpuTensor,
     ) -> Result<()> {
-        let params = words(&[m, k, n, flag(trans_a), flag(trans_b), flag(bias.is_some())])?;
+        let params = MatmulParams {
+            m: size(m)?,
+            k: size(k)?,
+            n: size(n)?,
+            trans_a: flag(trans_a),
+            trans_b: flag(trans_b),
+            has_bias: flag(bias.is_some()),
+        };
         self.engine.dispatch(
-            Shader::Matmul,
             "matmul",
             &params,
             &[Some(a), Some(b), bias, Some(out)],
@@ -232,7 +225,7 @@ impl GpuBackend {
         gy: &GpuTensor,
         p: Conv2dParams,
         with_bias: bool,
-    ) -> Result<(Conv2dGeometry, Vec<u32>)> {
+    ) -> Result<(Conv2dGeometry, ConvParams)> {
         let geo = Conv2dGeometry::new(&x.shape, &w.shape, p)?;
         expect_shape("the output gradient", &geo.output_shape(), &gy.shape)?;
         let params = Self::conv_params(&geo, with_bias)?;
@@ -243,7 +236,7 @@ impl GpuBackend {
     fn conv_input_grad(
         &self,
         geo: &Conv2dGeometry,
-        params: &[u32],
+        params: &ConvParams,
         w: &GpuTensor,
         gy: &GpuTensor,
     ) -> Result<GpuTensor> {
@@ -256,7 +249,6 @@ impl GpuBackend {
         if (geo.in_channels / groups).is_multiple_of(4) {
             let tiles = geo.batch * (geo.in_channels / 4) * h * w_in.div_ceil(4);
             e.dispatch(
-                Shader::Conv2d,
                 "backward_input_tiled",
                 params,
                 &buffers,
@@ -264,7 +256,6 @@ impl GpuBackend {
             )?;
         } else {
             e.dispatch(
-                Shader::Conv2d,
                 "backward_input",
                 params,
                 &buffers,
@@ -278,7 +269,7 @@ impl GpuBackend {
     fn conv_param_grads(
         &self,
         geo: &Conv2dGeometry,
-        params: &[u32],
+        params: &ConvParams,
         x: &GpuTensor,
         gy: &GpuTensor,
         with_bias: bool,
@@ -291,7 +282,6 @@ impl GpuBackend {
         if (geo.out_channels / groups).is_multiple_of(4) {
             let tiles = (geo.out_channels / 4) * (geo.in_channels / groups) * kh * kw.div_ceil(4);
             e.dispatch(
-                Shader::Conv2d,
                 "backward_weight_tiled",
                 params,
                 &buffers,
@@ -299,7 +289,6 @@ impl GpuBackend {
             )?;
         } else {
             e.dispatch(
-                Shader::Conv2d,
                 "backward_weight",
                 params,
                 &buffers,
@@ -309,7 +298,6 @@ impl GpuBackend {
         let bias = if with_bias {
             let gb = e.alloc(&[geo.out_channels])?;
             e.dispatch(
-                Shader::Conv2d,
                 "backward_bias",
                 params,
                 &[None, None, None, Some(gy), Some(&gb)],
@@ -383,21 +371,11 @@ impl Backend for GpuBackend {
         if (geo.out_channels / geo.params.groups).is_multiple_of(4) {
             let [oh, ow] = geo.out_hw;
             let tiles = geo.batch * (geo.out_channels / 4) * oh * ow.div_ceil(4);
-            self.engine.dispatch(
-                Shader::Conv2d,
-                "forward_tiled",
-                &params,
-                &buffers,
-                Engine::linear(tiles),
-            )?;
+            self.engine
+                .dispatch("forward_tiled", &params, &buffers, Engine::linear(tiles))?;
         } else {
-            self.engine.dispatch(
-                Shader::Conv2d,
-                "forward",
-                &params,
-                &buffers,
-                Engine::linear(out.numel()),
-            )?;
+            self.engine
+                .dispatch("forward", &params, &buffers, Engine::linear(out.numel()))?;
         }
         Ok(out)
     }
@@ -409,11 +387,11 @@ impl Backend for GpuBackend {
         gy: &GpuTensor,
         p: Conv2dParams,
         with_bias: bool,
-    ) -> Result<Conv2dGrads<GpuTensor>> {
+    ) -> Result<Grads<GpuTensor>> {
         let (geo, params) = Self::conv_backward_params(x, w, gy, p, with_bias)?;
         let input = self.conv_input_grad(&geo, &params, w, gy)?;
         let (weight, bias) = self.conv_param_grads(&geo, &params, x, gy, with_bias)?;
-        Ok(Conv2dGrads {
+        Ok(Grads {
             input,
             weight,
             bias,
@@ -436,7 +414,6 @@ impl Backend for GpuBackend {
         let (params, shape) = Self::pool_params(x, p, true)?;
         let out = self.engine.alloc(&shape)?;
         self.engine.dispatch(
-            Shader::Pool,
             "max_forward",
             &params,
             &[Some(x), None, Some(&out)],
@@ -455,7 +432,6 @@ impl Backend for GpuBackend {
         expect_shape("the output gradient", &shape, &gy.shape)?;
         let gx = self.engine.alloc(&x.shape)?;
         self.engine.dispatch(
-            Shader::Pool,
             "max_backward",
             &params,
             &[Some(x), Some(gy), Some(&gx)],
@@ -473,7 +449,6 @@ impl Backend for GpuBackend {
         let (params, shape) = Self::pool_params(x, p, count_include_pad)?;
         let out = self.engine.alloc(&shape)?;
         self.engine.dispatch(
-            Shader::Pool,
             "avg_forward",
             &params,
             &[Some(x), None, Some(&out)],
@@ -493,7 +468,6 @@ impl Backend for GpuBackend {
         expect_shape("the output gradient", &shape, &gy.shape)?;
         let gx = self.engine.alloc(&x.shape)?;
         self.engine.dispatch(
-            Shader::Pool,
             "avg_backward",
             &params,
             &[None, Some(gy), Some(&gx)],
@@ -516,9 +490,11 @@ impl Backend for GpuBackend {
             ));
         }
         let out = self.engine.alloc(&[n, c, 1, 1])?;
-        let params = words(&[n * c, h * w])?;
+        let params = GlobalPoolParams {
+            planes: size(n * c)?,
+            hw: size(h * w)?,
+        };
         self.engine.dispatch(
-            Shader::GlobalPool,
             "forward",
             &params,
             &[Some(x), None, Some(&out)],
@@ -537,9 +513,11 @@ impl Backend for GpuBackend {
         };
         expect_shape("the output gradient", &[n, c, 1, 1], &gy.shape)?;
         let gx = self.engine.alloc(&x.shape)?;
-        let params = words(&[n * c, h * w])?;
+        let params = GlobalPoolParams {
+            planes: size(n * c)?,
+            hw: size(h * w)?,
+        };
         self.engine.dispatch(
-            Shader::GlobalPool,
             "backward",
             &params,
             &[None, Some(gy), Some(&gx)],
@@ -566,8 +544,12 @@ impl Backend for GpuBackend {
         let e = &self.engine;
         let (mean, inv_std, var_unbiased) = (e.alloc(&[c])?, e.alloc(&[c])?, e.alloc(&[c])?);
         let y = e.alloc(&x.shape)?;
-        let mut params = words(&[n, c, hw])?;
-        params.push(eps.to_bits());
+        let params = BatchNormForwardParams {
+            n: size(n)?,
+            c: size(c)?,
+            hw: size(hw)?,
+            eps,
+        };
         let stats_bindings = [
             Some(x),
             None,
@@ -577,13 +559,7 @@ impl Backend for GpuBackend {
             Some(&var_unbiased),
             None,
         ];
-        e.dispatch(
-            Shader::BatchNormForward,
-            "batch_stats",
-            &params,
-            &stats_bindings,
-            groups(c, 1)?,
-        )?;
+        e.dispatch("batch_stats", &params, &stats_bindings, groups(c, 1)?)?;
         let norm_bindings = [
             Some(x),
             Some(gamma),
@@ -594,7 +570,6 @@ impl Backend for GpuBackend {
             Some(&y),
         ];
         e.dispatch(
-            Shader::BatchNormForward,
             "normalize",
             &params,
             &norm_bindings,
@@ -630,8 +605,12 @@ impl Backend for GpuBackend {
         )?;
         let inv_std = self.inv_std(rv, eps)?;
         let y = self.engine.alloc(&x.shape)?;
-        let mut params = words(&[n, c, hw])?;
-        params.push(eps.to_bits());
+        let params = BatchNormForwardParams {
+            n: size(n)?,
+            c: size(c)?,
+            hw: size(hw)?,
+            eps,
+        };
         let bindings = [
             Some(x),
             Some(gamma),
@@ -641,13 +620,8 @@ impl Backend for GpuBackend {
             None,
             Some(&y),
         ];
-        self.engine.dispatch(
-            Shader::BatchNormForward,
-            "normalize",
-            &params,
-            &bindings,
-            Engine::linear(y.numel()),
-        )?;
+        self.engine
+            .dispatch("normalize", &params, &bindings, Engine::linear(y.numel()))?;
         Ok(y)
     }
 
@@ -673,7 +647,7 @@ impl Backend for GpuBackend {
         inv_std: &GpuTensor,
         gy: &GpuTensor,
         training: bool,
-    ) -> Result<BatchNormGrads<GpuTensor>> {
+    ) -> Result<Grads<GpuTensor>> {
         let (n, c, hw) = batch_norm::dims(
             &x.shape,
             &[
@@ -685,7 +659,12 @@ impl Backend for GpuBackend {
         expect_shape("the output gradient", &x.shape, &gy.shape)?;
         let e = &self.engine;
         let (bias, weight, input) = (e.alloc(&[c])?, e.alloc(&[c])?, e.alloc(&x.shape)?);
-        let params = words(&[n, c, hw, flag(training)])?;
+        let params = BatchNormBackwardParams {
+            n: size(n)?,
+            c: size(c)?,
+            hw: size(hw)?,
+            training: flag(training),
+        };
         let bindings = [
             Some(x),
             Some(gy),
@@ -696,24 +675,17 @@ impl Backend for GpuBackend {
             Some(&weight),
             Some(&input),
         ];
+        e.dispatch("param_grads", &params, &bindings, groups(c, 1)?)?;
         e.dispatch(
-            Shader::BatchNormBackward,
-            "param_grads",
-            &params,
-            &bindings,
-            groups(c, 1)?,
-        )?;
-        e.dispatch(
-            Shader::BatchNormBackward,
             "input_grad",
             &params,
             &bindings,
             Engine::linear(input.numel()),
         )?;
-        Ok(BatchNormGrads {
+        Ok(Grads {
             input,
             weight,
-            bias,
+            bias: Some(bias),
         })
     }
 
@@ -761,7 +733,7 @@ impl Backend for GpuBackend {
         w: &GpuTensor,
         gy: &GpuTensor,
         with_bias: bool,
-    ) -> Result<LinearGrads<GpuTensor>> {
+    ) -> Result<Grads<GpuTensor>> {
         let (n, fin, fout) = linear::dims(&x.shape, &w.shape)?;
         expect_shape("the output gradient", &[n, fout], &gy.shape)?;
         let e = &self.engine;
@@ -773,9 +745,12 @@ impl Backend for GpuBackend {
         self.matmul([fout, n, fin], true, false, gy, x, None, &weight)?;
         let bias = if with_bias {
             let gb = e.alloc(&[fout])?;
-            let params = words(&[n, 0, fout, 0, 0, 0])?;
+            let params = MatmulParams {
+                m: size(n)?,
+                n: size(fout)?,
+                ..Default::default()
+            };
             e.dispatch(
-                Shader::Matmul,
                 "column_sums",
                 &params,
                 &[Some(gy), None, None, Some(&gb)],
@@ -785,7 +760,7 @@ impl Backend for GpuBackend {
         } else {
             None
         };
-        Ok(LinearGrads {
+        Ok(Grads {
             input,
             weight,
             bias,
@@ -799,10 +774,16 @@ impl Backend for GpuBackend {
     ) -> Result<(GpuTensor, GpuTensor)> {
         let (n, classes) = loss::check_targets(&logits.shape, targets)?;
         let e = &self.engine;
-        let target_words = words(targets)?;
+        let target_words = targets
+            .iter()
+            .map(|&t| size(t))
+            .collect::<Result<Vec<u32>>>()?;
         let targets = e.upload_words(&[n], &target_words)?;
         let (grad, row_loss, mean) = (e.alloc(&logits.shape)?, e.alloc(&[n])?, e.alloc(&[])?);
-        let params = words(&[n, classes])?;
+        let params = CrossEntropyParams {
+            n: size(n)?,
+            classes: size(classes)?,
+        };
         let bindings = [
             Some(logits),
             Some(&targets),
@@ -810,14 +791,8 @@ impl Backend for GpuBackend {
             Some(&row_loss),
             Some(&mean),
         ];
-        e.dispatch(
-            Shader::CrossEntropy,
-            "rows",
-            &params,
-            &bindings,
-            groups(n.div_ceil(64), 1)?,
-        )?;
-        e.dispatch(Shader::CrossEntropy, "mean", &params, &bindings, [1, 1, 1])?;
+        e.dispatch("rows", &params, &bindings, groups(n.div_ceil(64), 1)?)?;
+        e.dispatch("mean", &params, &bindings, [1, 1, 1])?;
         Ok((mean, grad))
     }
 
@@ -840,24 +815,18 @@ impl Backend for GpuBackend {
             ],
         )?;
         let (bc1, bc2_sqrt) = adam_bias_corrections(cfg, step)?;
-        let mut params = words(&[len])?;
-        params.extend(
-            [
-                cfg.lr,
-                cfg.betas[0],
-                cfg.betas[1],
-                cfg.eps,
-                cfg.weight_decay,
-                bc1,
-                bc2_sqrt,
-                0.0,
-                0.0,
-            ]
-            .map(f32::to_bits),
-        );
-        params.extend([0, 0]);
+        let params = OptimParams {
+            len: size(len)?,
+            lr: cfg.lr,
+            beta1: cfg.betas[0],
+            beta2: cfg.betas[1],
+            eps: cfg.eps,
+            weight_decay: cfg.weight_decay,
+            bias_correction1: bc1,
+            bias_correction2_sqrt: bc2_sqrt,
+            ..Default::default()
+        };
         self.engine.dispatch(
-            Shader::Optim,
             "adam",
             &params,
             &[Some(param), Some(grad), Some(m), Some(v)],
@@ -881,24 +850,17 @@ impl Backend for GpuBackend {
                 ("the momentum buffer", buf.numel()),
             ],
         )?;
-        let mut params = words(&[len])?;
-        params.extend(
-            [
-                cfg.lr,
-                0.0,
-                0.0,
-                0.0,
-                cfg.weight_decay,
-                0.0,
-                0.0,
-                cfg.momentum,
-                cfg.dampening,
-            ]
-            .map(f32::to_bits),
-        );
-        params.extend([u32::from(cfg.nesterov), u32::from(first)]);
+        let params = OptimParams {
+            len: size(len)?,
+            lr: cfg.lr,
+            weight_decay: cfg.weight_decay,
+            momentum: cfg.momentum,
+            dampening: cfg.dampening,
+            nesterov: flag(cfg.nesterov),
+            first_step: flag(first),
+            ..Default::default()
+        };
         self.engine.dispatch(
-            Shader::Optim,
             "sgd",
             &params,
             &[Some(param), Some(grad), Some(buf), None],

@@ -16,6 +16,7 @@ use convlab_core::{Error, Result, Tensor};
 
 use crate::pool::{BufferPool, GpuTensor};
 use crate::shaders::{Access, Shader};
+use crate::uniforms::Uniform;
 
 /// Bytes reserved for one dispatch's `Params` (the largest is 17 words; offsets must be aligned).
 const PARAMS_SLOT: u64 = 256;
@@ -272,17 +273,17 @@ impl Engine {
         self.upload_words(&t.shape, &t.data)
     }
 
-    /// Records one dispatch of `entry` from `shader`. `params` are the words of its `Params`
-    /// struct (f32 fields as bits); `storage[i]` is bound at binding `i + 1` (`None`: unused).
-    pub fn dispatch(
+    /// Records one dispatch of `entry` from the shader `params` belongs to; `params` is that
+    /// file's `Params` struct; `storage[i]` is bound at binding `i + 1` (`None`: unused).
+    pub fn dispatch<P: Uniform>(
         &self,
-        shader: Shader,
         entry: &'static str,
-        params: &[u32],
+        params: &P,
         storage: &[Option<&GpuTensor>],
         workgroups: [u32; 3],
     ) -> Result<()> {
         self.check()?;
+        let shader = P::SHADER;
         let family = &self.families[&shader];
         let pipeline = family
             .pipelines
@@ -304,7 +305,7 @@ impl Engine {
         }
         let mut rec = self.recording.borrow_mut();
         let offset = rec.params.len() as u64;
-        rec.params.extend_from_slice(bytemuck::cast_slice(params));
+        rec.params.extend_from_slice(bytemuck::bytes_of(params));
         rec.params.resize((offset + self.params_slot) as usize, 0);
         let encoder = rec
             .encoder

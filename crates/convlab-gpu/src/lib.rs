@@ -7,11 +7,13 @@
 //!   appends to one command encoder, which is submitted only when a result must be read back.
 //! - [`pool`]: GPU buffers, recycled by size so a training step allocates nothing after the first.
 //! - [`shaders`]: which WGSL file holds which kernels, and their bindings.
+//! - [`uniforms`]: each WGSL file's `Params` struct, mirrored as a `#[repr(C)]` Rust struct.
 
 mod backend;
 pub mod engine;
 pub mod pool;
 pub mod shaders;
+pub mod uniforms;
 
 pub use backend::{AdapterSummary, GpuBackend};
 pub use pool::GpuTensor;

@@ -1,11 +1,12 @@
 #![cfg(not(target_arch = "wasm32"))]
-//! The GPU backend against independent truth: every golden PyTorch case, and the CPU reference
-//! on a table of configurations (forward, backward, a few training steps). These tests need a GPU
-//! adapter (lavapipe on CI) and fail, not skip, without one.
+//! The GPU backend against independent truth: every golden PyTorch case, the core's conformance
+//! table (the CPU reference and finite differences), and a few training steps against the CPU.
+//! These tests need a GPU adapter (lavapipe on CI) and fail, not skip, without one.
 
+use convlab_core::conformance;
 use convlab_core::golden::{check, evaluate, first_mismatch, CaseFile};
 use convlab_core::nn::init;
-use convlab_core::ops::{Conv2dParams, Pool2dParams};
+use convlab_core::ops::Conv2dParams;
 use convlab_core::rng::Rng;
 use convlab_core::train::{Optimizer, Trainer};
 use convlab_core::{arch, Backend, CpuBackend, Tensor};
@@ -19,7 +20,7 @@ fn gpu() -> GpuBackend {
 
 fn golden(file: &str) -> CaseFile {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/golden")
+        .join("../../tests/golden")
         .join(file);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     CaseFile::parse(&text).unwrap()
@@ -56,138 +57,13 @@ fn assert_close(what: &str, gpu: &Tensor, cpu: &Tensor) {
     }
 }
 
+/// The core's conformance table on the GPU: every case's forward and gradients against the CPU
+/// reference, and its gradients against finite differences of the GPU's own forward pass.
 #[test]
-fn convolutions_match_the_cpu_reference() {
-    let (b, cpu) = (gpu(), CpuBackend);
-    let mut rng = Rng::new(3);
-    // (input, weight, params): strides, asymmetric padding, dilation, groups, 1×1, a kernel as large
-    // as the input; the tiled kernels (channels in blocks of 4 per group) and the general ones, with
-    // tiles that overhang the output's columns, the input's columns and the kernel's taps.
-    let table = [
-        (
-            [2, 8, 11, 9],
-            [8, 4, 3, 5],
-            Conv2dParams {
-                stride: [2, 2],
-                padding: [2, 1],
-                dilation: [2, 1],
-                groups: 2,
-            },
-        ),
-        (
-            [2, 3, 9, 7],
-            [4, 3, 3, 3],
-            Conv2dParams {
-                stride: [2, 1],
-                padding: [1, 2],
-                ..Default::default()
-            },
-        ),
-        (
-            [1, 4, 10, 10],
-            [6, 2, 3, 3],
-            Conv2dParams {
-                dilation: [2, 3],
-                padding: [2, 3],
-                groups: 2,
-                ..Default::default()
-            },
-        ),
-        ([3, 8, 5, 5], [2, 8, 1, 1], Conv2dParams::default()),
-        (
-            [1, 1, 4, 4],
-            [1, 1, 4, 4],
-            Conv2dParams {
-                padding: [1, 0],
-                stride: [3, 3],
-                ..Default::default()
-            },
-        ),
-    ];
-    for (xs, ws, p) in table {
-        let what = format!("conv {xs:?} * {ws:?} {p:?}");
-        let (x, w, bias) = (rng.tensor(&xs), rng.tensor(&ws), rng.tensor(&[ws[0]]));
-        let y = cpu.conv2d(&x, &w, Some(&bias), p).unwrap();
-        let (gx, gw, gb) = (
-            b.upload(&x).unwrap(),
-            b.upload(&w).unwrap(),
-            b.upload(&bias).unwrap(),
-        );
-        assert_close(
-            &what,
-            &b.download(&b.conv2d(&gx, &gw, Some(&gb), p).unwrap())
-                .unwrap(),
-            &y,
-        );
-        let gy = rng.tensor(&y.shape);
-        let want = cpu.conv2d_backward(&x, &w, &gy, p, true).unwrap();
-        let got = b
-            .conv2d_backward(&gx, &gw, &b.upload(&gy).unwrap(), p, true)
-            .unwrap();
-        assert_close(
-            &format!("{what} grad input"),
-            &b.download(&got.input).unwrap(),
-            &want.input,
-        );
-        assert_close(
-            &format!("{what} grad weight"),
-            &b.download(&got.weight).unwrap(),
-            &want.weight,
-        );
-        assert_close(
-            &format!("{what} grad bias"),
-            &b.download(&got.bias.unwrap()).unwrap(),
-            &want.bias.unwrap(),
-        );
-    }
-}
-
-#[test]
-fn pooling_matches_the_cpu_reference() {
-    let (b, cpu) = (gpu(), CpuBackend);
-    let mut rng = Rng::new(4);
-    let x = rng.tensor(&[2, 3, 9, 8]);
-    let gx = b.upload(&x).unwrap();
-    for p in [
-        Pool2dParams::new([2, 2]),
-        Pool2dParams {
-            kernel: [3, 3],
-            stride: [2, 2],
-            padding: [1, 1],
-        },
-        Pool2dParams {
-            kernel: [2, 3],
-            stride: [1, 3],
-            padding: [1, 0],
-        },
-    ] {
-        let y = cpu.max_pool2d(&x, p).unwrap();
-        assert_close(
-            "max_pool2d",
-            &b.download(&b.max_pool2d(&gx, p).unwrap()).unwrap(),
-            &y,
-        );
-        let gy = rng.tensor(&y.shape);
-        let ggy = b.upload(&gy).unwrap();
-        let want = cpu.max_pool2d_backward(&x, &gy, p).unwrap();
-        assert_close(
-            "max_pool2d grad",
-            &b.download(&b.max_pool2d_backward(&gx, &ggy, p).unwrap())
-                .unwrap(),
-            &want,
-        );
-        for include_pad in [true, false] {
-            let y = cpu.avg_pool2d(&x, p, include_pad).unwrap();
-            assert_close(
-                "avg_pool2d",
-                &b.download(&b.avg_pool2d(&gx, p, include_pad).unwrap())
-                    .unwrap(),
-                &y,
-            );
-            let want = cpu.avg_pool2d_backward(&x, &gy, p, include_pad).unwrap();
-            let got = b.avg_pool2d_backward(&gx, &ggy, p, include_pad).unwrap();
-            assert_close("avg_pool2d grad", &b.download(&got).unwrap(), &want);
-        }
+fn the_conformance_table_passes_on_the_gpu() {
+    let b = gpu();
+    for case in conformance::table() {
+        case.check(&b).unwrap_or_else(|e| panic!("{e}"));
     }
 }
 

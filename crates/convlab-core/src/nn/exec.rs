@@ -10,7 +10,7 @@ use super::params::{join, ParamStore};
 use crate::backend::Backend;
 use crate::error::{Error, Result};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Mode {
     /// Batch norm uses (and updates) batch statistics.
     Train,
@@ -289,7 +289,9 @@ fn layer_backward<B: Backend>(
                 training,
             )?;
             grads.insert(name("weight"), g.weight);
-            grads.insert(name("bias"), g.bias);
+            if let Some(gb) = g.bias {
+                grads.insert(name("bias"), gb);
+            }
             g.input
         }
         (Layer::ReLU, Saved::Input(x)) => b.relu_backward(&x, gy)?,

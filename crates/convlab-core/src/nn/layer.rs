@@ -1,11 +1,14 @@
 //! One layer of a network: its hyper-parameters, the shape it produces, and its parameters.
 //! Shapes here leave out the batch dimension: `[C, H, W]` for feature maps, `[F]` for vectors.
 
+use serde::{Deserialize, Serialize};
+
 use crate::error::{Error, Result};
 use crate::ops::{Conv2dParams, Pool2dParams};
 use crate::shape::{conv_output_hw, pool_output_hw};
+use crate::tensor::count;
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Layer {
     Conv2d {
         in_channels: usize,
@@ -41,7 +44,7 @@ pub enum Layer {
 /// d2l's `Residual`: `relu(bn2(conv2(relu(bn1(conv1(x))))) + shortcut(x))`, 3×3 convolutions
 /// with padding 1, the first one strided; the shortcut is the identity or a strided 1×1
 /// convolution (`use_1x1conv`) that matches the channels and the size.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ResidualSpec {
     pub in_channels: usize,
     pub out_channels: usize,
@@ -190,13 +193,43 @@ impl Layer {
         }
     }
 
-    /// The number of trainable values (what PyTorch's summaries count).
-    pub fn param_count(&self) -> usize {
+    /// The number of trainable values (what PyTorch's summaries count), in `u64`: VGG-16 has
+    /// 138 million, and a layer a student types can have more than a 32-bit count holds.
+    pub fn param_count(&self) -> u64 {
         self.params()
             .iter()
             .filter(|q| q.trainable)
-            .map(|q| q.shape.iter().product::<usize>())
-            .sum()
+            .map(|q| count(&q.shape).unwrap_or(u64::MAX))
+            .fold(0, u64::saturating_add)
+    }
+
+    /// The multiply-adds of one forward pass on one input of shape `input` (`[C, H, W]` or
+    /// `[F]`): each output value of a convolution or a linear layer takes one per weight of its
+    /// filter; the other layers are not counted (they do no weighted sums). `u64`, since a large
+    /// convolution does billions.
+    pub fn multiply_adds(&self, input: &[usize]) -> Result<u64> {
+        let too_many = || Error::Invalid("too many multiply-adds to count".into());
+        match self {
+            Layer::Conv2d { .. } | Layer::Linear { .. } => {
+                let weight = &self.params()[0].shape;
+                let per_output = count(&weight[1..]).ok_or_else(too_many)?;
+                let outputs = count(&self.output_shape(input)?).ok_or_else(too_many)?;
+                per_output.checked_mul(outputs).ok_or_else(too_many)
+            }
+            Layer::Residual(spec) => {
+                let mut total = 0u64;
+                let mut shape = input.to_vec();
+                for (_, layer) in spec.main_path() {
+                    total = total.saturating_add(layer.multiply_adds(&shape)?);
+                    shape = layer.output_shape(&shape)?;
+                }
+                if let Some(conv) = spec.shortcut() {
+                    total = total.saturating_add(conv.multiply_adds(input)?);
+                }
+                Ok(total)
+            }
+            _ => Ok(0),
+        }
     }
 
     /// The shape this layer produces from `input` (batch dimension left out).
@@ -230,7 +263,12 @@ impl Layer {
                 let [c, _, _] = feature_map(input)?;
                 Ok(vec![c, 1, 1])
             }
-            Layer::Flatten => Ok(vec![input.iter().product()]),
+            Layer::Flatten => match count(input).and_then(|n| usize::try_from(n).ok()) {
+                Some(n) => Ok(vec![n]),
+                None => Err(Error::Invalid(format!(
+                    "cannot flatten {input:?}: it has more values than this computer can address"
+                ))),
+            },
             Layer::Linear { in_features, out_features, .. } => match input {
                 [f] if f == in_features => Ok(vec![*out_features]),
                 [f] => Err(Error::Invalid(format!(

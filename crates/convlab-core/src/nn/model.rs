@@ -5,16 +5,18 @@
 //! (`layer1.0.weight`). The summary names layers by their position instead (`0.0`, `0.1`, ...),
 //! as d2l's `layer_summary` and the golden architectures do.
 
+use serde::{Deserialize, Serialize};
+
 use super::layer::{Layer, ParamSpec};
 use super::params::join;
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Module {
     pub name: String,
     pub kind: ModuleKind,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum ModuleKind {
     Layer(Layer),
     Sequential(Vec<Module>),
@@ -58,7 +60,7 @@ pub struct Leaf {
     pub layer: Layer,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Model {
     pub name: String,
     /// `(C, H, W)` of one input image, the default for summaries.

@@ -1,5 +1,5 @@
 //! Shape propagation through a model: the layer-by-layer summary (output shape and parameter
-//! count of each layer) that `convlab summary` prints and ../shared/golden/architectures.json
+//! count of each layer) that `convlab summary` prints and tests/golden/architectures.json
 //! records, and the concrete model for a given input size.
 
 use serde::{Deserialize, Serialize};
@@ -14,7 +14,7 @@ pub struct SummaryRow {
     #[serde(rename = "type")]
     pub type_name: String,
     pub output_shape: Vec<usize>,
-    pub params: usize,
+    pub params: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -22,7 +22,7 @@ pub struct Summary {
     pub name: String,
     pub input_shape: Vec<usize>,
     pub layers: Vec<SummaryRow>,
-    pub total_params: usize,
+    pub total_params: u64,
 }
 
 /// The model as it runs on one input, up to the first layer that cannot take its input.
@@ -114,7 +114,7 @@ impl Model {
                 params: leaf.layer.param_count(),
             })
             .collect();
-        let total_params = layers.iter().map(|r| r.params).sum();
+        let total_params = layers.iter().map(|r| r.params).fold(0, u64::saturating_add);
         Ok(Summary {
             name: self.name.clone(),
             input_shape: input.to_vec(),

@@ -5,6 +5,7 @@
 //! variance using the unbiased estimate `σ²_B·M/(M − 1)` (M = N·H·W values per channel).
 //! Evaluation: the same formula with the running statistics in place of the batch ones.
 
+use super::grads::Grads;
 use crate::error::{Error, Result};
 use crate::tensor::{expect_shape, expect_vector, Tensor};
 
@@ -16,13 +17,6 @@ pub struct BatchNormStats<T> {
     pub inv_std: T,
     /// The unbiased batch variance, for the running-variance update.
     pub var_unbiased: T,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct BatchNormGrads<T> {
-    pub input: T,
-    pub weight: T,
-    pub bias: T,
 }
 
 /// `(N, C, H·W)` of an input of shape `x`, after checking the per-channel vectors have C values.
@@ -195,7 +189,7 @@ pub fn backward(
     inv_std: &Tensor,
     grad_out: &Tensor,
     training: bool,
-) -> Result<BatchNormGrads<Tensor>> {
+) -> Result<Grads<Tensor>> {
     let (n, c, hw) = dims(
         &x.shape,
         &[
@@ -241,15 +235,15 @@ pub fn backward(
             };
         }
     }
-    Ok(BatchNormGrads {
+    Ok(Grads {
         input: grad_x,
         weight: Tensor {
             shape: vec![c],
             data: sum_dy_xhat,
         },
-        bias: Tensor {
+        bias: Some(Tensor {
             shape: vec![c],
             data: sum_dy,
-        },
+        }),
     })
 }

@@ -7,8 +7,9 @@
 //! The backward passes are the two other products of the same three matrices.
 
 use super::gemm::{matmul_acc, transpose};
+use super::grads::Grads;
 use crate::error::{Error, Result};
-use crate::shape::conv_output_hw;
+use crate::shape::{conv_output_hw, tap_position};
 use crate::tensor::{expect_shape, expect_vector, Tensor};
 
 /// `Conv2d`'s hyper-parameters besides the channel counts and kernel size (those come from the
@@ -119,9 +120,11 @@ impl Conv2dGeometry {
 
     /// The input row (or column) a kernel tap reads: `o·s − p + t·d`, or `None` in the padding.
     fn source(&self, axis: usize, out: usize, tap: usize) -> Option<usize> {
-        let pos = (out * self.params.stride[axis] + tap * self.params.dilation[axis])
-            .checked_sub(self.params.padding[axis])?;
-        (pos < self.in_hw[axis]).then_some(pos)
+        let p = self.params;
+        let pos = tap_position(out, tap, p.stride[axis], p.padding[axis], p.dilation[axis]);
+        usize::try_from(pos)
+            .ok()
+            .filter(|&pos| pos < self.in_hw[axis])
     }
 
     /// im2col of group `g` of one image `x` (`[C_in, H, W]`) into `cols` (`[patch_len, out_pixels]`).
@@ -216,23 +219,15 @@ pub fn forward(
     Ok(out)
 }
 
-/// The gradients of a convolution's input, weight and (when it has one) bias.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Conv2dGrads<T> {
-    pub input: T,
-    pub weight: T,
-    pub bias: Option<T>,
-}
-
 pub fn backward(
     x: &Tensor,
     weight: &Tensor,
     grad_out: &Tensor,
     params: Conv2dParams,
     with_bias: bool,
-) -> Result<Conv2dGrads<Tensor>> {
+) -> Result<Grads<Tensor>> {
     let (input, weight, bias) = gradients(x, weight, grad_out, params, with_bias, true)?;
-    Ok(Conv2dGrads {
+    Ok(Grads {
         input: input.unwrap_or_else(|| Tensor::zeros(&x.shape)),
         weight,
         bias,

@@ -1,6 +1,7 @@
 //! Fully connected layer, `y = x·Wᵀ + b` (PyTorch's `Linear`, weight `[out, in]`).
 
 use super::gemm::{matmul_acc, transpose};
+use super::grads::Grads;
 use crate::error::{Error, Result};
 use crate::tensor::{expect_shape, Tensor};
 
@@ -52,19 +53,12 @@ pub fn forward(x: &Tensor, weight: &Tensor, bias: Option<&Tensor>) -> Result<Ten
     Ok(y)
 }
 
-#[derive(Debug, Clone, PartialEq)]
-pub struct LinearGrads<T> {
-    pub input: T,
-    pub weight: T,
-    pub bias: Option<T>,
-}
-
 pub fn backward(
     x: &Tensor,
     weight: &Tensor,
     grad_out: &Tensor,
     with_bias: bool,
-) -> Result<LinearGrads<Tensor>> {
+) -> Result<Grads<Tensor>> {
     let (n, fin, fout) = dims(&x.shape, &weight.shape)?;
     expect_shape("the output gradient", &[n, fout], &grad_out.shape)?;
     // dx = dy·W, dW = dyᵀ·x, db = Σ_rows dy.
@@ -88,7 +82,7 @@ pub fn backward(
         }
         gb
     });
-    Ok(LinearGrads {
+    Ok(Grads {
         input: grad_x,
         weight: grad_w,
         bias: grad_b,

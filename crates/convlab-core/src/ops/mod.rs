@@ -7,11 +7,12 @@ pub mod conv2d;
 pub mod elementwise;
 pub mod gemm;
 pub mod global_pool;
+pub mod grads;
 pub mod linear;
 pub mod loss;
 pub mod pool;
 
-pub use batch_norm::{BatchNormGrads, BatchNormStats};
-pub use conv2d::{Conv2dGeometry, Conv2dGrads, Conv2dParams};
-pub use linear::LinearGrads;
+pub use batch_norm::BatchNormStats;
+pub use conv2d::{Conv2dGeometry, Conv2dParams};
+pub use grads::Grads;
 pub use pool::Pool2dParams;

@@ -6,7 +6,7 @@
 //! divides by the full window size.
 
 use crate::error::{Error, Result};
-use crate::shape::pool_output_hw;
+use crate::shape::{pool_output_hw, tap_position};
 use crate::tensor::{expect_shape, Tensor};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -59,12 +59,13 @@ impl PoolGeometry {
 
     /// The input rows (axis 0) or columns (axis 1) of window `o`, clipped to the input.
     fn window(&self, axis: usize, o: usize) -> std::ops::Range<usize> {
-        let start = o * self.params.stride[axis];
-        let lo = start.saturating_sub(self.params.padding[axis]);
-        let hi = (start + self.params.kernel[axis])
-            .saturating_sub(self.params.padding[axis])
-            .min(self.in_hw[axis]);
-        lo..hi
+        let p = self.params;
+        let first = tap_position(o, 0, p.stride[axis], p.padding[axis], 1);
+        let end = first.saturating_add(i64::try_from(p.kernel[axis]).unwrap_or(i64::MAX));
+        let clip = |pos: i64| {
+            usize::try_from(pos.max(0)).map_or(self.in_hw[axis], |v| v.min(self.in_hw[axis]))
+        };
+        clip(first)..clip(end)
     }
 
     /// Calls `f(plane, out_index, rows, cols)` for every output cell.
