@@ -4,70 +4,19 @@
 use leptos::prelude::*;
 
 use crate::compute::{Compute, DeviceStatus};
-use crate::i18n::{use_i18n, I18n, Lang};
-use crate::pages;
+use crate::i18n::{use_i18n, I18n, Lang, Tables};
+use crate::lessons::{self, Lesson, LESSONS};
 use crate::url::{use_query, History, Query};
 
-/// The lessons, in course order, with their `page=` names.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Page {
-    Convolution,
-    ImageKernels,
-    OutputSize,
-    Pooling,
-    Channels,
-    BatchNorm,
-    Residual,
-    Architectures,
-    Training,
-}
-
-impl Page {
-    pub const ALL: [Page; 9] = [
-        Page::Convolution,
-        Page::ImageKernels,
-        Page::OutputSize,
-        Page::Pooling,
-        Page::Channels,
-        Page::BatchNorm,
-        Page::Residual,
-        Page::Architectures,
-        Page::Training,
-    ];
-
-    pub fn slug(self) -> &'static str {
-        match self {
-            Page::Convolution => "conv",
-            Page::ImageKernels => "kernels",
-            Page::OutputSize => "output-size",
-            Page::Pooling => "pooling",
-            Page::Channels => "channels",
-            Page::BatchNorm => "batchnorm",
-            Page::Residual => "residual",
-            Page::Architectures => "architectures",
-            Page::Training => "train",
-        }
-    }
-
-    pub fn title(self) -> &'static str {
-        match self {
-            Page::Convolution => "Convolution",
-            Page::ImageKernels => "Image kernels",
-            Page::OutputSize => "Output size",
-            Page::Pooling => "Pooling",
-            Page::Channels => "Channels",
-            Page::BatchNorm => "Batch normalization",
-            Page::Residual => "Residual blocks",
-            Page::Architectures => "Architectures",
-            Page::Training => "Training",
-        }
-    }
-
-    fn from_slug(slug: Option<&str>) -> Page {
-        Page::ALL
-            .into_iter()
-            .find(|p| Some(p.slug()) == slug)
-            .unwrap_or(Page::Convolution)
+/// Every Korean table of the lessons, for the page to translate with (the shell's and the shared
+/// components' are `i18n::KO`).
+fn tables() -> Tables {
+    let texts: Vec<_> = lessons::korean_tables().collect();
+    let messages: Vec<_> = lessons::korean_messages().collect();
+    // Built once for the page's life.
+    Tables {
+        texts: Vec::leak(texts),
+        messages: Vec::leak(messages),
     }
 }
 
@@ -75,7 +24,7 @@ impl Page {
 pub fn App() -> impl IntoView {
     let query = Query::install();
     provide_context(query);
-    let i18n = I18n::new(query);
+    let i18n = I18n::new(query, tables());
     provide_context(i18n);
     let compute = Compute::install(query.get_untracked_backend_is_cpu());
     provide_context(compute);
@@ -98,7 +47,7 @@ pub fn App() -> impl IntoView {
         }
     });
 
-    let page = Memo::new(move |_| Page::from_slug(query.get("page").as_deref()));
+    let page = Memo::new(move |_| lessons::by_slug(query.get("page").as_deref()).slug);
     view! {
         <header class="topbar">
             <span class="brand">"ConvLab"</span>
@@ -111,17 +60,7 @@ pub fn App() -> impl IntoView {
             </div>
         </header>
         <main>
-            {move || match page.get() {
-                Page::Convolution => view! { <pages::conv::ConvolutionPage/> }.into_any(),
-                Page::ImageKernels => view! { <pages::kernels::ImageKernelsPage/> }.into_any(),
-                Page::OutputSize => view! { <pages::output_size::OutputSizePage/> }.into_any(),
-                Page::Pooling => view! { <pages::pooling::PoolingPage/> }.into_any(),
-                Page::Channels => view! { <pages::channels::ChannelsPage/> }.into_any(),
-                Page::BatchNorm => view! { <pages::batchnorm::BatchNormPage/> }.into_any(),
-                Page::Residual => view! { <pages::residual::ResidualPage/> }.into_any(),
-                Page::Architectures => view! { <pages::architectures::ArchitecturesPage/> }.into_any(),
-                Page::Training => view! { <pages::train::TrainingPage/> }.into_any(),
-            }}
+            {move || (lessons::by_slug(Some(page.get())).view)()}
         </main>
     }
 }
@@ -134,25 +73,26 @@ impl Query {
 }
 
 #[component]
-fn Nav(page: Memo<Page>) -> impl IntoView {
+fn Nav(page: Memo<&'static str>) -> impl IntoView {
     let query = use_query();
     let i18n = use_i18n();
     view! {
         <nav aria-label=move || i18n.t("Lessons")>
-            {Page::ALL
-                .into_iter()
-                .map(|p| {
+            {LESSONS
+                .iter()
+                .map(|lesson: &'static Lesson| {
+                    let slug = lesson.slug;
                     view! {
                         <a
-                            href=format!("?page={}", p.slug())
-                            data-testid=format!("nav-{}", p.slug())
-                            aria-current=move || (page.get() == p).then_some("page")
+                            href=format!("?page={slug}")
+                            data-testid=format!("nav-{slug}")
+                            aria-current=move || (page.get() == slug).then_some("page")
                             on:click=move |ev| {
                                 ev.prevent_default();
-                                query.go(p.slug());
+                                query.go(slug);
                             }
                         >
-                            {move || i18n.t(p.title())}
+                            {move || i18n.t(lesson.title)}
                         </a>
                     }
                 })
@@ -240,5 +180,43 @@ fn StatusBadge() -> impl IntoView {
             {text}
             {move || why().map(|reason| view! { <span class="why" data-testid="gpu-why">{format!(" ({reason})")}</span> })}
         </span>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::translate;
+
+    #[test]
+    fn korean_tables_have_no_duplicates_or_blanks() {
+        let tables = tables();
+        let all: Vec<_> = std::iter::once(crate::i18n::KO)
+            .chain(tables.texts.iter().copied())
+            .flat_map(|t| t.iter())
+            .collect();
+        for (i, (en, ko)) in all.iter().enumerate() {
+            assert!(!en.is_empty() && !ko.is_empty());
+            assert!(all[i + 1..].iter().all(|(e, _)| e != en), "{en} twice");
+        }
+        assert_eq!(translate(Lang::Ko, &tables, "Stride"), "스트라이드");
+        assert_eq!(
+            translate(Lang::Ko, &tables, "not in the table"),
+            "not in the table"
+        );
+    }
+
+    #[test]
+    fn every_lesson_has_its_own_slug_and_a_korean_title() {
+        let tables = tables();
+        for (i, lesson) in LESSONS.iter().enumerate() {
+            assert!(
+                LESSONS[i + 1..].iter().all(|l| l.slug != lesson.slug),
+                "{}",
+                lesson.slug
+            );
+            assert_ne!(translate(Lang::Ko, &tables, lesson.title), lesson.title);
+        }
+        assert_eq!(lessons::by_slug(Some("nope")).slug, "conv");
     }
 }

@@ -20,9 +20,9 @@ impl Lang {
     }
 }
 
-/// The Korean of each English text of the shell and the shared controls. Each page keeps the
-/// Korean of its own texts beside them (`pages::*::KO`). A text missing everywhere shows in English.
-const KO: &[(&str, &str)] = &[
+/// The Korean of each English text of the shell and the shared controls. Each lesson keeps the
+/// Korean of its own texts in its `ko.rs`. A text missing everywhere shows in English.
+pub const KO: &[(&str, &str)] = &[
     // Shell
     ("Lessons", "단원"),
     ("Convolution", "합성곱"),
@@ -66,27 +66,26 @@ const KO: &[(&str, &str)] = &[
     ("Error", "오류"),
     ("Examples", "예제"),
     ("Computing…", "계산 중…"),
+    (
+        "The address asks for values this lesson cannot use; it shows the nearest it can:",
+        "주소에 이 단원이 쓸 수 없는 값이 있어서, 가장 가까운 값을 보여 줍니다:",
+    ),
 ];
 
-/// Every table of Korean texts.
-const TABLES: [&[(&str, &str)]; 10] = [
-    KO,
-    crate::pages::conv::KO,
-    crate::pages::kernels::KO,
-    crate::pages::output_size::KO,
-    crate::pages::pooling::KO,
-    crate::pages::train::KO,
-    crate::pages::channels::KO,
-    crate::pages::batchnorm::KO,
-    crate::pages::residual::KO,
-    crate::pages::architectures::KO,
-];
+/// The Korean tables the page looks texts up in: the shell's ([`KO`]) and every lesson's, and the
+/// lessons' message templates. The app gathers them (this module imports no lesson).
+#[derive(Clone, Copy)]
+pub struct Tables {
+    pub texts: &'static [&'static [(&'static str, &'static str)]],
+    pub messages: &'static [&'static [(&'static str, &'static str)]],
+}
 
-pub fn translate(lang: Lang, en: &'static str) -> &'static str {
+/// `en` in `lang`, from `tables`; a text missing everywhere stays in English.
+pub fn translate(lang: Lang, tables: &Tables, en: &'static str) -> &'static str {
     match lang {
         Lang::En => en,
-        Lang::Ko => TABLES
-            .iter()
+        Lang::Ko => std::iter::once(KO)
+            .chain(tables.texts.iter().copied())
             .flat_map(|t| t.iter())
             .find(|(e, _)| *e == en)
             .map_or(en, |(_, ko)| ko),
@@ -97,6 +96,7 @@ pub fn translate(lang: Lang, en: &'static str) -> &'static str {
 #[derive(Clone, Copy)]
 pub struct I18n {
     pub lang: Memo<Lang>,
+    tables: Tables,
 }
 
 fn browser_prefers_korean() -> bool {
@@ -107,7 +107,7 @@ fn browser_prefers_korean() -> bool {
 }
 
 impl I18n {
-    pub fn new(query: Query) -> Self {
+    pub fn new(query: Query, tables: Tables) -> Self {
         let default = if browser_prefers_korean() {
             Lang::Ko
         } else {
@@ -118,18 +118,20 @@ impl I18n {
             Some("en") => Lang::En,
             _ => default,
         });
-        I18n { lang }
+        I18n { lang, tables }
     }
 
     /// The text in the current language (tracked: reactive closures rerun on a language switch).
     pub fn t(&self, en: &'static str) -> &'static str {
-        translate(self.lang.get(), en)
+        translate(self.lang.get(), &self.tables, en)
     }
 
     /// A message of the core (an error, written in English) in the current language (tracked).
     pub fn message(&self, en: &str) -> String {
         match self.lang.get() {
-            Lang::Ko => crate::messages::korean(en).unwrap_or_else(|| en.to_string()),
+            Lang::Ko => {
+                crate::messages::korean(en, self.tables.messages).unwrap_or_else(|| en.to_string())
+            }
             Lang::En => en.to_string(),
         }
     }
@@ -137,20 +139,4 @@ impl I18n {
 
 pub fn use_i18n() -> I18n {
     use_context::<I18n>().expect("I18n is provided by the App")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn korean_tables_have_no_duplicates_or_blanks() {
-        let all: Vec<_> = TABLES.iter().flat_map(|t| t.iter()).collect();
-        for (i, (en, ko)) in all.iter().enumerate() {
-            assert!(!en.is_empty() && !ko.is_empty());
-            assert!(all[i + 1..].iter().all(|(e, _)| e != en), "{en} twice");
-        }
-        assert_eq!(translate(Lang::Ko, "Stride"), "스트라이드");
-        assert_eq!(translate(Lang::Ko, "not in the table"), "not in the table");
-    }
 }

@@ -1,7 +1,8 @@
 //! ConvLab's web app: a client-side Leptos page, compiled to wasm32 and bundled by Trunk.
 //!
 //! Every number it shows comes from the engine (`convlab-gpu` on WebGPU, or `convlab-core` on
-//! the CPU), the same code the native tests check against PyTorch.
+//! the CPU in a worker), the same code the native tests check against PyTorch. The same wasm
+//! runs in the page and in its workers: `main` mounts the page only where there is a window.
 
 mod app;
 mod components;
@@ -9,13 +10,19 @@ mod compute;
 mod data;
 mod format;
 mod i18n;
+mod lessons;
 mod messages;
+mod op;
 mod pages;
 mod training;
 mod url;
+mod worker;
 
 fn main() {
     // A Rust panic would otherwise surface as an opaque `unreachable` trap; this logs the message.
     console_error_panic_hook::set_once();
-    leptos::mount::mount_to_body(app::App);
+    // In a worker there is no window: it only answers the page's requests (see `worker`).
+    if web_sys::window().is_some() {
+        leptos::mount::mount_to_body(app::App);
+    }
 }

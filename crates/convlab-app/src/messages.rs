@@ -76,19 +76,23 @@ const PIECES: &[(&str, &str)] = &[
     ("label", "레이블"),
 ];
 
-/// `message` in Korean, if it is one of the core's formats (see [`TEMPLATES`]).
-pub fn korean(message: &str) -> Option<String> {
-    TEMPLATES.iter().find_map(|(en, ko)| {
-        let captures = captures(en, message)?;
-        let mut out = (*ko).to_string();
-        for (name, text) in captures {
-            let text = korean(text)
-                .or_else(|| piece(text).map(str::to_string))
-                .unwrap_or_else(|| text.to_string());
-            out = out.replace(&format!("{{{name}}}"), &text);
-        }
-        Some(out)
-    })
+/// `message` in Korean, if it is one of the core's formats (see [`TEMPLATES`]) or of the lessons'
+/// own (`lessons`, each a table of the same form).
+pub fn korean(message: &str, lessons: &[&[(&str, &str)]]) -> Option<String> {
+    std::iter::once(TEMPLATES)
+        .chain(lessons.iter().copied())
+        .flat_map(|t| t.iter())
+        .find_map(|(en, ko)| {
+            let captures = captures(en, message)?;
+            let mut out = (*ko).to_string();
+            for (name, text) in captures {
+                let text = korean(text, lessons)
+                    .or_else(|| piece(text).map(str::to_string))
+                    .unwrap_or_else(|| text.to_string());
+                out = out.replace(&format!("{{{name}}}"), &text);
+            }
+            Some(out)
+        })
 }
 
 fn piece(text: &str) -> Option<&'static str> {
@@ -199,7 +203,7 @@ mod tests {
             ),
         ]);
         for (english, wanted) in cases {
-            let ko = korean(&english).unwrap_or_else(|| panic!("no template for: {english}"));
+            let ko = korean(&english, &[]).unwrap_or_else(|| panic!("no template for: {english}"));
             for w in wanted {
                 assert!(ko.contains(w), "{english}\n→ {ko}\nmissing: {w}");
             }
@@ -209,7 +213,7 @@ mod tests {
 
     #[test]
     fn other_text_is_left_alone() {
-        assert_eq!(korean("the GPU is gone"), None);
-        assert_eq!(korean("layer 3 (Conv2d)"), None);
+        assert_eq!(korean("the GPU is gone", &[]), None);
+        assert_eq!(korean("layer 3 (Conv2d)", &[]), None);
     }
 }

@@ -1,5 +1,6 @@
 //! Building blocks shared by the lesson pages.
 
+pub mod address_note;
 pub mod chart;
 pub mod controls;
 pub mod grid;

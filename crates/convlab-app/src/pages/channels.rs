@@ -820,17 +820,17 @@ fn OneByOne() -> impl IntoView {
     }
 }
 
-/// One row of the bottleneck table: a convolution's output shape, parameters and multiply-adds.
+/// One row of the bottleneck table: a convolution's output shape, parameters and multiply-adds
+/// (`u64`: a 32-bit count wraps on large layers).
 #[derive(Clone, PartialEq)]
 struct Count {
     code: String,
     out: Vec<usize>,
-    params: usize,
-    macs: usize,
+    params: u64,
+    macs: u64,
 }
 
-/// The core's shapes and parameter count of `layer` on `input`; multiply-adds = the weight's
-/// values × the output positions (each output value takes one multiply-add per weight of its filter).
+/// The core's shapes, parameter count and multiply-adds of `layer` on `input`.
 fn count(layer: &Layer, input: &[usize]) -> Result<Count, String> {
     let out = layer.output_shape(input).map_err(|e| e.to_string())?;
     let Layer::Conv2d {
@@ -843,12 +843,6 @@ fn count(layer: &Layer, input: &[usize]) -> Result<Count, String> {
     else {
         return Err("not a convolution".into());
     };
-    let per_output: usize = layer
-        .params()
-        .first()
-        .map(|w| w.shape.iter().skip(1).product())
-        .unwrap_or(0);
-    let positions: usize = out.iter().product();
     let padding = if params.padding[0] > 0 {
         format!(", padding={}", params.padding[0])
     } else {
@@ -860,7 +854,7 @@ fn count(layer: &Layer, input: &[usize]) -> Result<Count, String> {
             kernel[0]
         ),
         params: layer.param_count(),
-        macs: per_output * positions,
+        macs: layer.multiply_adds(input).map_err(|e| e.to_string())?,
         out,
     })
 }
@@ -887,8 +881,8 @@ fn Bottleneck() -> impl IntoView {
         Ok((plain, vec![a, b, d]))
     });
     let rows = move |rows: &[Count], testid: &'static str, title: &'static str| {
-        let total_p: usize = rows.iter().map(|r| r.params).sum();
-        let total_m: usize = rows.iter().map(|r| r.macs).sum();
+        let total_p: u64 = rows.iter().map(|r| r.params).sum();
+        let total_m: u64 = rows.iter().map(|r| r.macs).sum();
         let lines = rows
             .iter()
             .map(|r| {
@@ -928,9 +922,9 @@ fn Bottleneck() -> impl IntoView {
             {move || match table.get() {
                 Err(e) => view! { <p class="error" role="alert">{i18n.message(&e)}</p> }.into_any(),
                 Ok((plain, neck)) => {
-                    let (pp, pm): (usize, usize) = (plain.iter().map(|r| r.params).sum(), plain.iter().map(|r| r.macs).sum());
-                    let (bp, bm): (usize, usize) = (neck.iter().map(|r| r.params).sum(), neck.iter().map(|r| r.macs).sum());
-                    let ratio = |a: usize, b: usize| if b == 0 { "—".to_string() } else { format!("{:.1}×", a as f64 / b as f64) };
+                    let (pp, pm): (u64, u64) = (plain.iter().map(|r| r.params).sum(), plain.iter().map(|r| r.macs).sum());
+                    let (bp, bm): (u64, u64) = (neck.iter().map(|r| r.params).sum(), neck.iter().map(|r| r.macs).sum());
+                    let ratio = |a: u64, b: u64| if b == 0 { "—".to_string() } else { format!("{:.1}×", a as f64 / b as f64) };
                     view! {
                         <table class="counts">
                             <thead>

@@ -6,6 +6,5 @@ pub mod channels;
 pub mod conv;
 pub mod kernels;
 pub mod output_size;
-pub mod pooling;
 pub mod residual;
 pub mod train;

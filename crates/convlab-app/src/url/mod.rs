@@ -1,6 +1,15 @@
 //! The page's state lives in the URL's query string, so that a shared link opens exactly the same
-//! demo and the back button undoes a step. [`Query`] is the single source of truth: pages read
-//! their parameters from it (reactively) and write changes back, which updates the address bar.
+//! demo and the back button undoes a step. [`Query`] is the single source of truth: each lesson
+//! reads its parameters from it as one typed state ([`lesson::LessonState`], through
+//! [`lesson::use_lesson_state`]) and writes changes back, which updates the address bar.
+//!
+//! - [`reader`]: parsing a query into a state, clamping what is out of range and noting it.
+//! - [`writer`]: a state's canonical parameters.
+//! - [`lesson`]: the trait every lesson's `state.rs` implements, and its reactive handle.
+
+pub mod lesson;
+pub mod reader;
+pub mod writer;
 
 use leptos::prelude::*;
 use wasm_bindgen::JsValue;
@@ -98,6 +107,31 @@ impl Query {
 
     pub fn set(&self, key: &str, value: impl ToString) {
         self.set_all(&[(key, Some(value.to_string()))], History::Replace);
+    }
+
+    /// Every pair (tracked).
+    pub fn pairs(&self) -> Vec<(String, String)> {
+        self.0.get()
+    }
+
+    /// Runs `f` on the pairs (tracked), without copying them.
+    pub fn with_pairs<R>(&self, f: impl FnOnce(&[(String, String)]) -> R) -> R {
+        self.0.with(|pairs| f(pairs))
+    }
+
+    /// Replaces every key of `owned` by `written` (a lesson's canonical parameters), keeping
+    /// the other keys (the page, the language, ...) where they are: one history step.
+    pub fn replace_keys(
+        &self,
+        owned: &[&str],
+        written: &[(&'static str, String)],
+        history: History,
+    ) {
+        self.0.update(|pairs| {
+            pairs.retain(|(k, _)| !owned.contains(&k.as_str()));
+            pairs.extend(written.iter().map(|(k, v)| (k.to_string(), v.clone())));
+            write_location(pairs, history);
+        });
     }
 
     /// Switches to another page: a history entry, and only the keys that survive every page.

@@ -1,0 +1,110 @@
+//! The lessons, in course order. [`LESSONS`] is the one list of them: the navigation, the
+//! routing (`?page=<slug>`) and the Korean tables all come from it, so adding a lesson is adding
+//! its folder and one entry here.
+//!
+//! Every lesson is a folder of the same shape: `mod.rs` composes the page; `state.rs` is its URL
+//! state as one typed struct (the only place it reads or writes the query); `model.rs` its math
+//! and data, pure and unit-tested natively; one file per visual part; `ko.rs` its Korean. No
+//! lesson imports another: what two share lives in `components/` or in the core.
+
+pub mod pooling;
+
+use leptos::prelude::*;
+
+use crate::pages;
+
+/// One lesson: its address, its title (English; translated through the tables) and its page.
+pub struct Lesson {
+    /// `?page=<slug>`.
+    pub slug: &'static str,
+    pub title: &'static str,
+    /// The Korean of the lesson's texts (and titles of its parts).
+    pub ko: &'static [(&'static str, &'static str)],
+    /// Korean templates of the lesson's own messages (see `messages`), with `{placeholders}`.
+    pub ko_messages: &'static [(&'static str, &'static str)],
+    pub view: fn() -> AnyView,
+}
+
+pub const LESSONS: [Lesson; 9] = [
+    Lesson {
+        slug: "conv",
+        title: "Convolution",
+        ko: pages::conv::KO,
+        ko_messages: &[],
+        view: || view! { <pages::conv::ConvolutionPage/> }.into_any(),
+    },
+    Lesson {
+        slug: "kernels",
+        title: "Image kernels",
+        ko: pages::kernels::KO,
+        ko_messages: &[],
+        view: || view! { <pages::kernels::ImageKernelsPage/> }.into_any(),
+    },
+    Lesson {
+        slug: "output-size",
+        title: "Output size",
+        ko: pages::output_size::KO,
+        ko_messages: &[],
+        view: || view! { <pages::output_size::OutputSizePage/> }.into_any(),
+    },
+    Lesson {
+        slug: "pooling",
+        title: "Pooling",
+        ko: pooling::ko::KO,
+        ko_messages: &[],
+        view: || view! { <pooling::PoolingPage/> }.into_any(),
+    },
+    Lesson {
+        slug: "channels",
+        title: "Channels",
+        ko: pages::channels::KO,
+        ko_messages: &[],
+        view: || view! { <pages::channels::ChannelsPage/> }.into_any(),
+    },
+    Lesson {
+        slug: "batchnorm",
+        title: "Batch normalization",
+        ko: pages::batchnorm::KO,
+        ko_messages: &[],
+        view: || view! { <pages::batchnorm::BatchNormPage/> }.into_any(),
+    },
+    Lesson {
+        slug: "residual",
+        title: "Residual blocks",
+        ko: pages::residual::KO,
+        ko_messages: &[],
+        view: || view! { <pages::residual::ResidualPage/> }.into_any(),
+    },
+    Lesson {
+        slug: "architectures",
+        title: "Architectures",
+        ko: pages::architectures::KO,
+        ko_messages: &[],
+        view: || view! { <pages::architectures::ArchitecturesPage/> }.into_any(),
+    },
+    Lesson {
+        slug: "train",
+        title: "Training",
+        ko: pages::train::KO,
+        ko_messages: &[],
+        view: || view! { <pages::train::TrainingPage/> }.into_any(),
+    },
+];
+
+/// The lesson of `?page=`, the first when absent or unknown.
+pub fn by_slug(slug: Option<&str>) -> &'static Lesson {
+    LESSONS
+        .iter()
+        .find(|l| Some(l.slug) == slug)
+        .unwrap_or(&LESSONS[0])
+}
+
+/// Every Korean table of the lessons.
+pub fn korean_tables() -> impl Iterator<Item = &'static [(&'static str, &'static str)]> {
+    LESSONS.iter().map(|l| l.ko)
+}
+
+/// Every Korean message template of the lessons.
+pub fn korean_messages() -> impl Iterator<Item = &'static [(&'static str, &'static str)]> {
+    LESSONS.iter().map(|l| l.ko_messages)
+}

@@ -1,0 +1,79 @@
+//! The worker's side: each message is one [`Request`], computed to the end on the CPU reference
+//! (this thread may block: that is what it is for), answered with one [`Response`]. The training
+//! session lives here between steps.
+
+use std::cell::RefCell;
+
+use convlab_core::train::Trainer;
+use convlab_core::{dataset, safetensors, CpuBackend};
+use wasm_bindgen::prelude::*;
+
+use super::protocol::{decode, encode, Request, Response};
+
+thread_local! {
+    /// The CPU training session, between its steps.
+    static TRAINER: RefCell<Option<Trainer<CpuBackend>>> = const { RefCell::new(None) };
+}
+
+/// Answers one encoded request (called by `boot.js` for each message the page sends).
+#[wasm_bindgen]
+pub fn convlab_worker_answer(request: &[u8]) -> Vec<u8> {
+    let response = match decode::<Request>(request) {
+        Ok(request) => answer(request),
+        Err(message) => Response::Error(message),
+    };
+    encode(&response)
+}
+
+fn answer(request: Request) -> Response {
+    let failed = |e: convlab_core::Error| Response::Error(e.to_string());
+    match request {
+        Request::Compute(op) => op
+            .apply_all(&CpuBackend)
+            .map_or_else(failed, Response::Tensors),
+        Request::TrainBegin {
+            model,
+            input,
+            params,
+            optimizer,
+        } => match Trainer::new(&CpuBackend, &model, &input, &params, optimizer) {
+            Ok(t) => {
+                TRAINER.with(|s| *s.borrow_mut() = Some(t));
+                Response::Done
+            }
+            Err(e) => failed(e),
+        },
+        Request::TrainStep { x, labels } => with_trainer(|t| {
+            let (loss, logits) = t.step_with_logits(&CpuBackend, &x, &labels)?;
+            Ok(Response::Step {
+                loss: loss.data[0],
+                logits,
+            })
+        }),
+        Request::TrainLogits { x } => {
+            with_trainer(|t| Ok(Response::Tensors(vec![t.logits(&CpuBackend, &x)?])))
+        }
+        Request::TrainParams => with_trainer(|t| Ok(Response::Params(t.params.clone()))),
+        Request::ReadIdx { images, labels } => {
+            dataset::idx_pair(&images, &labels).map_or_else(failed, Response::Dataset)
+        }
+        Request::ReadSafetensors { bytes } => {
+            match (
+                safetensors::deserialize(&bytes),
+                safetensors::metadata(&bytes),
+            ) {
+                (Ok(tensors), Ok(metadata)) => Response::Safetensors { tensors, metadata },
+                (Err(e), _) | (_, Err(e)) => failed(e),
+            }
+        }
+    }
+}
+
+fn with_trainer(
+    f: impl FnOnce(&mut Trainer<CpuBackend>) -> convlab_core::Result<Response>,
+) -> Response {
+    TRAINER.with(|s| match s.borrow_mut().as_mut() {
+        Some(t) => f(t).unwrap_or_else(|e| Response::Error(e.to_string())),
+        None => Response::Error("internal error: no training session in the worker".into()),
+    })
+}
