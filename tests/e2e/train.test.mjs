@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { eachBrowser, expectQuery, expectText, until } from './lib/harness.mjs';
+import { eachBrowser, expectQuery, expectText, expectValue, until } from './lib/harness.mjs';
 
 /** Long enough for a few dozen steps on SwiftShader. */
 const TRAINING_MS = 120_000;
@@ -229,11 +229,20 @@ eachBrowser('training', (b) => {
 
   test('a learning rate that is not a number is refused; one that diverges stops with a way back', async () => {
     const { page } = b;
+    // In the address: the page uses its default and says so.
     await openFresh(page, '?page=train&lr=NaN');
-    await page.click('[data-testid=start]');
+    await expectText(page, 'address-note', /lr=NaN is not a number here, so 0\.001 is used\./);
+    await expectValue(page, 'param-lr', '0.001');
+    // Typed: refused, and Start waits for a learning rate it can use.
+    const typeLr = async (text) => {
+      await page.fill('[data-testid=param-lr]', text);
+      await page.evaluate(() => document.activeElement?.blur()); // `change` fires when the field is left.
+    };
+    await typeLr('NaN');
     await expectText(page, 'train-error', 'The learning rate must be a positive number, e.g. 0.001 (it is NaN).');
     await page.open('?page=train&lr=NaN&lang=ko');
-    await page.click('[data-testid=start]');
+    await expectText(page, 'address-note', /lr=NaN은\(는\) 여기서 쓸 수 있는 수가 아니라서 0\.001을\(를\) 씁니다\./);
+    await typeLr('NaN');
     await expectText(page, 'train-error', '학습률은 0.001처럼 양수여야 합니다(지금은 NaN).');
 
     await page.open('?page=train&batch=8&lr=1000');
@@ -244,7 +253,9 @@ eachBrowser('training', (b) => {
     await expectText(page, 'start', /Start/, 'nothing to resume');
     await page.shot('train-diverged');
     await page.click('[data-testid=recover]');
-    await expectQuery(page, { page: 'train', lr: '0.001' });
+    // 0.001 is the lesson's default: the address leaves it out.
+    await expectQuery(page, { page: 'train', lr: undefined });
+    await expectValue(page, 'param-lr', '0.001');
     await until(async () => (await page.text('train-error')) === null, { what: 'the error to go', page });
   });
 

@@ -5,6 +5,7 @@
 //! runs in the page and in its workers: `main` mounts the page only where there is a window.
 
 mod app;
+mod browser;
 mod components;
 mod compute;
 mod data;

@@ -38,16 +38,7 @@ const TEMPLATES: &[(&str, &str)] = &[
         "{what} must have shape {expected}, but it has shape {got}",
         "{what}의 모양은 {expected}이어야 하는데 {got}입니다",
     ),
-    // The training lesson's own messages.
-    (
-        "The learning rate must be a positive number, e.g. 0.001 (it is {lr}).",
-        "학습률은 0.001처럼 양수여야 합니다(지금은 {lr}).",
-    ),
-    (
-        "The loss became {loss} at step {step} (guessing at random scores about 2.3): training diverged, so it was stopped (the weights are now meaningless, and they were not saved). The learning rate {lr} is probably too high: lower it (for example to {lower}), then press Reset and Start.",
-        "{step}번째 스텝에서 손실이 {loss}이 되었습니다(무작위로 찍으면 약 2.3): 학습이 발산해서 멈췄습니다(이제 가중치는 의미가 없으며 저장하지 않았습니다). 학습률 {lr}이 너무 큰 것 같습니다: 더 낮추고(예: {lower}) 초기화를 누른 뒤 시작하세요.",
-    ),
-    ("There is nothing to resume: press Reset, then Start.", "계속할 학습이 없습니다: 초기화를 누른 뒤 시작하세요."),
+    // The four IDX files of a data set (`convlab_core::idx_set`).
     (
         "missing {files}: pick all four files of MNIST or Fashion-MNIST at once",
         "빠진 파일: {files}. MNIST나 Fashion-MNIST의 파일 네 개를 한 번에 고르세요",
@@ -196,10 +187,6 @@ mod tests {
             (
                 format!("train-images-idx3-ubyte with train-labels-idx1-ubyte: {truncated}"),
                 &["train-images-idx3-ubyte와 train-labels-idx1-ubyte: 이 IDX 이미지 파일은 잘렸습니다", "47,040,016바이트 중 116바이트", "고르세요"][..],
-            ),
-            (
-                "The learning rate must be a positive number, e.g. 0.001 (it is NaN).".to_string(),
-                &["학습률은", "(지금은 NaN)"][..],
             ),
         ]);
         for (english, wanted) in cases {

@@ -15,6 +15,7 @@
 //! - [`train`]: a model, its parameters and an optimizer, stepping on batches on any backend.
 //! - [`rng`]: the seeded generator behind initial weights and shuffling.
 //! - [`dataset`]: labelled images: the bundled MNIST digits and IDX files (MNIST, Fashion-MNIST).
+//! - [`idx_set`]: the four IDX files of MNIST or Fashion-MNIST, picked in any order, as a split.
 //! - [`preprocess`]: a hand-drawn digit turned into an MNIST image (20×20 box, centre of mass).
 //! - [`safetensors`]: weights saved and loaded as `.safetensors` files under `state_dict` names.
 
@@ -26,6 +27,7 @@ pub mod dataset;
 pub mod error;
 pub mod export;
 pub mod golden;
+pub mod idx_set;
 pub mod image_size;
 pub mod nn;
 pub mod ops;

@@ -82,6 +82,12 @@ impl Compute {
         }
     }
 
+    /// "WebGPU · <adapter>", the adapter named as the badge names it.
+    pub fn gpu_label(&self) -> String {
+        let name = self.adapter_name();
+        format!("WebGPU · {}", name.as_deref().unwrap_or("WebGPU adapter"))
+    }
+
     /// The GPU, while the page computes on it.
     pub fn gpu(&self) -> Option<Rc<GpuBackend>> {
         GPU.with(|g| g.borrow().clone())

@@ -8,6 +8,7 @@
 //! lesson imports another: what two share lives in `components/` or in the core.
 
 pub mod pooling;
+pub mod train;
 
 use leptos::prelude::*;
 
@@ -85,9 +86,9 @@ pub const LESSONS: [Lesson; 9] = [
     Lesson {
         slug: "train",
         title: "Training",
-        ko: pages::train::KO,
-        ko_messages: &[],
-        view: || view! { <pages::train::TrainingPage/> }.into_any(),
+        ko: train::ko::KO,
+        ko_messages: train::ko::KO_MESSAGES,
+        view: || view! { <train::TrainingPage/> }.into_any(),
     },
 ];
 

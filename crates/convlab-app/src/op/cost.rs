@@ -31,6 +31,13 @@ impl Op {
                 params,
                 ..
             } => conv(input, weight, params)?,
+            // The input gradient and the weight gradient each cost about the forward pass.
+            Op::Conv2dBackward {
+                input,
+                weight,
+                params,
+                ..
+            } => conv(input, weight, params)?.times(2),
             Op::MaxPool2d { input, params } | Op::AvgPool2d { input, params, .. } => {
                 budget::pool2d(&input.shape, *params)?
             }

@@ -19,6 +19,15 @@ pub enum Op {
         bias: Option<Tensor>,
         params: Conv2dParams,
     },
+    /// The backward pass of a convolution for the output gradient `grad_output`. Outputs:
+    /// `[∂L/∂input, ∂L/∂weight]`, then `∂L/∂bias` when `with_bias`.
+    Conv2dBackward {
+        input: Tensor,
+        weight: Tensor,
+        grad_output: Tensor,
+        params: Conv2dParams,
+        with_bias: bool,
+    },
     MaxPool2d {
         input: Tensor,
         params: Pool2dParams,
@@ -161,6 +170,25 @@ impl Op {
                 )?])
             }
             Op::Add { a, b: rhs } => Ok(vec![b.add(&b.upload(a)?, &b.upload(rhs)?)?]),
+            Op::Conv2dBackward {
+                input,
+                weight,
+                grad_output,
+                params,
+                with_bias,
+            } => {
+                let g = b.conv2d_backward(
+                    &b.upload(input)?,
+                    &b.upload(weight)?,
+                    &b.upload(grad_output)?,
+                    *params,
+                    *with_bias,
+                )?;
+                Ok([Some(g.input), Some(g.weight), g.bias]
+                    .into_iter()
+                    .flatten()
+                    .collect())
+            }
             Op::Each(ops) => {
                 let mut out = Vec::new();
                 for op in ops {

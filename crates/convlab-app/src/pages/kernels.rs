@@ -26,7 +26,7 @@ use crate::compute::{use_op, Op};
 use crate::data::bundled_mnist;
 use crate::format;
 use crate::i18n::use_i18n;
-use crate::training::sleep;
+use crate::browser::sleep;
 use crate::url::{use_query, History};
 use camera::Camera;
 

@@ -7,4 +7,3 @@ pub mod conv;
 pub mod kernels;
 pub mod output_size;
 pub mod residual;
-pub mod train;

@@ -64,6 +64,11 @@ impl<S: LessonState> LessonUrl<S> {
         self.parsed.with(|(s, _)| s.clone())
     }
 
+    /// One part of the state, untracked (for what is read once, at a view's creation).
+    pub fn with_untracked<R>(&self, f: impl FnOnce(&S) -> R) -> R {
+        self.parsed.with_untracked(|(s, _)| f(s))
+    }
+
     /// One part of the state (tracked). Wrap it in a `Memo` so that views depending on it
     /// rerun only when that part changes.
     pub fn with<R>(&self, f: impl FnOnce(&S) -> R) -> R {

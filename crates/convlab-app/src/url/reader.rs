@@ -115,20 +115,21 @@ impl<'a> Reader<'a> {
             return default;
         };
         let (lo, hi) = (*range.start(), *range.end());
-        match text.parse::<f64>() {
+        // Compared as the f32 the lesson will use, so what is written reads back the same.
+        match text.parse::<f64>().map(|v| v as f32) {
             Ok(v) if v.is_nan() => {
                 self.adjust(key, text, default, Reason::NotANumber);
                 default
             }
-            Ok(v) if v < f64::from(lo) => {
+            Ok(v) if v < lo => {
                 self.adjust(key, text, lo, Reason::BelowMin(lo.to_string()));
                 lo
             }
-            Ok(v) if v > f64::from(hi) => {
+            Ok(v) if v > hi => {
                 self.adjust(key, text, hi, Reason::AboveMax(hi.to_string()));
                 hi
             }
-            Ok(v) => v as f32,
+            Ok(v) => v,
             Err(_) => {
                 self.adjust(key, text, default, Reason::NotANumber);
                 default

@@ -1,7 +1,7 @@
 //! What the page asks a worker and what it answers, encoded with postcard (a compact binary form
 //! of serde): tensors cross as their raw `f32`s, a few milliseconds for megabytes.
 
-use convlab_core::dataset::Dataset;
+use convlab_core::idx_set::IdxSet;
 use convlab_core::nn::{Model, ParamStore};
 use convlab_core::train::Optimizer;
 use convlab_core::Tensor;
@@ -26,8 +26,8 @@ pub enum Request {
     TrainLogits { x: Tensor },
     /// The session's parameters and buffers.
     TrainParams,
-    /// An IDX image file and its label file (gzipped or not) as a dataset.
-    ReadIdx { images: Vec<u8>, labels: Vec<u8> },
+    /// The four IDX files of MNIST or Fashion-MNIST, `(name, bytes)` in any order, as a split.
+    ReadIdxSet { files: Vec<(String, Vec<u8>)> },
     /// The tensors and metadata of a `.safetensors` file.
     ReadSafetensors { bytes: Vec<u8> },
 }
@@ -40,7 +40,7 @@ pub enum Response {
         logits: Tensor,
     },
     Params(ParamStore<Tensor>),
-    Dataset(Dataset),
+    IdxSet(IdxSet),
     Safetensors {
         tensors: ParamStore<Tensor>,
         metadata: Vec<(String, String)>,
@@ -64,7 +64,7 @@ impl Response {
             Response::Tensors(_) => "tensors",
             Response::Step { .. } => "a training step",
             Response::Params(_) => "parameters",
-            Response::Dataset(_) => "a dataset",
+            Response::IdxSet(_) => "a data set",
             Response::Safetensors { .. } => "a weights file",
             Response::Done => "done",
             Response::Error(_) => "an error",

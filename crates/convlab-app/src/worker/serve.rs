@@ -5,7 +5,7 @@
 use std::cell::RefCell;
 
 use convlab_core::train::Trainer;
-use convlab_core::{dataset, safetensors, CpuBackend};
+use convlab_core::{idx_set, safetensors, CpuBackend};
 use wasm_bindgen::prelude::*;
 
 use super::protocol::{decode, encode, Request, Response};
@@ -54,8 +54,8 @@ fn answer(request: Request) -> Response {
             with_trainer(|t| Ok(Response::Tensors(vec![t.logits(&CpuBackend, &x)?])))
         }
         Request::TrainParams => with_trainer(|t| Ok(Response::Params(t.params.clone()))),
-        Request::ReadIdx { images, labels } => {
-            dataset::idx_pair(&images, &labels).map_or_else(failed, Response::Dataset)
+        Request::ReadIdxSet { files } => {
+            idx_set::assemble(files).map_or_else(Response::Error, Response::IdxSet)
         }
         Request::ReadSafetensors { bytes } => {
             match (

@@ -1,27 +1,18 @@
-//! Bring your own data: the full MNIST or Fashion-MNIST from the four standard IDX files
-//! (`train-images-idx3-ubyte`, `train-labels-idx1-ubyte`, `t10k-images-idx3-ubyte`,
-//! `t10k-labels-idx1-ubyte`, gzipped or not) that the student picks. The files are read in the
-//! page; nothing leaves the browser.
+//! The four IDX files of MNIST or Fashion-MNIST (`train-images-idx3-ubyte`,
+//! `train-labels-idx1-ubyte`, `t10k-images-idx3-ubyte`, `t10k-labels-idx1-ubyte`, gzipped or not),
+//! picked in any order, as a training and a test split: which file is which is read from its
+//! name, else from its content (the larger of two image or label files is the training one), and
+//! each pair is checked with [`idx_pair`]. Errors say which file is wrong and what to pick.
 
-use std::rc::Rc;
+use serde::{Deserialize, Serialize};
 
-use convlab_core::dataset::{idx_pair, parse_idx_images, parse_idx_labels, Dataset, Split};
-use leptos::prelude::*;
-use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
+use crate::dataset::{idx_pair, parse_idx_images, parse_idx_labels, Dataset, Split};
 
-use crate::i18n::use_i18n;
-use crate::training::yield_to_browser;
-use convlab_core::text::thousands;
-
-/// The bundled digits' split (see `data.rs`): shown before they are fetched.
-const BUNDLED: (usize, usize) = (8_000, 2_000);
-
-/// The student's data set, in use instead of the bundled digits.
-#[derive(Clone)]
-pub struct OwnData {
-    pub split: Rc<Split>,
-    /// The names of the files, in the order train images, train labels, test images, test labels.
+/// The student's data set, and the names of its files in the order train images, train labels,
+/// test images, test labels.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IdxSet {
+    pub split: Split,
     pub files: [String; 4],
 }
 
@@ -79,7 +70,7 @@ fn role(kind: Kind, part: Part) -> (usize, &'static str) {
 
 /// Finds which file is which (by name, else by content: the larger of two image or label files
 /// is the training one), checks each pair with the core's `idx_pair`, and builds the split.
-pub fn assemble(files: Vec<(String, Vec<u8>)>) -> Result<OwnData, String> {
+pub fn assemble(files: Vec<(String, Vec<u8>)>) -> Result<IdxSet, String> {
     struct Picked {
         name: String,
         bytes: Vec<u8>,
@@ -179,8 +170,8 @@ pub fn assemble(files: Vec<(String, Vec<u8>)>) -> Result<OwnData, String> {
     };
     let train = pair(&ti, &tl)?;
     let test = pair(&vi, &vl)?;
-    Ok(OwnData {
-        split: Rc::new(Split { train, test }),
+    Ok(IdxSet {
+        split: Split { train, test },
         files: [ti.name, tl.name, vi.name, vl.name],
     })
 }
@@ -192,101 +183,47 @@ fn other(p: Part) -> Part {
     }
 }
 
-async fn read_file(file: &web_sys::File) -> Result<Vec<u8>, String> {
-    let buffer = JsFuture::from(file.array_buffer())
-        .await
-        .map_err(|e| format!("{}: cannot read the file ({e:?})", file.name()))?;
-    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// The data source line, the file picker and its errors.
-#[component]
-pub fn DataPanel(
-    own: RwSignal<Option<OwnData>, LocalStorage>,
-    #[prop(into)] busy: Signal<bool>,
-) -> impl IntoView {
-    let i18n = use_i18n();
-    let error = RwSignal::new(None::<String>);
-    let reading = RwSignal::new(false);
-    let pick = move |ev: web_sys::Event| {
-        let Some(input) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-        else {
-            return;
-        };
-        let Some(list) = input.files() else { return };
-        let files: Vec<web_sys::File> = (0..list.length()).filter_map(|i| list.get(i)).collect();
-        // The same files can be picked again after a fix.
-        input.set_value("");
-        if files.is_empty() {
-            return;
-        }
-        error.set(None);
-        reading.set(true);
-        leptos::task::spawn_local(async move {
-            // Let "Reading…" paint before decompressing tens of megabytes.
-            yield_to_browser().await;
-            let mut contents = Vec::new();
-            let mut failure = None;
-            for f in &files {
-                match read_file(f).await {
-                    Ok(bytes) => contents.push((f.name(), bytes)),
-                    Err(e) => {
-                        failure = Some(e);
-                        break;
-                    }
-                }
-            }
-            let result = match failure {
-                Some(e) => Err(e),
-                None => assemble(contents),
-            };
-            match result {
-                Ok(data) => own.set(Some(data)),
-                Err(e) => error.set(Some(e)),
-            }
-            reading.set(false);
-        });
-    };
-    let source = move || {
-        if reading.get() {
-            return i18n.t("Reading your files…").to_string();
-        }
-        let using = i18n.t("Using");
-        match own.get() {
-            None => format!(
-                "{using}: {} {}/{}",
-                i18n.t("bundled"),
-                thousands(BUNDLED.0),
-                thousands(BUNDLED.1)
-            ),
-            Some(d) => format!(
-                "{using}: {} {}/{} ({})",
-                i18n.t("your files"),
-                thousands(d.split.train.len()),
-                thousands(d.split.test.len()),
-                d.files.join(", ")
-            ),
-        }
-    };
-    view! {
-        <section class="data-panel">
-            <h2>{move || i18n.t("Data")}</h2>
-            <p class="data-source" data-testid="data-source">{source}</p>
-            <div class="file-row">
-                <label class="file-button">
-                    <span>{move || i18n.t("Use your MNIST or Fashion-MNIST files…")}</span>
-                    <input data-testid="data-files" type="file" multiple on:change=pick disabled=move || busy.get() || reading.get()/>
-                </label>
-                {move || own.with(Option::is_some).then(|| view! {
-                    <button data-testid="data-bundled" disabled=move || busy.get() on:click=move |_| { own.set(None); error.set(None); }>
-                        {move || i18n.t("Use the bundled digits")}
-                    </button>
-                })}
-            </div>
-            <small>{move || i18n.t("The four IDX files (train-images, train-labels, t10k-images, t10k-labels; .gz or not). They are read here: nothing leaves your browser. A new choice takes effect at the next Start or Resume.")}</small>
-            {move || error.get().map(|e| view! { <p class="error" role="alert" data-testid="data-error">{i18n.message(&e)}</p> })}
-        </section>
+    /// An IDX image file of `count` images of 28×28 (all zero) and its label file.
+    fn files(count: usize) -> (Vec<u8>, Vec<u8>) {
+        let mut images = vec![0, 0, 8, 3];
+        images.extend((count as u32).to_be_bytes());
+        images.extend(28u32.to_be_bytes());
+        images.extend(28u32.to_be_bytes());
+        images.extend(vec![0; count * 784]);
+        let mut labels = vec![0, 0, 8, 1];
+        labels.extend((count as u32).to_be_bytes());
+        labels.extend((0..count).map(|i| (i % 10) as u8));
+        (images, labels)
+    }
+
+    #[test]
+    fn files_are_told_apart_by_name_or_size() {
+        let (ti, tl) = files(5);
+        let (vi, vl) = files(2);
+        let set = assemble(vec![
+            ("a".into(), vi.clone()),
+            ("train-labels-idx1-ubyte".into(), tl),
+            ("b".into(), ti),
+            ("t10k-labels-idx1-ubyte.gz".into(), vl),
+        ])
+        .unwrap();
+        assert_eq!((set.split.train.len(), set.split.test.len()), (5, 2));
+        assert_eq!(set.files[0], "b");
+        assert_eq!(set.files[2], "a");
+    }
+
+    #[test]
+    fn a_missing_file_is_named() {
+        let (ti, tl) = files(3);
+        let e = assemble(vec![
+            ("train-images-idx3-ubyte".into(), ti),
+            ("train-labels-idx1-ubyte".into(), tl),
+        ])
+        .unwrap_err();
+        assert!(e.starts_with("missing the test images (t10k-images-idx3-ubyte), the test labels"), "{e}");
     }
 }

@@ -2,21 +2,26 @@
 //! of ones with a band of zeros (columns 2..6), Y = corr2d(X, [1, −1]) marks its two vertical
 //! edges, and a 1×2 kernel K learns to reproduce Y from a random start by plain gradient descent
 //! on the summed squared error: Ŷ = conv2d(X, K), loss = Σ (Ŷ − Y)², ∂loss/∂K =
-//! conv2d_backward(X, K, 2(Ŷ − Y)), K ← K − lr·∂loss/∂K. Both convolutions run on the engine
-//! (WebGPU or the CPU); the tiny subtraction and the update are done here.
+//! conv2d_backward(X, K, 2(Ŷ − Y)), K ← K − lr·∂loss/∂K. Every convolution runs on the engine
+//! (WebGPU, or the CPU worker); the tiny subtraction and the update are done here.
 
 use convlab_core::ops::Conv2dParams;
 use convlab_core::rng::Rng;
-use convlab_core::{Backend, CpuBackend, Error, Tensor};
+use convlab_core::Tensor;
 use leptos::prelude::*;
 use plotters::style::RGBColor;
 
+use super::state::{Mode, TrainState, MAX_DEMO_EPOCHS, MAX_SEED};
+use crate::browser::{sleep, yield_to_browser};
+use crate::components::address_note::AddressNote;
 use crate::components::chart::{LineChart, Series};
+use crate::components::controls::NumberField;
 use crate::components::grid::Grid;
-use crate::compute::{use_compute, Compute};
+use crate::compute::{new_slot, use_compute, Compute, Op};
 use crate::i18n::use_i18n;
-use crate::training::{gpu_label, sleep, yield_to_browser};
-use crate::url::{use_query, History};
+use crate::url::lesson::LessonUrl;
+use crate::url::History;
+use crate::worker::Slot;
 
 const BLUE: RGBColor = RGBColor(31, 111, 235);
 /// Milliseconds between epochs, so the kernel's path can be followed.
@@ -47,49 +52,61 @@ struct Epoch {
     grad: [f32; 2],
 }
 
-/// One epoch on the engine: forward, the loss and its gradient on the host, backward.
-async fn epoch(compute: &Compute, x: &Tensor, y: &Tensor, k: [f32; 2]) -> Result<Epoch, String> {
-    let p = Conv2dParams::default();
-    let host = |y_hat: &Tensor| {
-        let diff: Vec<f32> = y_hat.data.iter().zip(&y.data).map(|(a, b)| a - b).collect();
-        let loss = diff.iter().map(|d| d * d).sum::<f32>();
-        let grad_out = Tensor {
+/// The tensors `op` gives, computed by the engine (`None` when superseded).
+async fn engine(compute: &Compute, slot: Slot, op: Op) -> Result<Option<Vec<Tensor>>, String> {
+    compute.run_all(slot, op).await
+}
+
+/// Y = corr2d(X, [1, −1]), the target, computed by the engine as d2l's corr2d does.
+async fn target(compute: &Compute, slot: Slot, x: &Tensor) -> Result<Option<Tensor>, String> {
+    let op = Op::Conv2d {
+        input: x.clone(),
+        weight: kernel([1.0, -1.0]),
+        bias: None,
+        params: Conv2dParams::default(),
+    };
+    Ok(engine(compute, slot, op).await?.and_then(|t| t.into_iter().next()))
+}
+
+/// One epoch on the engine: forward, the loss and its gradient here, backward.
+async fn epoch(
+    compute: &Compute,
+    slot: Slot,
+    x: &Tensor,
+    y: &Tensor,
+    k: [f32; 2],
+) -> Result<Option<Epoch>, String> {
+    let params = Conv2dParams::default();
+    let forward = Op::Conv2d {
+        input: x.clone(),
+        weight: kernel(k),
+        bias: None,
+        params,
+    };
+    let Some(y_hat) = engine(compute, slot, forward).await?.and_then(|t| t.into_iter().next()) else {
+        return Ok(None);
+    };
+    let diff: Vec<f32> = y_hat.data.iter().zip(&y.data).map(|(a, b)| a - b).collect();
+    let loss = diff.iter().map(|d| d * d).sum::<f32>();
+    let backward = Op::Conv2dBackward {
+        input: x.clone(),
+        weight: kernel(k),
+        grad_output: Tensor {
             shape: y.shape.clone(),
             data: diff.iter().map(|d| 2.0 * d).collect(),
-        };
-        (loss, grad_out)
+        },
+        params,
+        with_bias: false,
     };
-    if let Some(gpu) = compute.gpu() {
-        let run = async {
-            let (gx, gk) = (gpu.upload(x)?, gpu.upload(&kernel(k))?);
-            let y_hat = gpu.read(&gpu.conv2d(&gx, &gk, None, p)?).await?;
-            let (loss, grad_out) = host(&y_hat);
-            let grads = gpu.conv2d_backward(&gx, &gk, &gpu.upload(&grad_out)?, p, false)?;
-            let g = gpu.read(&grads.weight).await?;
-            Ok::<_, Error>(Epoch {
-                y_hat: y_hat.data,
-                loss,
-                grad: [g.data[0], g.data[1]],
-            })
-        };
-        match run.await {
-            Ok(e) => return Ok(e),
-            Err(Error::Device(m)) => compute.gpu_failed(&m),
-            Err(e) => return Err(e.to_string()),
-        }
-    }
-    let b = CpuBackend;
-    let kt = kernel(k);
-    let y_hat = b.conv2d(x, &kt, None, p).map_err(|e| e.to_string())?;
-    let (loss, grad_out) = host(&y_hat);
-    let grads = b
-        .conv2d_backward(x, &kt, &grad_out, p, false)
-        .map_err(|e| e.to_string())?;
-    Ok(Epoch {
+    let Some(grads) = engine(compute, slot, backward).await? else {
+        return Ok(None);
+    };
+    let g = grads.get(1).ok_or("internal error: no weight gradient")?;
+    Ok(Some(Epoch {
         y_hat: y_hat.data,
         loss,
-        grad: [grads.weight.data[0], grads.weight.data[1]],
-    })
+        grad: [g.data[0], g.data[1]],
+    }))
 }
 
 fn fmt_kernel(k: [f32; 2]) -> String {
@@ -97,19 +114,15 @@ fn fmt_kernel(k: [f32; 2]) -> String {
 }
 
 #[component]
-pub fn KernelDemo() -> impl IntoView {
-    let query = use_query();
+pub fn KernelDemo(state: LessonUrl<TrainState>) -> impl IntoView {
     let i18n = use_i18n();
     let compute = use_compute();
-    let lr = Memo::new(move |_| query.parse("lr", 3e-2f32));
-    let epochs = Memo::new(move |_| query.parse("epochs", 20usize).clamp(1, 200));
-    let seed = Memo::new(move |_| query.parse("seed", 0u64));
+    let slot = new_slot();
+    let lr = Memo::new(move |_| state.with(|s| s.lr));
+    let (epochs, set_epochs) = state.field(|s| s.epochs, |s, v| s.epochs = v);
+    let (seed, set_seed) = state.field(|s| s.seed, |s, v| s.seed = v);
     let x = image();
-    let k_true = [1.0f32, -1.0];
-    // Y on the CPU reference: the target, as d2l computes it with corr2d.
-    let y = CpuBackend
-        .conv2d(&x, &kernel(k_true), None, Conv2dParams::default())
-        .expect("a 1×2 kernel fits a 6×8 image");
+    let target_y = RwSignal::new(None::<Tensor>);
     let losses = RwSignal::new(Vec::<f32>::new());
     let kernels = RwSignal::new(Vec::<[f32; 2]>::new());
     let y_hat = RwSignal::new(None::<Vec<f32>>);
@@ -120,9 +133,9 @@ pub fn KernelDemo() -> impl IntoView {
     let generation = StoredValue::new(0u64);
 
     let start = {
-        let (x, y) = (x.clone(), y.clone());
+        let x = x.clone();
         move || {
-            let (x, y) = (x.clone(), y.clone());
+            let x = x.clone();
             generation.update_value(|g| *g += 1);
             let mine = generation.get_value();
             let (lr, epochs, seed) = (
@@ -130,15 +143,9 @@ pub fn KernelDemo() -> impl IntoView {
                 epochs.get_untracked(),
                 seed.get_untracked(),
             );
-            if !lr.is_finite() || lr <= 0.0 {
-                error.set(Some(
-                    "The learning rate must be a positive number, e.g. 0.03.".into(),
-                ));
-                return;
-            }
             error.set(None);
             // PyTorch's Conv2d initialisation: uniform in ±1/√fan_in, fan_in = 1·1·2.
-            let mut rng = Rng::new(seed);
+            let mut rng = Rng::new(seed as u64);
             let bound = 1.0 / 2f32.sqrt();
             let mut k = [rng.symmetric(bound), rng.symmetric(bound)];
             losses.set(vec![]);
@@ -147,15 +154,31 @@ pub fn KernelDemo() -> impl IntoView {
             running.set(true);
             leptos::task::spawn_local(async move {
                 device.set(match compute.gpu() {
-                    Some(_) => gpu_label(&compute),
+                    Some(_) => compute.gpu_label(),
                     None => "CPU".into(),
                 });
+                let y = match target_y.get_untracked() {
+                    Some(y) => y,
+                    None => match target(&compute, slot, &x).await {
+                        Ok(Some(y)) => {
+                            target_y.set(Some(y.clone()));
+                            y
+                        }
+                        Ok(None) => return,
+                        Err(e) => {
+                            error.set(Some(e));
+                            running.set(false);
+                            return;
+                        }
+                    },
+                };
                 for _ in 0..epochs {
                     if generation.get_value() != mine {
                         return;
                     }
-                    match epoch(&compute, &x, &y, k).await {
-                        Ok(e) => {
+                    match epoch(&compute, slot, &x, &y, k).await {
+                        Ok(None) => return,
+                        Ok(Some(e)) => {
                             k = [k[0] - lr * e.grad[0], k[1] - lr * e.grad[1]];
                             losses.update(|l| l.push(e.loss));
                             kernels.update(|v| v.push(k));
@@ -190,8 +213,9 @@ pub fn KernelDemo() -> impl IntoView {
             auto();
         }
     });
-    let set = move |key: &'static str| {
-        move |ev| query.set_all(&[(key, Some(event_target_value(&ev)))], History::Replace)
+    let set_lr = move |ev| match event_target_value(&ev).trim().parse::<f32>() {
+        Ok(v) if super::state::LR_RANGE.contains(&v) => state.update(History::Replace, |s| s.lr = v),
+        _ => error.set(Some("The learning rate must be a positive number, e.g. 0.03.".into())),
     };
     let loss_series = Signal::derive(move || {
         vec![Series {
@@ -221,26 +245,22 @@ pub fn KernelDemo() -> impl IntoView {
         });
         out
     };
-    let (xv, yv) = (x.data.clone(), y.data.clone());
+    let xv = x.data.clone();
+    let yv = Signal::derive(move || target_y.get().map(|y| y.data).unwrap_or_else(|| vec![0.0; 42]));
     view! {
         <section class="lesson kernel-demo" data-page="kernel-demo">
             <h1>{move || i18n.t("Learning a kernel")}</h1>
+            <AddressNote adjustments=state.adjustments()/>
             <p>
                 {move || i18n.t("d2l 7.2: the image X has a vertical band of zeros; the kernel [1, −1] marks its edges in Y. Can gradient descent find that kernel from Y alone? Each epoch computes Ŷ = conv2d(X, K), the loss Σ(Ŷ − Y)², its gradient with conv2d_backward, and K ← K − lr·∂loss/∂K.")}
             </p>
             <div class="controls">
                 <label class="param">
                     <span>{move || i18n.t("Learning rate")}</span>
-                    <input data-testid="kernel-lr" type="text" inputmode="decimal" prop:value=move || query.get("lr").unwrap_or_else(|| "0.03".into()) on:change=set("lr")/>
+                    <input data-testid="kernel-lr" type="text" inputmode="decimal" prop:value=move || lr.get().to_string() on:change=set_lr/>
                 </label>
-                <label class="param">
-                    <span>{move || i18n.t("Epochs")}</span>
-                    <input data-testid="kernel-epochs" type="number" min="1" max="200" prop:value=move || epochs.get().to_string() on:change=set("epochs")/>
-                </label>
-                <label class="param">
-                    <span>{move || i18n.t("Seed")}</span>
-                    <input data-testid="kernel-seed" type="number" min="0" prop:value=move || seed.get().to_string() on:change=set("seed")/>
-                </label>
+                <NumberField label="Epochs" id="kernel-epochs" value=epochs min=1 max=MAX_DEMO_EPOCHS set=set_epochs/>
+                <NumberField label="Seed" id="kernel-seed" value=seed min=0 max=MAX_SEED set=set_seed/>
             </div>
             <div class="buttons">
                 <button data-testid="kernel-run" on:click=move |_| start()>{move || i18n.t(if running.get() { "Restart" } else { "Run again" })}</button>
@@ -267,7 +287,7 @@ pub fn KernelDemo() -> impl IntoView {
                 </figure>
                 <figure>
                     <figcaption>{move || i18n.t("Y = corr2d(X, [1, −1]) (6×7)")}</figcaption>
-                    <Grid testid="kernel-y" label=Signal::derive(|| "Y".to_string()) rows=6 cols=7 values=Signal::derive(move || yv.clone())/>
+                    <Grid testid="kernel-y" label=Signal::derive(|| "Y".to_string()) rows=6 cols=7 values=yv/>
                 </figure>
                 <figure>
                     <figcaption>{move || i18n.t("Ŷ = conv2d(X, K) now")}</figcaption>
@@ -288,7 +308,7 @@ pub fn KernelDemo() -> impl IntoView {
                 <pre>{"conv2d = nn.LazyConv2d(1, kernel_size=(1, 2), bias=False)\nX = X.reshape((1, 1, 6, 8))\nY = Y.reshape((1, 1, 6, 7))\nlr = 3e-2  # Learning rate\n\nfor i in range(10):\n    Y_hat = conv2d(X)\n    l = (Y_hat - Y) ** 2\n    conv2d.zero_grad()\n    l.sum().backward()\n    # Update the kernel\n    conv2d.weight.data[:] -= lr * conv2d.weight.grad\n    if (i + 1) % 2 == 0:\n        print(f'epoch {i + 1}, loss {l.sum():.3f}')"}</pre>
             </details>
             <p>
-                <a href="?page=train" on:click=move |ev| { ev.prevent_default(); query.go("train"); }>
+                <a href="?page=train" on:click=move |ev| { ev.prevent_default(); state.update(History::Push, |s| *s = TrainState::of(Mode::Train)); }>
                     {move || i18n.t("Back to training a ConvNet")}
                 </a>
             </p>

@@ -9,25 +9,24 @@ use convlab_core::dataset::Split;
 use convlab_core::Tensor;
 use leptos::prelude::*;
 
-use super::data_files::OwnData;
-use crate::components::controls::NumberParam;
+use super::data_panel::OwnData;
+use super::state::{TrainState, MAX_IMAGE};
+use crate::components::controls::NumberField;
 use crate::components::heatmap::{plane_of, Heatmap};
 use crate::compute::{use_op_all, Op};
 use crate::data::bundled_mnist;
 use crate::i18n::use_i18n;
 use crate::training::Progress;
-use crate::url::use_query;
-
-/// The test images one can pick: the bundled set has 2,000.
-const MAX_INDEX: usize = 9_999;
+use crate::url::lesson::LessonUrl;
 
 #[component]
 pub fn FeatureMaps(
+    state: LessonUrl<TrainState>,
     progress: Progress,
     own: RwSignal<Option<OwnData>, LocalStorage>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let query = use_query();
+    let (index, set_index) = state.field(|s| s.img, |s, v| s.img = v);
     // The test set: the student's files when chosen, else the bundled digits (fetched once).
     let test_set = RwSignal::new_local(None::<Rc<Split>>);
     Effect::new(move |_| match own.get() {
@@ -42,7 +41,7 @@ pub fn FeatureMaps(
     });
     // The chosen image as a `[1, 1, 28, 28]` tensor in 0..1, and its label.
     let image = Memo::new(move |_| {
-        let index = query.parse("img", 0usize);
+        let index = index.get();
         test_set.with(|s| {
             let test = &s.as_ref()?.test;
             let i = index.min(test.len().checked_sub(1)?);
@@ -100,7 +99,7 @@ pub fn FeatureMaps(
                 {move || i18n.t("The first convolution's output on one test image (before batch norm and ReLU): each filter above gives one map. They change as the filters learn; pick another image by its number, or click a test prediction below.")}
             </p>
             <div class="controls">
-                <NumberParam label="Test image" key="img" default=0 min=0 max=MAX_INDEX/>
+                <NumberField label="Test image" id="param-img" value=index min=0 max=MAX_IMAGE set=set_index/>
             </div>
             <div class="fm-row">
                 <figure class="fm-image">

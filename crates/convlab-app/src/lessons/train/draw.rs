@@ -13,7 +13,8 @@ use wasm_bindgen::JsCast;
 
 use crate::components::heatmap::{Heatmap, Plane};
 use crate::i18n::use_i18n;
-use crate::training::{self, now_ms, Progress};
+use crate::browser::now_ms;
+use crate::training::{self, Progress};
 
 /// The pad's size in canvas pixels: ten per MNIST pixel.
 const SIZE: u32 = 280;

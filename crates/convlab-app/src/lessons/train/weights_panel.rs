@@ -2,68 +2,42 @@
 //! `model.load_state_dict(safetensors.torch.load_file("mnist_convnet.safetensors"))` works), and the
 //! copy kept in the browser's storage between visits.
 
+use convlab_core::safetensors::check_file_size;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 
+use crate::browser::{download, read_file};
 use crate::compute::Compute;
 use crate::i18n::use_i18n;
-use crate::training::{self, Config, Progress, RunState};
+use crate::training::{self, weights, Config, Progress, RunState};
 
-/// Offers `bytes` as a download named `name` (a Blob URL; nothing is uploaded).
-fn download(bytes: &[u8], name: &str) -> Result<(), String> {
-    let fail = |e: wasm_bindgen::JsValue| format!("the browser refused the download ({e:?})");
-    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
-    let blob = web_sys::Blob::new_with_u8_array_sequence(&parts).map_err(fail)?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(fail)?;
-    let document = document();
-    let a: web_sys::HtmlAnchorElement = document
-        .create_element("a")
-        .map_err(fail)?
-        .dyn_into()
-        .map_err(|_| "cannot create a link".to_string())?;
-    a.set_href(&url);
-    a.set_download(name);
-    a.click();
-    // Revoke the URL once the download has started.
-    leptos::task::spawn_local(async move {
-        let promise = js_sys::Promise::new(&mut |resolve, _| {
-            let _ =
-                window().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 10_000);
-        });
-        let _ = JsFuture::from(promise).await;
-        let _ = web_sys::Url::revoke_object_url(&url);
-    });
-    Ok(())
-}
-
-/// Makes the weights of a `.safetensors` file the model (checked against it), and keeps them
-/// for the next visit.
-pub fn load_bytes(
+/// Makes the weights of a `.safetensors` file the model (read in the worker, checked against the
+/// model), and keeps them for the next visit.
+pub async fn load_bytes(
     compute: Compute,
     progress: Progress,
     config: Config,
-    bytes: &[u8],
+    bytes: Vec<u8>,
     note: String,
 ) -> Result<(), String> {
-    let (params, steps) = training::read_weights(bytes, &config.model)?;
+    let (params, steps) = weights::read_weights(bytes.clone(), &config.model).await?;
     let model = config.model.clone();
-    training::adopt(compute, progress, config, params, steps, note)?;
-    if let Err(e) = training::store_weights(&model, bytes) {
+    training::adopt(compute, progress, config, params, steps, note).await?;
+    if let Err(e) = weights::store_weights(&model, &bytes) {
         progress.storage_error.set(Some(e));
     }
     Ok(())
 }
 
 /// Restores the weights stored for `config.model` by an earlier visit, if any.
-pub fn restore(compute: Compute, progress: Progress, config: Config, note: String) {
-    let Some(bytes) = training::stored_weights(&config.model) else {
+pub async fn restore(compute: Compute, progress: Progress, config: Config, note: String) {
+    let Some(bytes) = weights::stored_weights(&config.model) else {
         return;
     };
     let model = config.model.clone();
-    if let Err(e) = load_bytes(compute, progress, config, &bytes, note) {
+    if let Err(e) = load_bytes(compute, progress, config, bytes, note).await {
         // Weights of an older ConvLab or damaged storage: drop them rather than fail every visit.
-        training::forget_weights(&model);
+        weights::forget_weights(&model);
         progress.storage_error.set(Some(format!(
             "The weights stored by your last session could not be restored, so they were discarded: {e}"
         )));
@@ -78,7 +52,7 @@ pub fn WeightsPanel(compute: Compute, progress: Progress, config: Memo<Config>) 
     let stored = move || {
         progress.weights_version.track();
         progress.state.track();
-        config.with(|c| training::has_stored_weights(&c.model))
+        config.with(|c| weights::has_stored_weights(&c.model))
     };
     let running = move || matches!(progress.state.get(), RunState::Running | RunState::Loading);
     let has_model = move || {
@@ -117,22 +91,23 @@ pub fn WeightsPanel(compute: Compute, progress: Progress, config: Memo<Config>) 
         error.set(None);
         leptos::task::spawn_local(async move {
             let name = file.name();
-            let bytes = match JsFuture::from(file.array_buffer()).await {
-                Ok(buffer) => js_sys::Uint8Array::new(&buffer).to_vec(),
+            let bytes = match read_file(&file, check_file_size).await {
+                Ok(bytes) => bytes,
                 Err(e) => {
-                    error.set(Some(format!("{name}: cannot read the file ({e:?})")));
+                    error.set(Some(e));
                     return;
                 }
             };
             let note = format!("{} {name}", i18n.t("Loaded weights from"));
-            if let Err(e) = load_bytes(compute, progress, config.get_untracked(), &bytes, note) {
+            let loaded = load_bytes(compute, progress, config.get_untracked(), bytes, note).await;
+            if let Err(e) = loaded {
                 error.set(Some(format!("{name}: {e}")));
             }
         });
     };
     let forget = move |_| {
         let model = config.with_untracked(|c| c.model.clone());
-        training::forget_weights(&model);
+        weights::forget_weights(&model);
         training::reset(progress);
     };
     view! {

@@ -1,0 +1,76 @@
+//! `?page=train&bench=1`: trains `batches` batches of `batch` images (default 100) of the MNIST
+//! ConvNet with Adam, after two warm-up batches, on the device the page computes with (WebGPU,
+//! or the CPU worker), and prints images/s as JSON, so other libraries can be compared in the
+//! same browser.
+
+use convlab_core::arch;
+use convlab_core::nn::init;
+use convlab_core::train::Optimizer;
+use leptos::prelude::*;
+
+use super::model::bench_json;
+use super::state::TrainState;
+use crate::browser::{now_ms, yield_to_browser};
+use crate::components::address_note::AddressNote;
+use crate::compute::{use_compute, Compute};
+use crate::data::bundled_mnist;
+use crate::training::run::Run;
+use crate::url::lesson::LessonUrl;
+
+/// The benchmark's batch when the address gives none.
+const BATCH: usize = 100;
+
+#[component]
+pub fn BenchMode(state: LessonUrl<TrainState>, batches: usize) -> impl IntoView {
+    let compute = use_compute();
+    let batch = state.with_untracked(|s| s.batch.unwrap_or(BATCH));
+    let result = RwSignal::new(None::<Result<String, String>>);
+    Effect::new(move |done: Option<bool>| {
+        if done == Some(true) || !compute.ready() {
+            return done.unwrap_or(false);
+        }
+        leptos::task::spawn_local(async move { result.set(Some(bench(compute, batches, batch).await)) });
+        true
+    });
+    view! {
+        <section class="lesson" data-page="bench">
+            <h1>"Training benchmark"</h1>
+            <AddressNote adjustments=state.adjustments()/>
+            <p>{format!("MNIST ConvNet, batch {batch}, Adam, {batches} batches after 2 warm-up batches.")}</p>
+            <pre data-testid="bench-result">
+                {move || match result.get() {
+                    None => "running…".to_string(),
+                    Some(Ok(json)) => json,
+                    Some(Err(e)) => format!("error: {e}"),
+                }}
+            </pre>
+        </section>
+    }
+}
+
+async fn bench(compute: Compute, batches: usize, batch: usize) -> Result<String, String> {
+    let err = |e: convlab_core::Error| e.to_string();
+    let data = bundled_mnist().await?;
+    let model = arch::mnist_convnet();
+    let params = init::pytorch_default(&model, 0);
+    let mut run = Run::new(&compute, &model, &params, Optimizer::Adam(Default::default()))
+        .await
+        .map_err(err)?;
+    let indices: Vec<usize> = (0..batch.min(data.train.len())).collect();
+    let (x, labels) = data.train.batch(&indices);
+    let mut started = 0.0;
+    for i in 0..batches + 2 {
+        if i == 2 {
+            started = now_ms();
+        }
+        run.step(&x, &labels).await.map_err(err)?;
+        yield_to_browser().await;
+    }
+    let seconds = (now_ms() - started) / 1000.0;
+    let (backend, adapter) = match run {
+        Run::Gpu(..) => ("webgpu", compute.adapter_name().unwrap_or_default()),
+        Run::Cpu { .. } => ("cpu", "CPU (wasm)".to_string()),
+    };
+    let images_per_s = (batches * indices.len()) as f64 / seconds.max(1e-9);
+    Ok(bench_json(images_per_s, batches, indices.len(), backend, &adapter))
+}

@@ -1,0 +1,180 @@
+//! The training lesson's URL state. Training: `model`, `opt` (adam | sgd), `lr`, `batch`
+//! (absent: the device's default), `epochs`, `seed`, `img` (the test image of the feature maps).
+//! `bench=1` (with `batches`, `batch`) measures training images/s instead; `demo=kernel` is
+//! d2l's kernel-learning demo (`lr`, `epochs`, `seed`, with the demo's own defaults).
+
+use crate::training::MODELS;
+use crate::url::lesson::LessonState;
+use crate::url::reader::Reader;
+use crate::url::writer::Writer;
+
+/// The largest batch the page trains with: a CPU step of this size is also refused by the
+/// budget with its message (about 100 images of the ConvNet fit one second of CPU).
+pub const MAX_BATCH: usize = 1000;
+pub const MAX_EPOCHS: usize = 50;
+pub const MAX_DEMO_EPOCHS: usize = 200;
+pub const MAX_BENCH_BATCHES: usize = 1000;
+/// The learning rates the page accepts: a diverging run is a lesson too (lr = 1000 explodes and
+/// the page says so), a non-number or a negative one is not.
+pub const LR_RANGE: std::ops::RangeInclusive<f32> = 1e-7..=1e9;
+/// The test images one can pick (the bundled set has 2,000, Fashion-MNIST's 10,000).
+pub const MAX_IMAGE: usize = 9_999;
+pub const MAX_SEED: usize = u32::MAX as usize;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    Train,
+    /// `?bench=1`: `batches` batches after two warm-up batches.
+    Bench { batches: usize },
+    /// `?demo=kernel`.
+    KernelDemo,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct TrainState {
+    pub mode: Mode,
+    /// One of [`MODELS`].
+    pub model: &'static str,
+    pub sgd: bool,
+    pub lr: f32,
+    /// `None`: the device's default (100 on a GPU, 32 on the CPU; 100 for the benchmark).
+    pub batch: Option<usize>,
+    pub epochs: usize,
+    pub seed: usize,
+    pub img: usize,
+}
+
+impl TrainState {
+    fn defaults(mode: Mode) -> (f32, usize) {
+        match mode {
+            Mode::KernelDemo => (3e-2, 20),
+            _ => (1e-3, 1),
+        }
+    }
+}
+
+impl TrainState {
+    /// A fresh state of `mode`, with its defaults.
+    pub fn of(mode: Mode) -> Self {
+        let (lr, epochs) = TrainState::defaults(mode);
+        TrainState {
+            mode,
+            lr,
+            epochs,
+            ..TrainState::default()
+        }
+    }
+}
+
+impl Default for TrainState {
+    fn default() -> Self {
+        TrainState {
+            mode: Mode::Train,
+            model: MODELS[0].0,
+            sgd: false,
+            lr: 1e-3,
+            batch: None,
+            epochs: 1,
+            seed: 0,
+            img: 0,
+        }
+    }
+}
+
+impl LessonState for TrainState {
+    const KEYS: &'static [&'static str] = &[
+        "model", "opt", "lr", "batch", "epochs", "seed", "img", "bench", "batches", "demo",
+    ];
+
+    fn read(r: &mut Reader) -> Self {
+        let mode = if r.flag("bench") {
+            Mode::Bench {
+                batches: r.whole("batches", 20, 1..=MAX_BENCH_BATCHES),
+            }
+        } else if r.choice("demo", false, &[("kernel", true)]) {
+            Mode::KernelDemo
+        } else {
+            Mode::Train
+        };
+        let (lr, epochs) = TrainState::defaults(mode);
+        let max_epochs = if mode == Mode::KernelDemo {
+            MAX_DEMO_EPOCHS
+        } else {
+            MAX_EPOCHS
+        };
+        let models = MODELS.map(|(name, _)| (name, name));
+        TrainState {
+            mode,
+            model: r.choice("model", MODELS[0].0, &models),
+            sgd: r.choice("opt", false, &[("adam", false), ("sgd", true)]),
+            lr: r.number("lr", lr, LR_RANGE),
+            batch: r.raw("batch").map(|_| r.whole("batch", 32, 1..=MAX_BATCH)),
+            epochs: r.whole("epochs", epochs, 1..=max_epochs),
+            seed: r.whole("seed", 0, 0..=MAX_SEED),
+            img: r.whole("img", 0, 0..=MAX_IMAGE),
+        }
+    }
+
+    fn write(&self, w: &mut Writer) {
+        let (lr, epochs) = TrainState::defaults(self.mode);
+        match self.mode {
+            Mode::Bench { batches } => {
+                w.put("bench", 1);
+                w.put_unless("batches", batches, 20);
+            }
+            Mode::KernelDemo => w.put("demo", "kernel"),
+            Mode::Train => {}
+        }
+        w.put_unless("model", self.model, MODELS[0].0);
+        w.put_unless("opt", if self.sgd { "sgd" } else { "adam" }, "adam");
+        // f32's Display is the shortest text that reads back as the same number.
+        w.put_unless("lr", self.lr, lr);
+        if let Some(b) = self.batch {
+            w.put("batch", b);
+        }
+        w.put_unless("epochs", self.epochs, epochs);
+        w.put_unless("seed", self.seed, 0);
+        w.put_unless("img", self.img, 0);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::url::lesson::{assert_laws, hostile_queries, parse};
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn any_query_gives_a_valid_state(q in hostile_queries(TrainState::KEYS)) {
+            assert_laws::<TrainState>(&q);
+        }
+    }
+
+    fn state(q: &[(&str, &str)]) -> (TrainState, Vec<&'static str>) {
+        let pairs: Vec<_> = q.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let (s, adjusted) = parse::<TrainState>(&pairs);
+        (s, adjusted.iter().map(|a| a.key).collect())
+    }
+
+    #[test]
+    fn hostile_values_are_clamped_and_noted() {
+        // The bench that hung the tab: 100,000 images a batch.
+        let (s, noted) = state(&[("bench", "1"), ("batch", "100000")]);
+        assert_eq!((s.mode, s.batch), (Mode::Bench { batches: 20 }, Some(MAX_BATCH)));
+        assert_eq!(noted, ["batch"]);
+        let (s, noted) = state(&[("lr", "NaN"), ("epochs", "-3"), ("model", "vgg16")]);
+        assert_eq!((s.lr, s.epochs, s.model), (1e-3, 1, "mnist_convnet"));
+        assert_eq!(noted, ["model", "lr", "epochs"]);
+        // A diverging learning rate is allowed: the page shows what happens.
+        assert_eq!(state(&[("lr", "1000")]).0.lr, 1000.0);
+    }
+
+    #[test]
+    fn the_demo_has_its_own_defaults() {
+        let (s, _) = state(&[("demo", "kernel")]);
+        assert_eq!((s.mode, s.lr, s.epochs), (Mode::KernelDemo, 3e-2, 20));
+        assert_eq!(state(&[("demo", "kernel"), ("epochs", "150")]).0.epochs, 150);
+        assert_eq!(state(&[("epochs", "150")]).0.epochs, MAX_EPOCHS);
+    }
+}
