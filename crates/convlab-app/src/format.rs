@@ -18,6 +18,12 @@ pub fn value(v: f32) -> String {
     }
 }
 
+/// `v` as the page writes it and reads it back (see [`value`]). A lesson's state keeps its numbers
+/// this way, so that what it computes is what its fields and its address show.
+pub fn written(v: f32) -> f32 {
+    value(v).parse().unwrap_or(v)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -29,5 +35,14 @@ mod tests {
         assert_eq!(value(0.5), "0.5");
         assert_eq!(value(1.0 / 3.0), "0.333");
         assert_eq!(value(-0.0001), "0");
+    }
+
+    #[test]
+    fn written_values_read_back_as_shown() {
+        assert_eq!(written(0.12345), 0.123);
+        assert_eq!(written(-0.0001), 0.0);
+        for v in [0.1234_f32, 1234.5678, -998.9996, 3.0] {
+            assert_eq!(written(written(v)), written(v), "{v}");
+        }
     }
 }

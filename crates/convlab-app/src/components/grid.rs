@@ -3,6 +3,7 @@
 //! the zero padding around it (rows and columns −p.. and size..size+p) is drawn as dashed cells.
 
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 use crate::format;
 
@@ -40,6 +41,24 @@ pub fn Grid(
             cb.run(cell);
         }
     };
+    // The cells' events are handled once, here, as they bubble up to the grid: listeners on
+    // every cell made drawing a large grid slow.
+    let edited = move |ev: web_sys::Event| {
+        let (Some(edit), Some((y, x))) = (on_edit, cell_of(&ev)) else {
+            return;
+        };
+        let (r, c) = (rows.get_untracked() as i64, cols.get_untracked() as i64);
+        let inside = (0..r).contains(&y) && (0..c).contains(&x);
+        match event_target_value(&ev).trim().parse::<f32>() {
+            Ok(v) if inside && v.is_finite() => edit.run(((y * c + x) as usize, v)),
+            _ => {}
+        }
+    };
+    let hovered = move |ev: &web_sys::Event| {
+        if let Some(cell) = cell_of(ev) {
+            hover(Some(cell));
+        }
+    };
     let cells = move || {
         let (r, c) = (rows.get() as i64, cols.get() as i64);
         let [ph, pw] = pad.get().map(|p| p as i64);
@@ -66,7 +85,7 @@ pub fn Grid(
                     )
                 };
                 let view = match (inside, on_edit) {
-                    (true, Some(edit)) => view! {
+                    (true, Some(_)) => view! {
                         <input
                             class=class
                             type="text"
@@ -75,15 +94,6 @@ pub fn Grid(
                             data-row=y
                             data-col=x
                             prop:value=text
-                            on:focus=move |_| hover(Some((y, x)))
-                            on:mouseenter=move |_| hover(Some((y, x)))
-                            on:change=move |ev| {
-                                if let Ok(v) = event_target_value(&ev).trim().parse::<f32>() {
-                                    if v.is_finite() {
-                                        edit.run((index, v));
-                                    }
-                                }
-                            }
                         />
                     }
                     .into_any(),
@@ -94,8 +104,6 @@ pub fn Grid(
                             tabindex=if inside { "0" } else { "-1" }
                             data-row=y
                             data-col=x
-                            on:focus=move |_| hover(Some((y, x)))
-                            on:mouseenter=move |_| hover(Some((y, x)))
                         >
                             {text}
                         </div>
@@ -120,9 +128,22 @@ pub fn Grid(
             aria-label=move || label.get()
             data-testid=testid
             style=columns
+            on:mouseover=move |ev| hovered(&ev)
+            on:focusin=move |ev| hovered(&ev)
+            on:change=edited
             on:mouseleave=move |_| hover(None)
         >
             {cells}
         </div>
     }
+}
+
+/// The cell `(row, col)` an event inside a grid happened on.
+pub fn cell_of(ev: &web_sys::Event) -> Option<(i64, i64)> {
+    let el: web_sys::Element = ev.target()?.dyn_into().ok()?;
+    let cell = el.closest("[data-row]").ok()??;
+    Some((
+        cell.get_attribute("data-row")?.parse().ok()?,
+        cell.get_attribute("data-col")?.parse().ok()?,
+    ))
 }

@@ -7,6 +7,8 @@
 //! and data, pure and unit-tested natively; one file per visual part; `ko.rs` its Korean. No
 //! lesson imports another: what two share lives in `components/` or in the core.
 
+pub mod conv;
+pub mod output_size;
 pub mod pooling;
 pub mod train;
 
@@ -30,9 +32,9 @@ pub const LESSONS: [Lesson; 9] = [
     Lesson {
         slug: "conv",
         title: "Convolution",
-        ko: pages::conv::KO,
-        ko_messages: &[],
-        view: || view! { <pages::conv::ConvolutionPage/> }.into_any(),
+        ko: conv::ko::KO,
+        ko_messages: conv::ko::KO_MESSAGES,
+        view: || view! { <conv::ConvolutionPage/> }.into_any(),
     },
     Lesson {
         slug: "kernels",
@@ -44,9 +46,9 @@ pub const LESSONS: [Lesson; 9] = [
     Lesson {
         slug: "output-size",
         title: "Output size",
-        ko: pages::output_size::KO,
+        ko: output_size::ko::KO,
         ko_messages: &[],
-        view: || view! { <pages::output_size::OutputSizePage/> }.into_any(),
+        view: || view! { <output_size::OutputSizePage/> }.into_any(),
     },
     Lesson {
         slug: "pooling",

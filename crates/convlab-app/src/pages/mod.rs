@@ -3,7 +3,5 @@
 pub mod architectures;
 pub mod batchnorm;
 pub mod channels;
-pub mod conv;
 pub mod kernels;
-pub mod output_size;
 pub mod residual;
