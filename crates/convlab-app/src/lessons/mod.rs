@@ -7,6 +7,7 @@
 //! and data, pure and unit-tested natively; one file per visual part; `ko.rs` its Korean. No
 //! lesson imports another: what two share lives in `components/` or in the core.
 
+pub mod architectures;
 pub mod pooling;
 
 use leptos::prelude::*;
@@ -78,9 +79,9 @@ pub const LESSONS: [Lesson; 9] = [
     Lesson {
         slug: "architectures",
         title: "Architectures",
-        ko: pages::architectures::KO,
-        ko_messages: &[],
-        view: || view! { <pages::architectures::ArchitecturesPage/> }.into_any(),
+        ko: architectures::ko::KO,
+        ko_messages: architectures::ko::KO_MESSAGES,
+        view: || view! { <architectures::ArchitecturesPage/> }.into_any(),
     },
     Lesson {
         slug: "train",
