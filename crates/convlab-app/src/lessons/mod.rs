@@ -8,6 +8,7 @@
 //! lesson imports another: what two share lives in `components/` or in the core.
 
 pub mod architectures;
+pub mod kernels;
 pub mod pooling;
 
 use leptos::prelude::*;
@@ -37,9 +38,9 @@ pub const LESSONS: [Lesson; 9] = [
     Lesson {
         slug: "kernels",
         title: "Image kernels",
-        ko: pages::kernels::KO,
-        ko_messages: &[],
-        view: || view! { <pages::kernels::ImageKernelsPage/> }.into_any(),
+        ko: kernels::ko::KO,
+        ko_messages: kernels::ko::KO_MESSAGES,
+        view: || view! { <kernels::ImageKernelsPage/> }.into_any(),
     },
     Lesson {
         slug: "output-size",

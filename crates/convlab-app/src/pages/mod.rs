@@ -3,7 +3,6 @@
 pub mod batchnorm;
 pub mod channels;
 pub mod conv;
-pub mod kernels;
 pub mod output_size;
 pub mod residual;
 pub mod train;

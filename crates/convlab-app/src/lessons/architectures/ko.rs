@@ -28,7 +28,8 @@ pub const KO: &[(&str, &str)] = &[
     ("convolutions", "합성곱"),
     ("Linear", "Linear"),
     ("batch norm", "배치 정규화"),
-    ("input", "입력"),
+    // "input" (입력) is in the convolution lesson's table (a text appears in one table only),
+    // "Channels" (채널) in the shell's.
     ("written as", "코드에 적힌 값:"),
     ("breaks here", "여기서 막힘"),
     ("1×1 shortcut", "1×1 지름길"),
@@ -100,11 +101,26 @@ pub const KO: &[(&str, &str)] = &[
 
 pub const KO_MESSAGES: &[(&str, &str)] = &[
     ("'{c}' needs a number", "'{c}' 뒤에 숫자가 있어야 합니다"),
-    ("{type} has no field '{c}'", "{type}에는 '{c}' 항목이 없습니다"),
-    ("{field} must be in {lo}..={hi}", "{field}은(는) {lo}..={hi} 범위여야 합니다"),
-    ("unknown new layer '{token}'", "'{token}'은(는) 알 수 없는 새 층입니다"),
-    ("'{token}' is not a layer", "'{token}'은(는) 층 번호가 아닙니다"),
-    ("'{token}' is not a range", "'{token}'은(는) 층 범위가 아닙니다"),
+    (
+        "{type} has no field '{c}'",
+        "{type}에는 '{c}' 항목이 없습니다",
+    ),
+    (
+        "{field} must be in {lo}..={hi}",
+        "{field}은(는) {lo}..={hi} 범위여야 합니다",
+    ),
+    (
+        "unknown new layer '{token}'",
+        "'{token}'은(는) 알 수 없는 새 층입니다",
+    ),
+    (
+        "'{token}' is not a layer",
+        "'{token}'은(는) 층 번호가 아닙니다",
+    ),
+    (
+        "'{token}' is not a range",
+        "'{token}'은(는) 층 범위가 아닙니다",
+    ),
     (
         "'{token}': the model's layers must come once each, in order",
         "'{token}': 모델의 층은 순서대로 한 번씩만 올 수 있습니다",
@@ -128,7 +144,16 @@ mod tests {
     fn the_edit_messages_read_in_korean() {
         let base = arch::lenet();
         let many = vec!["nR"; 100].join("_");
-        for text in ["0-99", "x", "0-x", "nQ", "nC", "nCo", "0z5", "nCk99", many.as_str()] {
+        for text in [
+            "0-99",
+            "x",
+            "0-x",
+            "nQ",
+            "nCo",
+            "0z5",
+            "nCk99",
+            many.as_str(),
+        ] {
             let english = decode(&base, text).unwrap_err();
             let ko = korean(&english, &[KO_MESSAGES])
                 .unwrap_or_else(|| panic!("no template for: {english}"));

@@ -74,8 +74,6 @@ pub fn build(base: &Model, entries: &[Entry]) -> Model {
     }
 }
 
-
-
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RowState {
     Ok,
@@ -179,7 +177,6 @@ pub fn analyse(
         },
     )
 }
-
 
 /// The network as runnable PyTorch code: `resolved` is the analysed network (its sizes found),
 /// `lazy` whether the course builds the model with lazy layers (d2l's), `edited` whether the

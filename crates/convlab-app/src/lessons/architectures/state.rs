@@ -93,9 +93,19 @@ fn read_input(r: &mut Reader, own: [usize; 3]) -> [usize; 3] {
     });
     for (v, (lo, hi)) in given.into_iter().zip(ranges) {
         if v < lo as i128 {
-            r.adjust("input", text, input_text(input), Reason::BelowMin(lo.to_string()));
+            r.adjust(
+                "input",
+                text,
+                input_text(input),
+                Reason::BelowMin(lo.to_string()),
+            );
         } else if v > hi as i128 {
-            r.adjust("input", text, input_text(input), Reason::AboveMax(hi.to_string()));
+            r.adjust(
+                "input",
+                text,
+                input_text(input),
+                Reason::AboveMax(hi.to_string()),
+            );
         }
     }
     input
@@ -119,7 +129,12 @@ fn read_selection(r: &mut Reader, rows: usize) -> Option<Selection> {
         return Some(Selection::Input);
     }
     if rows == 0 {
-        r.adjust("sel", text, "in", Reason::Other("the network has no layer".into()));
+        r.adjust(
+            "sel",
+            text,
+            "in",
+            Reason::Other("the network has no layer".into()),
+        );
         return Some(Selection::Input);
     }
     Some(Selection::Row(r.whole("sel", 0, 0..=rows - 1)))
@@ -228,7 +243,12 @@ mod tests {
         let long = vec!["nR"; 5000].join("_");
         let (s, adjusted) = parse::<ArchState>(&query(&[("edits", &long)]));
         assert_eq!(s.layers, base_entries(&s.base()));
-        assert_eq!(adjusted[0].reason, Reason::TooLong { max: MAX_EDITS_CHARS });
+        assert_eq!(
+            adjusted[0].reason,
+            Reason::TooLong {
+                max: MAX_EDITS_CHARS
+            }
+        );
         // Under the length cap but over the layer cap: refused by the decoder.
         let many = vec!["nR"; 200].join("_");
         let (_, adjusted) = parse::<ArchState>(&query(&[("edits", &many)]));
