@@ -1,8 +1,10 @@
 //! Images made grey and small in the browser, without blocking the page. A file is checked before
 //! it is decoded: its type, its size (at most 20 MB), and the pixel count its header declares
-//! (`convlab_core::image_size`: a small file can declare billions of pixels). The browser then
-//! decodes and scales it with `createImageBitmap`, which does both off the page's thread; the
-//! page only reads back the small result. Nothing is sent anywhere.
+//! (`convlab_core::image_size`: a small file can declare billions of pixels). A worker of its
+//! own then decodes and scales it (`createImageBitmap` with resize options, `decode.js`): in the
+//! page itself Chromium would decode off its thread but scale on it, for about 100 ms on the
+//! largest image allowed. The page only draws the small result and reads its grey levels.
+//! Nothing is sent anywhere.
 
 use convlab_core::image_size;
 use leptos::prelude::*;
@@ -91,8 +93,8 @@ async fn blob_bytes(blob: &web_sys::Blob) -> Option<Vec<u8>> {
 }
 
 /// Decodes the image in `blob` (`[width, height]` as its header says) and scales it so that its
-/// long side is at most [`MAX_SIDE`]: the browser decodes and scales it off the page's thread;
-/// the page draws the small bitmap (transparent parts white) and reads its grey levels.
+/// long side is at most [`MAX_SIDE`]; the page draws the small bitmap (transparent parts white)
+/// and reads its grey levels.
 async fn decode(blob: &web_sys::Blob, size: [u32; 2]) -> Result<Plane, String> {
     let options = web_sys::ImageBitmapOptions::new();
     // Only the long side is given: a photo the browser turns upright (its EXIF orientation)
@@ -104,13 +106,20 @@ async fn decode(blob: &web_sys::Blob, size: [u32; 2]) -> Result<Plane, String> {
         options.set_resize_height(h);
     }
     options.set_resize_quality(web_sys::ResizeQuality::High);
-    let promise = window()
-        .create_image_bitmap_with_blob_and_image_bitmap_options(blob, &options)
-        .map_err(|e| format!("{e:?}"))?;
-    let bitmap: web_sys::ImageBitmap = JsFuture::from(promise)
-        .await
-        .map_err(|e| format!("{e:?}"))?
-        .unchecked_into();
+    let bitmap = match in_worker(blob, &options).await {
+        Some(answer) => answer?,
+        // Where no worker starts, the page decodes it itself: Chromium decodes off the page's
+        // thread but scales on it (about 100 ms for the largest image allowed).
+        None => {
+            let promise = window()
+                .create_image_bitmap_with_blob_and_image_bitmap_options(blob, &options)
+                .map_err(|e| format!("{e:?}"))?;
+            JsFuture::from(promise)
+                .await
+                .map_err(|e| format!("{e:?}"))?
+                .unchecked_into()
+        }
+    };
     let [cols, rows] = fit([bitmap.width(), bitmap.height()], MAX_SIDE);
     let canvas: web_sys::HtmlCanvasElement = document()
         .create_element("canvas")
@@ -137,6 +146,51 @@ async fn decode(blob: &web_sys::Blob, size: [u32; 2]) -> Result<Plane, String> {
     bitmap.close();
     drawn.map_err(|e| format!("{e:?}"))?;
     grey_plane(&ctx, cols as usize, rows as usize)
+}
+
+/// The decoder worker's script (`decode.js`).
+const DECODE_JS: &str = include_str!("decode.js");
+
+/// The bitmap of `blob`, made in a worker of its own (its answer, or why it could not decode
+/// it); `None` when the browser starts no worker here.
+async fn in_worker(
+    blob: &web_sys::Blob,
+    options: &web_sys::ImageBitmapOptions,
+) -> Option<Result<web_sys::ImageBitmap, String>> {
+    let type_js = web_sys::BlobPropertyBag::new();
+    type_js.set_type("text/javascript");
+    let script = web_sys::Blob::new_with_str_sequence_and_options(
+        &js_sys::Array::of1(&DECODE_JS.into()),
+        &type_js,
+    )
+    .ok()?;
+    let url = web_sys::Url::create_object_url_with_blob(&script).ok()?;
+    let worker = web_sys::Worker::new(&url);
+    let _ = web_sys::Url::revoke_object_url(&url);
+    let worker = worker.ok()?;
+    // The worker's one answer (or its failure) settles the promise.
+    let answer = js_sys::Promise::new(&mut |resolve, reject| {
+        worker.set_onmessage(Some(&resolve));
+        worker.set_onerror(Some(&reject));
+    });
+    let message = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&message, &"blob".into(), blob);
+    let _ = js_sys::Reflect::set(&message, &"options".into(), options);
+    if worker.post_message(&message).is_err() {
+        worker.terminate();
+        return None;
+    }
+    let answer = JsFuture::from(answer).await;
+    worker.terminate();
+    let data = match answer {
+        Ok(event) => event.unchecked_into::<web_sys::MessageEvent>().data(),
+        // The worker failed to start (its script refused): the page decodes instead.
+        Err(_) => return None,
+    };
+    Some(
+        data.dyn_into::<web_sys::ImageBitmap>()
+            .map_err(|reason| reason.as_string().unwrap_or_default()),
+    )
 }
 
 /// What is drawn on a `cols × rows` canvas, as grey levels in 0..1.
