@@ -7,7 +7,9 @@
 //! and data, pure and unit-tested natively; one file per visual part; `ko.rs` its Korean. No
 //! lesson imports another: what two share lives in `components/` or in the core.
 
+pub mod architectures;
 pub mod conv;
+pub mod kernels;
 pub mod output_size;
 pub mod pooling;
 pub mod train;
@@ -39,9 +41,9 @@ pub const LESSONS: [Lesson; 9] = [
     Lesson {
         slug: "kernels",
         title: "Image kernels",
-        ko: pages::kernels::KO,
-        ko_messages: &[],
-        view: || view! { <pages::kernels::ImageKernelsPage/> }.into_any(),
+        ko: kernels::ko::KO,
+        ko_messages: kernels::ko::KO_MESSAGES,
+        view: || view! { <kernels::ImageKernelsPage/> }.into_any(),
     },
     Lesson {
         slug: "output-size",
@@ -81,9 +83,9 @@ pub const LESSONS: [Lesson; 9] = [
     Lesson {
         slug: "architectures",
         title: "Architectures",
-        ko: pages::architectures::KO,
-        ko_messages: &[],
-        view: || view! { <pages::architectures::ArchitecturesPage/> }.into_any(),
+        ko: architectures::ko::KO,
+        ko_messages: architectures::ko::KO_MESSAGES,
+        view: || view! { <architectures::ArchitecturesPage/> }.into_any(),
     },
     Lesson {
         slug: "train",

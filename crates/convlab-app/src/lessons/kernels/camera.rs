@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
-use super::grey_plane;
+use super::decode::grey_plane;
 use crate::components::heatmap::Plane;
 
 /// How often a frame is taken: often enough to look live, rarely enough to leave the page time

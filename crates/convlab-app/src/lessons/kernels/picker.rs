@@ -1,0 +1,137 @@
+//! The images to choose from: a digit of each class (or another at random), the photo, the
+//! camera, the student's upload; the file picker and drop zone, and why an upload was refused.
+
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use super::decode::UploadError;
+use super::page::Kernels;
+use super::state::Source;
+use crate::components::heatmap::Heatmap;
+use crate::i18n::{use_i18n, I18n};
+
+#[component]
+pub fn Picker(kn: Kernels) -> impl IntoView {
+    let i18n = use_i18n();
+    let (source, images) = (kn.source, kn.images);
+    let digits = move || {
+        images
+            .digits
+            .get()
+            .into_iter()
+            .map(|(i, plane)| {
+                view! {
+                    <button
+                        class="kn-thumb"
+                        data-testid=format!("digit-{i}")
+                        aria-pressed=move || (source.get() == Source::Digit(i)).to_string()
+                        title=move || format!("{} {i}", i18n.t("Digit"))
+                        on:click=move |_| kn.pick(Source::Digit(i))
+                    >
+                        <Heatmap
+                            testid="digit-thumb"
+                            label=Signal::derive(move || format!("{} {i}", i18n.t("Digit")))
+                            plane=Signal::derive(move || Some(plane.clone()))
+                            signed=false
+                        />
+                    </button>
+                }
+            })
+            .collect_view()
+    };
+    let on_file = move |ev: web_sys::Event| {
+        let Some(input) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        if let Some(file) = input.files().and_then(|f| f.get(0)) {
+            kn.take_file(file);
+        }
+        // The same file chosen again must fire `change` again.
+        input.set_value("");
+    };
+    view! {
+        <div class="kn-images">
+            <div class="kn-thumbs" role="group" aria-label=move || i18n.t("Image")>
+                <span class="kn-heading">{move || i18n.t("Image")} ":"</span>
+                {digits}
+                <button
+                    class="kn-pick"
+                    data-testid="digit-random"
+                    disabled=move || images.digit_count.get() == 0
+                    on:click=move |_| {
+                        let n = images.digit_count.get_untracked().max(1);
+                        let i = (js_sys::Math::random() * n as f64) as usize % n;
+                        kn.pick(Source::Digit(i));
+                    }
+                >
+                    {move || i18n.t("Another digit")}
+                </button>
+                <button
+                    class="kn-pick kn-photo"
+                    data-testid="image-photo"
+                    aria-pressed=move || (source.get() == Source::Photo).to_string()
+                    on:click=move |_| kn.pick(Source::Photo)
+                >
+                    <img src="images/camera.png" alt="" width="32" height="32"/>
+                    {move || i18n.t("Photo")}
+                </button>
+                <button
+                    class="kn-pick"
+                    data-testid="image-camera"
+                    aria-pressed=move || (source.get() == Source::Camera).to_string()
+                    on:click=move |_| kn.pick(Source::Camera)
+                >
+                    {move || i18n.t("Camera")}
+                </button>
+                {move || images.upload.get().map(|(name, _)| view! {
+                    <button
+                        class="kn-pick"
+                        data-testid="image-upload"
+                        aria-pressed=move || (source.get() == Source::Upload).to_string()
+                        on:click=move |_| kn.pick(Source::Upload)
+                    >
+                        {name}
+                    </button>
+                })}
+            </div>
+            <div class="kn-drop" class:dragging=move || kn.dragging.get() data-testid="drop-zone">
+                <label class="kn-file">
+                    <span>{move || i18n.t("Your own image…")}</span>
+                    <input type="file" accept="image/*" data-testid="upload-input" on:change=on_file/>
+                </label>
+                <span class="note">{move || i18n.t("or drop one on this page. It never leaves your browser.")}</span>
+            </div>
+        </div>
+        <p class="error" data-testid="upload-error" role="alert">
+            {move || images.upload_error.get().map(|e| refusal(&i18n, &e))}
+        </p>
+    }
+}
+
+/// Why an upload was refused, in the page's language.
+fn refusal(i18n: &I18n, e: &UploadError) -> String {
+    match e {
+        UploadError::NotImage { name, kind } => i18n
+            .t("“{name}” is not an image ({type}): choose a PNG, JPEG, GIF, WebP or BMP file.")
+            .replace("{name}", name)
+            .replace(
+                "{type}",
+                if kind.is_empty() {
+                    i18n.t("unknown type")
+                } else {
+                    kind
+                },
+            ),
+        UploadError::TooLarge { name, megabytes } => i18n
+            .t("“{name}” is {size} MB: the limit is 20 MB.")
+            .replace("{name}", name)
+            .replace("{size}", &format!("{megabytes:.1}")),
+        UploadError::Refused { name, reason } => format!("“{name}”: {}", i18n.message(reason)),
+        UploadError::Unreadable { name } => i18n
+            .t("“{name}” could not be read as an image.")
+            .replace("{name}", name),
+    }
+}
