@@ -10,6 +10,7 @@ mod compute;
 mod data;
 mod format;
 mod i18n;
+mod images;
 mod lessons;
 mod messages;
 mod op;

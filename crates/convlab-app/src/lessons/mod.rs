@@ -7,7 +7,10 @@
 //! and data, pure and unit-tested natively; one file per visual part; `ko.rs` its Korean. No
 //! lesson imports another: what two share lives in `components/` or in the core.
 
+pub mod batchnorm;
+pub mod channels;
 pub mod pooling;
+pub mod residual;
 
 use leptos::prelude::*;
 
@@ -57,23 +60,23 @@ pub const LESSONS: [Lesson; 9] = [
     Lesson {
         slug: "channels",
         title: "Channels",
-        ko: pages::channels::KO,
+        ko: channels::ko::KO,
         ko_messages: &[],
-        view: || view! { <pages::channels::ChannelsPage/> }.into_any(),
+        view: || view! { <channels::ChannelsPage/> }.into_any(),
     },
     Lesson {
         slug: "batchnorm",
         title: "Batch normalization",
-        ko: pages::batchnorm::KO,
+        ko: batchnorm::ko::KO,
         ko_messages: &[],
-        view: || view! { <pages::batchnorm::BatchNormPage/> }.into_any(),
+        view: || view! { <batchnorm::BatchNormPage/> }.into_any(),
     },
     Lesson {
         slug: "residual",
         title: "Residual blocks",
-        ko: pages::residual::KO,
+        ko: residual::ko::KO,
         ko_messages: &[],
-        view: || view! { <pages::residual::ResidualPage/> }.into_any(),
+        view: || view! { <residual::ResidualPage/> }.into_any(),
     },
     Lesson {
         slug: "architectures",

@@ -1,10 +1,7 @@
 //! The lessons, one module per page.
 
 pub mod architectures;
-pub mod batchnorm;
-pub mod channels;
 pub mod conv;
 pub mod kernels;
 pub mod output_size;
-pub mod residual;
 pub mod train;
