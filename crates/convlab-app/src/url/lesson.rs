@@ -124,6 +124,14 @@ pub fn assert_laws<S: LessonState + std::fmt::Debug>(pairs: &[(String, String)])
     );
 }
 
+/// A query's pairs from string literals, for tests.
+#[cfg(test)]
+pub fn query(q: &[(&str, &str)]) -> Vec<(String, String)> {
+    q.iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
 /// Random queries for the property tests: the lesson's keys (and a stranger) with values a
 /// hostile or careless link carries: in and out of range, negative, zero, NaN, huge, words,
 /// long, lists.

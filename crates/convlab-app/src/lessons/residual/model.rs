@@ -288,22 +288,8 @@ mod tests {
     use convlab_core::backend::CpuBackend;
     use convlab_core::budget::MAX_MULTIPLY_ADDS;
 
-    fn state(
-        kind: Kind,
-        conv_shortcut: bool,
-        stride: usize,
-        [c, mid, cout, h]: [usize; 4],
-    ) -> ResidualState {
-        ResidualState {
-            kind,
-            conv_shortcut,
-            stride,
-            c,
-            cout,
-            mid,
-            h,
-            ch: 0,
-        }
+    fn state(kind: Kind, conv_shortcut: bool, stride: usize, sizes: [usize; 4]) -> ResidualState {
+        example("", kind, conv_shortcut, stride, sizes).state
     }
 
     /// d2l 8.6: `Residual(6, use_1x1conv=True, strides=2)` on (4, 3, 6, 6) gives (4, 6, 3, 3):

@@ -137,15 +137,9 @@ impl LessonState for ResidualState {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::url::lesson::{assert_laws, hostile_queries, parse};
+    use crate::url::lesson::{assert_laws, hostile_queries, parse, query};
     use crate::url::reader::Reason;
     use proptest::prelude::*;
-
-    fn query(q: &[(&str, &str)]) -> Vec<(String, String)> {
-        q.iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    }
 
     proptest! {
         #[test]
