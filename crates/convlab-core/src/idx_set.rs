@@ -224,6 +224,9 @@ mod tests {
             ("train-labels-idx1-ubyte".into(), tl),
         ])
         .unwrap_err();
-        assert!(e.starts_with("missing the test images (t10k-images-idx3-ubyte), the test labels"), "{e}");
+        assert!(
+            e.starts_with("missing the test images (t10k-images-idx3-ubyte), the test labels"),
+            "{e}"
+        );
     }
 }

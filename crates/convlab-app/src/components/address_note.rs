@@ -64,6 +64,12 @@ pub fn describe(i18n: &I18n, a: &Adjustment) -> String {
         (Lang::Ko, Reason::OutOfRange(range)) => {
             format!("{key}={given}: {range} 밖의 값은 그 안으로 잘랐습니다.")
         }
+        (Lang::En, Reason::Rounded) => {
+            format!("{key}={given}: the page keeps three decimals, so {used} is used.")
+        }
+        (Lang::Ko, Reason::Rounded) => {
+            format!("{key}={given}: 이 페이지는 소수 셋째 자리까지 쓰므로 {used}을(를) 씁니다.")
+        }
         (Lang::En, Reason::BadList { want }) => format!(
             "{key}={given} is not a list of {want} numbers, so the lesson's own values are used."
         ),

@@ -5,3 +5,4 @@ pub mod chart;
 pub mod controls;
 pub mod grid;
 pub mod heatmap;
+pub mod map_figure;

@@ -8,15 +8,16 @@
 //! lesson imports another: what two share lives in `components/` or in the core.
 
 pub mod architectures;
+pub mod batchnorm;
+pub mod channels;
 pub mod conv;
 pub mod kernels;
 pub mod output_size;
 pub mod pooling;
+pub mod residual;
 pub mod train;
 
 use leptos::prelude::*;
-
-use crate::pages;
 
 /// One lesson: its address, its title (English; translated through the tables) and its page.
 pub struct Lesson {
@@ -62,23 +63,23 @@ pub const LESSONS: [Lesson; 9] = [
     Lesson {
         slug: "channels",
         title: "Channels",
-        ko: pages::channels::KO,
+        ko: channels::ko::KO,
         ko_messages: &[],
-        view: || view! { <pages::channels::ChannelsPage/> }.into_any(),
+        view: || view! { <channels::ChannelsPage/> }.into_any(),
     },
     Lesson {
         slug: "batchnorm",
         title: "Batch normalization",
-        ko: pages::batchnorm::KO,
+        ko: batchnorm::ko::KO,
         ko_messages: &[],
-        view: || view! { <pages::batchnorm::BatchNormPage/> }.into_any(),
+        view: || view! { <batchnorm::BatchNormPage/> }.into_any(),
     },
     Lesson {
         slug: "residual",
         title: "Residual blocks",
-        ko: pages::residual::KO,
+        ko: residual::ko::KO,
         ko_messages: &[],
-        view: || view! { <pages::residual::ResidualPage/> }.into_any(),
+        view: || view! { <residual::ResidualPage/> }.into_any(),
     },
     Lesson {
         slug: "architectures",

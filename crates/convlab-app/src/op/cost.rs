@@ -72,9 +72,6 @@ impl Op {
             Op::BatchNormRunning { batches, .. } => batches.iter().fold(Cost::default(), |c, t| {
                 c.plus(Cost::elementwise(&t.shape).times(2))
             }),
-            Op::Forward {
-                input, model: m, ..
-            } => model(m, input)?,
             Op::Residual {
                 input,
                 main,

@@ -87,25 +87,20 @@ pub enum Op {
         momentum: f32,
         eps: f32,
     },
-    /// `nn::forward` of a small model on `input` (in training mode the batch norms use, and
-    /// update, batch statistics). Output: `[the model's output]`.
-    Forward {
-        input: Tensor,
-        model: Model,
-        params: ParamStore<Tensor>,
-        mode: Mode,
-    },
     /// A residual block taken apart: `main` (the residual function F) and `shortcut` (absent: the
-    /// identity) run by `nn::forward` on the same parameters (`state_dict` names shared between
-    /// them). Outputs: `[F(x), shortcut(x), F(x) + shortcut(x), relu(F(x) + shortcut(x))]`, then,
-    /// if `whole` is given, `nn::forward` of that model (the block as one layer) on the same input.
-    /// When the two paths' shapes differ, the add fails with the core's message.
+    /// identity) run by `nn::forward` on the same parameters, PyTorch's initial values drawn from
+    /// `seed` for the layers of `main` then `shortcut` (made where the op runs: a worker on the
+    /// CPU, so a large block's millions of weights neither cross to it nor are drawn on the
+    /// page's thread; `state_dict` names shared between the models). Outputs: `[F(x),
+    /// shortcut(x)]`, then, when their shapes match, `[F(x) + shortcut(x), relu(F(x) +
+    /// shortcut(x))]` and, if `whole` is given, `nn::forward` of that model (the block as one
+    /// layer) on the same input.
     Residual {
         input: Tensor,
         main: Model,
         shortcut: Option<Model>,
         whole: Option<Model>,
-        params: ParamStore<Tensor>,
+        seed: u64,
         mode: Mode,
     },
 }
@@ -313,32 +308,33 @@ impl Op {
                 }
                 Ok(out)
             }
-            Op::Forward {
-                input,
-                model,
-                params,
-                mode,
-            } => {
-                let mut store = upload_params(b, params)?;
-                Ok(vec![
-                    nn::forward(b, model, &mut store, &b.upload(input)?, *mode)?.0,
-                ])
-            }
             Op::Residual {
                 input,
                 main,
                 shortcut,
                 whole,
-                params,
+                seed,
                 mode,
             } => {
                 let x = b.upload(input)?;
-                let mut store = upload_params(b, params)?;
+                let both = Model {
+                    modules: main
+                        .modules
+                        .iter()
+                        .chain(shortcut.iter().flat_map(|m| &m.modules))
+                        .cloned()
+                        .collect(),
+                    ..main.clone()
+                };
+                let mut store = upload_params(b, &nn::init::pytorch_default(&both, *seed))?;
                 let (f, _) = nn::forward(b, main, &mut store.clone(), &x, *mode)?;
                 let s = match shortcut {
                     Some(m) => nn::forward(b, m, &mut store.clone(), &x, *mode)?.0,
                     None => x.clone(),
                 };
+                if b.shape(&f) != b.shape(&s) {
+                    return Ok(vec![f, s]);
+                }
                 let sum = b.add(&f, &s)?;
                 let out = b.relu(&sum)?;
                 let mut all = vec![f, s, sum, out];

@@ -15,10 +15,10 @@ pub mod run;
 pub mod session;
 pub mod weights;
 
+use convlab_core::arch;
 use convlab_core::nn::Model;
 use convlab_core::optim::{AdamConfig, SgdConfig};
 use convlab_core::train::Optimizer;
-use convlab_core::arch;
 
 pub use progress::{EpochResult, Progress, RunState};
 pub use session::{

@@ -17,7 +17,10 @@ use crate::worker::{self, Request, Response};
 pub enum Run {
     Gpu(Rc<GpuBackend>, Trainer<GpuBackend>),
     /// The trainer lives in the training worker; this side counts its steps.
-    Cpu { model: Model, steps: u32 },
+    Cpu {
+        model: Model,
+        steps: u32,
+    },
 }
 
 /// The worker's answer as a result: its error message becomes an error.
@@ -105,7 +108,9 @@ impl Run {
                 Ok((loss.data[0], gpu.read(&logits).await?))
             }
             Run::Cpu { model, steps } => {
-                budget::forward(model, &INPUT, x.shape[0])?.times(3).check()?;
+                budget::forward(model, &INPUT, x.shape[0])?
+                    .times(3)
+                    .check()?;
                 let request = Request::TrainStep {
                     x: x.clone(),
                     labels: labels.to_vec(),

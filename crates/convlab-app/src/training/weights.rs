@@ -43,7 +43,11 @@ pub async fn read_weights(
                 .find(|(name, _)| *name != model_name && fits(name).is_ok());
             Err(match other {
                 Some((_, label)) => {
-                    let stop = if e.ends_with(['.', '?', '!']) { "" } else { "." };
+                    let stop = if e.ends_with(['.', '?', '!']) {
+                        ""
+                    } else {
+                        "."
+                    };
                     format!("{e}{stop} These are weights of the {label}: choose it as the Model, then load the file again.")
                 }
                 None => e,

@@ -59,11 +59,6 @@ pub fn use_lesson_state<S: LessonState>() -> LessonUrl<S> {
 }
 
 impl<S: LessonState> LessonUrl<S> {
-    /// The state (tracked: a closure reading it reruns when it changes).
-    pub fn get(&self) -> S {
-        self.parsed.with(|(s, _)| s.clone())
-    }
-
     /// One part of the state, untracked (for what is read once, at a view's creation).
     pub fn with_untracked<R>(&self, f: impl FnOnce(&S) -> R) -> R {
         self.parsed.with_untracked(|(s, _)| f(s))
@@ -127,6 +122,14 @@ pub fn assert_laws<S: LessonState + std::fmt::Debug>(pairs: &[(String, String)])
         adjusted.is_empty(),
         "its own write was adjusted: {adjusted:?} (from {written:?})"
     );
+}
+
+/// A query's pairs from string literals, for tests.
+#[cfg(test)]
+pub fn query(q: &[(&str, &str)]) -> Vec<(String, String)> {
+    q.iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
 }
 
 /// Random queries for the property tests: the lesson's keys (and a stranger) with values a

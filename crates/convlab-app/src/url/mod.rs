@@ -81,13 +81,6 @@ impl Query {
             .with(|pairs| pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone()))
     }
 
-    /// `key` parsed as `T`, or `default` when absent or unparsable.
-    pub fn parse<T: std::str::FromStr>(&self, key: &str, default: T) -> T {
-        self.get(key)
-            .and_then(|v| v.trim().parse().ok())
-            .unwrap_or(default)
-    }
-
     /// Sets (or, with `None`, removes) several keys at once, as one history step.
     pub fn set_all(&self, changes: &[(&str, Option<String>)], history: History) {
         self.0.update(|pairs| {
@@ -103,15 +96,6 @@ impl Query {
             }
             write_location(pairs, history);
         });
-    }
-
-    pub fn set(&self, key: &str, value: impl ToString) {
-        self.set_all(&[(key, Some(value.to_string()))], History::Replace);
-    }
-
-    /// Every pair (tracked).
-    pub fn pairs(&self) -> Vec<(String, String)> {
-        self.0.get()
     }
 
     /// Runs `f` on the pairs (tracked), without copying them.

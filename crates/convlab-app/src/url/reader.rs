@@ -6,6 +6,9 @@
 use std::fmt::Display;
 use std::ops::RangeInclusive;
 
+use super::writer;
+use crate::format;
+
 /// The longest value quoted back in a note: a hostile link can carry megabytes.
 const QUOTE_CHARS: usize = 24;
 
@@ -33,6 +36,8 @@ pub enum Reason {
     NotAChoice(Vec<&'static str>),
     /// A list with values outside the range given: they were clamped into it.
     OutOfRange(String),
+    /// More decimals than the page writes: the value was rounded to what it shows and writes.
+    Rounded,
     /// A list of numbers with a wrong count or an unreadable entry.
     BadList { want: usize },
     /// Longer than the lesson reads.
@@ -109,8 +114,31 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// A finite number in `range`; `default` when absent.
+    /// A finite number in `range`, at the page's precision (see [`written`]); `default` when
+    /// absent.
     pub fn number(&mut self, key: &'static str, default: f32, range: RangeInclusive<f32>) -> f32 {
+        self.finite(key, default, range, false)
+    }
+
+    /// A finite number in `range` at f32's full precision, for quantities that span decades (a
+    /// learning rate): the page writes it with f32's `Display`, the shortest text that reads back
+    /// as the same f32.
+    pub fn exact_number(
+        &mut self,
+        key: &'static str,
+        default: f32,
+        range: RangeInclusive<f32>,
+    ) -> f32 {
+        self.finite(key, default, range, true)
+    }
+
+    fn finite(
+        &mut self,
+        key: &'static str,
+        default: f32,
+        range: RangeInclusive<f32>,
+        exact: bool,
+    ) -> f32 {
         let Some(text) = self.raw(key) else {
             return default;
         };
@@ -128,6 +156,13 @@ impl<'a> Reader<'a> {
             Ok(v) if v > hi => {
                 self.adjust(key, text, hi, Reason::AboveMax(hi.to_string()));
                 hi
+            }
+            Ok(v) if !exact => {
+                let used = written(v);
+                if used != v {
+                    self.adjust(key, text, format::value(used), Reason::Rounded);
+                }
+                used
             }
             Ok(v) => v,
             Err(_) => {
@@ -168,8 +203,9 @@ impl<'a> Reader<'a> {
         self.choice(key, false, &[("1", true), ("0", false)])
     }
 
-    /// Exactly `len` comma-separated finite numbers, each clamped to `range`; `None` (the
-    /// lesson's default values) when absent, or when the list cannot be read, which is noted.
+    /// Exactly `len` comma-separated finite numbers, each clamped to `range` and kept at the
+    /// page's precision (see [`written`]); `None` (the lesson's default values) when absent, or
+    /// when the list cannot be read, which is noted.
     pub fn values(
         &mut self,
         key: &'static str,
@@ -184,11 +220,14 @@ impl<'a> Reader<'a> {
         match parsed {
             Some(values) if values.len() == len => {
                 let (lo, hi) = (*range.start(), *range.end());
+                let used: Vec<f32> = values.iter().map(|v| written(v.clamp(lo, hi))).collect();
                 if values.iter().any(|v| !range.contains(v)) {
                     let bounds = format!("{lo}…{hi}");
                     self.adjust(key, text, &bounds, Reason::OutOfRange(bounds.clone()));
+                } else if used != values {
+                    self.adjust(key, text, quote(&writer::encode(&used)), Reason::Rounded);
                 }
-                Some(values.into_iter().map(|v| v.clamp(lo, hi)).collect())
+                Some(used)
             }
             _ => {
                 self.adjust(key, text, "—", Reason::BadList { want: len });
@@ -206,6 +245,12 @@ impl<'a> Reader<'a> {
         }
         Some(text)
     }
+}
+
+/// `v` as the page writes it and reads it back (at most three decimals, see `format::value`):
+/// what a state holds, so that writing it and reading it again gives the same state.
+fn written(v: f32) -> f32 {
+    format::value(v).parse().unwrap_or(v)
 }
 
 fn is_integer_text(text: &str) -> bool {
@@ -267,6 +312,27 @@ mod tests {
             ]
         );
         assert_eq!(r.adjustments[3].given.chars().count(), QUOTE_CHARS + 1);
+    }
+
+    #[test]
+    fn numbers_are_kept_at_the_precision_the_page_writes() {
+        let q = pairs(&[("a", "0.12345"), ("b", "0.25"), ("c", "1,0.33333,2")]);
+        let mut r = Reader::new(&q);
+        assert_eq!(r.number("a", 0.1, 0.0..=1.0), 0.123);
+        assert_eq!(r.number("b", 0.1, 0.0..=1.0), 0.25);
+        assert_eq!(r.values("c", 3, -9.0..=9.0), Some(vec![1.0, 0.333, 2.0]));
+        let reasons: Vec<_> = r
+            .adjustments
+            .iter()
+            .map(|a| (a.key, &a.reason, a.used.as_str()))
+            .collect();
+        assert_eq!(
+            reasons,
+            vec![
+                ("a", &Reason::Rounded, "0.123"),
+                ("c", &Reason::Rounded, "1,0.333,2")
+            ]
+        );
     }
 
     #[test]

@@ -14,10 +14,10 @@ use super::camera::{self, Camera};
 use super::decode::{read_photo, read_upload, UploadError};
 use super::model::{digit, MAX_SIDE};
 use super::state::Source;
+use crate::browser::sleep;
 use crate::components::heatmap::Plane;
 use crate::data::bundled_mnist;
 use crate::i18n::use_i18n;
-use crate::browser::sleep;
 
 thread_local! {
     /// The shipped photo, once decoded (it is the same for the whole visit).

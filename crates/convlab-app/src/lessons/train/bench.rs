@@ -29,7 +29,9 @@ pub fn BenchMode(state: LessonUrl<TrainState>, batches: usize) -> impl IntoView 
         if done == Some(true) || !compute.ready() {
             return done.unwrap_or(false);
         }
-        leptos::task::spawn_local(async move { result.set(Some(bench(compute, batches, batch).await)) });
+        leptos::task::spawn_local(
+            async move { result.set(Some(bench(compute, batches, batch).await)) },
+        );
         true
     });
     view! {
@@ -53,9 +55,14 @@ async fn bench(compute: Compute, batches: usize, batch: usize) -> Result<String,
     let data = bundled_mnist().await?;
     let model = arch::mnist_convnet();
     let params = init::pytorch_default(&model, 0);
-    let mut run = Run::new(&compute, &model, &params, Optimizer::Adam(Default::default()))
-        .await
-        .map_err(err)?;
+    let mut run = Run::new(
+        &compute,
+        &model,
+        &params,
+        Optimizer::Adam(Default::default()),
+    )
+    .await
+    .map_err(err)?;
     let indices: Vec<usize> = (0..batch.min(data.train.len())).collect();
     let (x, labels) = data.train.batch(&indices);
     let mut started = 0.0;
@@ -72,5 +79,11 @@ async fn bench(compute: Compute, batches: usize, batch: usize) -> Result<String,
         Run::Cpu { .. } => ("cpu", "CPU (wasm)".to_string()),
     };
     let images_per_s = (batches * indices.len()) as f64 / seconds.max(1e-9);
-    Ok(bench_json(images_per_s, batches, indices.len(), backend, &adapter))
+    Ok(bench_json(
+        images_per_s,
+        batches,
+        indices.len(),
+        backend,
+        &adapter,
+    ))
 }

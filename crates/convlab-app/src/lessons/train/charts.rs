@@ -20,8 +20,16 @@ pub fn Charts(progress: Progress) -> impl IntoView {
     let loss_series = Signal::derive(move || {
         progress.losses.with(|l| {
             vec![
-                Series { name: "loss", points: numbered(l), color: GREY },
-                Series { name: "smoothed", points: numbered(&smoothed(l)), color: BLUE },
+                Series {
+                    name: "loss",
+                    points: numbered(l),
+                    color: GREY,
+                },
+                Series {
+                    name: "smoothed",
+                    points: numbered(&smoothed(l)),
+                    color: BLUE,
+                },
             ]
         })
     });
@@ -31,15 +39,27 @@ pub fn Charts(progress: Progress) -> impl IntoView {
                 e.iter().map(|r| (r.epoch as f32, f(r))).collect()
             };
             vec![
-                Series { name: "train", points: curve(|r| r.train_accuracy), color: ORANGE },
-                Series { name: "test", points: curve(|r| r.test_accuracy), color: BLUE },
+                Series {
+                    name: "train",
+                    points: curve(|r| r.train_accuracy),
+                    color: ORANGE,
+                },
+                Series {
+                    name: "test",
+                    points: curve(|r| r.test_accuracy),
+                    color: BLUE,
+                },
             ]
         })
     });
     let speed_series = Signal::derive(move || {
-        progress
-            .speed
-            .with(|s| vec![Series { name: "images/s", points: numbered(&smoothed(s)), color: BLUE }])
+        progress.speed.with(|s| {
+            vec![Series {
+                name: "images/s",
+                points: numbered(&smoothed(s)),
+                color: BLUE,
+            }]
+        })
     });
     view! {
         <GpuMemory progress=progress/>
@@ -57,10 +77,17 @@ fn GpuMemory(progress: Progress) -> impl IntoView {
     move || {
         progress.gpu_bytes.get().map(|now| {
             let by_epoch = progress.gpu_bytes_by_epoch.with(|v| {
-                v.iter().map(|&(e, b)| format!("e{e} {}", mib(b))).collect::<Vec<_>>().join(", ")
+                v.iter()
+                    .map(|&(e, b)| format!("e{e} {}", mib(b)))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             });
             let flat = progress.gpu_bytes_by_epoch.with(|v| {
-                (v.len() >= 2).then(|| v.windows(2).skip(usize::from(v.len() > 2)).all(|w| w[0].1 == w[1].1))
+                (v.len() >= 2).then(|| {
+                    v.windows(2)
+                        .skip(usize::from(v.len() > 2))
+                        .all(|w| w[0].1 == w[1].1)
+                })
             });
             view! {
                 <p class="gpu-memory" data-testid="gpu-memory" data-bytes=now.to_string()>

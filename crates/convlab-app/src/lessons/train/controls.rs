@@ -38,7 +38,9 @@ pub fn Controls(
             let started = match data {
                 Ok(data) if resume => match training::resume_on(compute, data, cfg).await {
                     Ok(true) => Ok(()),
-                    Ok(false) => Err("There is nothing to resume: press Reset, then Start.".to_string()),
+                    Ok(false) => {
+                        Err("There is nothing to resume: press Reset, then Start.".to_string())
+                    }
                     Err(e) => Err(e),
                 },
                 Ok(data) => training::start(compute, progress, data, cfg).await,
@@ -80,7 +82,11 @@ pub fn Controls(
         let acc = progress.epochs.with(|e| e.last().map(|r| r.test_accuracy));
         let mut parts = vec![progress.device.get()];
         if steps > 0 {
-            parts.push(format!("{} {epoch} · {} {step}/{steps}", i18n.t("epoch"), i18n.t("step")));
+            parts.push(format!(
+                "{} {epoch} · {} {step}/{steps}",
+                i18n.t("epoch"),
+                i18n.t("step")
+            ));
         }
         if let Some(l) = loss {
             parts.push(format!("{} {l:.4}", i18n.t("loss")));

@@ -11,9 +11,9 @@ use leptos::html::Canvas;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
+use crate::browser::now_ms;
 use crate::components::heatmap::{Heatmap, Plane};
 use crate::i18n::use_i18n;
-use crate::browser::now_ms;
 use crate::training::{self, Progress};
 
 /// The pad's size in canvas pixels: ten per MNIST pixel.

@@ -65,7 +65,9 @@ async fn target(compute: &Compute, slot: Slot, x: &Tensor) -> Result<Option<Tens
         bias: None,
         params: Conv2dParams::default(),
     };
-    Ok(engine(compute, slot, op).await?.and_then(|t| t.into_iter().next()))
+    Ok(engine(compute, slot, op)
+        .await?
+        .and_then(|t| t.into_iter().next()))
 }
 
 /// One epoch on the engine: forward, the loss and its gradient here, backward.
@@ -83,7 +85,10 @@ async fn epoch(
         bias: None,
         params,
     };
-    let Some(y_hat) = engine(compute, slot, forward).await?.and_then(|t| t.into_iter().next()) else {
+    let Some(y_hat) = engine(compute, slot, forward)
+        .await?
+        .and_then(|t| t.into_iter().next())
+    else {
         return Ok(None);
     };
     let diff: Vec<f32> = y_hat.data.iter().zip(&y.data).map(|(a, b)| a - b).collect();
@@ -214,8 +219,12 @@ pub fn KernelDemo(state: LessonUrl<TrainState>) -> impl IntoView {
         }
     });
     let set_lr = move |ev| match event_target_value(&ev).trim().parse::<f32>() {
-        Ok(v) if super::state::LR_RANGE.contains(&v) => state.update(History::Replace, |s| s.lr = v),
-        _ => error.set(Some("The learning rate must be a positive number, e.g. 0.03.".into())),
+        Ok(v) if super::state::LR_RANGE.contains(&v) => {
+            state.update(History::Replace, |s| s.lr = v)
+        }
+        _ => error.set(Some(
+            "The learning rate must be a positive number, e.g. 0.03.".into(),
+        )),
     };
     let loss_series = Signal::derive(move || {
         vec![Series {
@@ -246,7 +255,12 @@ pub fn KernelDemo(state: LessonUrl<TrainState>) -> impl IntoView {
         out
     };
     let xv = x.data.clone();
-    let yv = Signal::derive(move || target_y.get().map(|y| y.data).unwrap_or_else(|| vec![0.0; 42]));
+    let yv = Signal::derive(move || {
+        target_y
+            .get()
+            .map(|y| y.data)
+            .unwrap_or_else(|| vec![0.0; 42])
+    });
     view! {
         <section class="lesson kernel-demo" data-page="kernel-demo">
             <h1>{move || i18n.t("Learning a kernel")}</h1>

@@ -112,8 +112,18 @@ mod tests {
 
     #[test]
     fn the_lessons_messages_read_in_korean() {
-        let ko = korean("The learning rate must be a positive number, e.g. 0.001 (it is abc).", &[KO_MESSAGES]).unwrap();
+        let ko = korean(
+            "The learning rate must be a positive number, e.g. 0.001 (it is abc).",
+            &[KO_MESSAGES],
+        )
+        .unwrap();
         assert_eq!(ko, "학습률은 0.001처럼 양수여야 합니다(지금은 abc).");
-        assert_eq!(korean("The learning rate must be a positive number, e.g. 0.001 (it is abc).", &[]), None);
+        assert_eq!(
+            korean(
+                "The learning rate must be a positive number, e.g. 0.001 (it is abc).",
+                &[]
+            ),
+            None
+        );
     }
 }

@@ -31,7 +31,13 @@ pub fn shade(count: u32, largest: u32) -> f32 {
 }
 
 /// The benchmark's result as JSON: images/s, the run's size, the backend and its adapter.
-pub fn bench_json(images_per_s: f64, batches: usize, batch: usize, backend: &str, adapter: &str) -> String {
+pub fn bench_json(
+    images_per_s: f64,
+    batches: usize,
+    batch: usize,
+    backend: &str,
+    adapter: &str,
+) -> String {
     format!(
         r#"{{"images_per_s": {images_per_s:.1}, "batches": {batches}, "batch": {batch}, "backend": "{backend}", "adapter": {}}}"#,
         json_string(adapter)
@@ -60,7 +66,10 @@ mod tests {
     fn smoothing_follows_the_moving_average() {
         // 1, then 0.9·1 + 0.1·3 = 1.2, then 0.9·1.2 + 0.1·0 = 1.08.
         let s = smoothed(&[1.0, 3.0, 0.0]);
-        assert!((s[1] - 1.2).abs() < 1e-6 && (s[2] - 1.08).abs() < 1e-6, "{s:?}");
+        assert!(
+            (s[1] - 1.2).abs() < 1e-6 && (s[2] - 1.08).abs() < 1e-6,
+            "{s:?}"
+        );
         assert_eq!(numbered(&[5.0, 6.0]), vec![(1.0, 5.0), (2.0, 6.0)]);
     }
 
@@ -70,7 +79,10 @@ mod tests {
         let v: serde_json::Value = serde_json::from_str(&json).unwrap();
         assert_eq!(v["images_per_s"], 123.5);
         assert_eq!(v["adapter"], "a \"quoted\" name");
-        assert_eq!((v["batches"].as_u64(), v["batch"].as_u64()), (Some(2), Some(8)));
+        assert_eq!(
+            (v["batches"].as_u64(), v["batch"].as_u64()),
+            (Some(2), Some(8))
+        );
         assert_eq!(shade(10, 20), 43.0);
         assert_eq!(shade(0, 0), 0.0);
     }

@@ -25,7 +25,9 @@ pub const MAX_SEED: usize = u32::MAX as usize;
 pub enum Mode {
     Train,
     /// `?bench=1`: `batches` batches after two warm-up batches.
-    Bench { batches: usize },
+    Bench {
+        batches: usize,
+    },
     /// `?demo=kernel`.
     KernelDemo,
 }
@@ -107,7 +109,7 @@ impl LessonState for TrainState {
             mode,
             model: r.choice("model", MODELS[0].0, &models),
             sgd: r.choice("opt", false, &[("adam", false), ("sgd", true)]),
-            lr: r.number("lr", lr, LR_RANGE),
+            lr: r.exact_number("lr", lr, LR_RANGE),
             batch: r.raw("batch").map(|_| r.whole("batch", 32, 1..=MAX_BATCH)),
             epochs: r.whole("epochs", epochs, 1..=max_epochs),
             seed: r.whole("seed", 0, 0..=MAX_SEED),
@@ -152,7 +154,10 @@ mod tests {
     }
 
     fn state(q: &[(&str, &str)]) -> (TrainState, Vec<&'static str>) {
-        let pairs: Vec<_> = q.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let pairs: Vec<_> = q
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         let (s, adjusted) = parse::<TrainState>(&pairs);
         (s, adjusted.iter().map(|a| a.key).collect())
     }
@@ -161,7 +166,10 @@ mod tests {
     fn hostile_values_are_clamped_and_noted() {
         // The bench that hung the tab: 100,000 images a batch.
         let (s, noted) = state(&[("bench", "1"), ("batch", "100000")]);
-        assert_eq!((s.mode, s.batch), (Mode::Bench { batches: 20 }, Some(MAX_BATCH)));
+        assert_eq!(
+            (s.mode, s.batch),
+            (Mode::Bench { batches: 20 }, Some(MAX_BATCH))
+        );
         assert_eq!(noted, ["batch"]);
         let (s, noted) = state(&[("lr", "NaN"), ("epochs", "-3"), ("model", "vgg16")]);
         assert_eq!((s.lr, s.epochs, s.model), (1e-3, 1, "mnist_convnet"));
@@ -174,7 +182,10 @@ mod tests {
     fn the_demo_has_its_own_defaults() {
         let (s, _) = state(&[("demo", "kernel")]);
         assert_eq!((s.mode, s.lr, s.epochs), (Mode::KernelDemo, 3e-2, 20));
-        assert_eq!(state(&[("demo", "kernel"), ("epochs", "150")]).0.epochs, 150);
+        assert_eq!(
+            state(&[("demo", "kernel"), ("epochs", "150")]).0.epochs,
+            150
+        );
         assert_eq!(state(&[("epochs", "150")]).0.epochs, MAX_EPOCHS);
     }
 }
