@@ -48,6 +48,10 @@ pub fn App() -> impl IntoView {
     });
 
     let page = Memo::new(move |_| lessons::by_slug(query.get("page").as_deref()).slug);
+    // The lesson is built in a task of its own, after the shell: starting the app and building
+    // the largest lesson in one task would hold the page's thread past 50 ms.
+    let shown = RwSignal::new(false);
+    set_timeout(move || shown.set(true), std::time::Duration::ZERO);
     view! {
         <header class="topbar">
             <span class="brand">"ConvLab"</span>
@@ -60,7 +64,7 @@ pub fn App() -> impl IntoView {
             </div>
         </header>
         <main>
-            {move || (lessons::by_slug(Some(page.get())).view)()}
+            {move || shown.get().then(|| (lessons::by_slug(Some(page.get())).view)())}
         </main>
     }
 }

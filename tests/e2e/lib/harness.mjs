@@ -59,10 +59,10 @@ const MIME = {
   '.bin': 'application/octet-stream',
 };
 
-// Put first in index.html's <head>, so it runs before the app in every browser: collects what
-// Playwright's console / pageerror events see in Chromium, for the browsers driven over WebDriver
-// (where the W3C protocol has no console log). A Rust panic reaches console.error through
-// console_error_panic_hook, so it lands here too.
+// Put first in index.html's <head>, so it runs before the app in every browser: records long tasks
+// (see below) and collects what Playwright's console / pageerror events see in Chromium, for the
+// browsers driven over WebDriver (where the W3C protocol has no console log). A Rust panic reaches
+// console.error through console_error_panic_hook, so it lands here too.
 const ERROR_COLLECTOR = `<script>(() => {
   const errors = (window.__convlabErrors = []);
   const show = (v) => {
@@ -82,6 +82,14 @@ const ERROR_COLLECTOR = `<script>(() => {
       : 'page error: ' + e.message + ' (' + e.filename + ':' + e.lineno + ')');
   }, true);
   addEventListener('unhandledrejection', (e) => errors.push('unhandled rejection: ' + show(e.reason)));
+  // Main-thread tasks over 50 ms, as the Long Tasks API reports them (Chromium has it; Firefox and
+  // WebKit do not, and leave window.__convlabLongTasks undefined): [start, duration] in ms.
+  if (PerformanceObserver.supportedEntryTypes?.includes('longtask')) {
+    const long = (window.__convlabLongTasks = []);
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) long.push([Math.round(e.startTime), Math.round(e.duration)]);
+    }).observe({ type: 'longtask', buffered: true });
+  }
 })();</script>`;
 
 /**

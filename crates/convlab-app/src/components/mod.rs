@@ -6,3 +6,4 @@ pub mod controls;
 pub mod grid;
 pub mod heatmap;
 pub mod map_figure;
+pub mod one_per_task;

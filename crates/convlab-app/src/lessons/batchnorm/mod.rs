@@ -21,6 +21,7 @@ mod histograms;
 pub mod ko;
 mod maps;
 mod model;
+mod shape;
 mod state;
 mod stats;
 

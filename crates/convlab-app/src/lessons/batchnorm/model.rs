@@ -6,17 +6,11 @@
 use convlab_core::rng::Rng;
 use convlab_core::Tensor;
 
+pub use super::shape::{C, H, M, N, W};
 use super::state::BatchNormState;
 use crate::compute::Op;
 use crate::format;
 
-/// The batch's shape `(N, C, H, W)`.
-pub const N: usize = 4;
-pub const C: usize = 3;
-pub const H: usize = 8;
-pub const W: usize = 8;
-/// Values per channel in a batch: N·H·W.
-pub const M: usize = N * H * W;
 pub const EPS: f32 = 1e-5;
 /// The distribution each channel's values are drawn from: (mean, standard deviation).
 const CHANNEL_DIST: [(f32, f32); C] = [(3.0, 1.0), (-2.0, 2.5), (0.5, 0.4)];

@@ -1,11 +1,11 @@
 //! The batch-normalization lesson's URL state: `steps` (training forward passes so far), `m`
 //! (momentum), `g` and `bt` (γ and β, one value per channel), `n` (the sample whose maps are
 //! drawn, from 1) and `seed` (of the batches). The batch's shape is the lesson's own, fixed
-//! (`model::N`, `C`, `H`, `W`): no key changes it.
+//! (`shape.rs`): no key changes it.
 
 use std::ops::RangeInclusive;
 
-use super::model::{C, N};
+use super::shape::{C, N};
 use crate::url::lesson::LessonState;
 use crate::url::reader::Reader;
 use crate::url::writer::Writer;

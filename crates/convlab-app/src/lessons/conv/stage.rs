@@ -12,6 +12,7 @@ use super::model::{self, pair_text, GridId};
 use super::scene::{Hover, Scene};
 use super::state::Mode;
 use crate::components::grid::{cell_of, Grid};
+use crate::components::one_per_task::one_per_task;
 use crate::i18n::{use_i18n, I18n};
 use crate::url::History;
 
@@ -31,10 +32,14 @@ pub fn Stage(scene: Scene) -> impl IntoView {
         let widest = padded.max(g.kernel[1]).max(ow);
         format!("--cols: {}; --widest: {}", cols.max(11), widest.max(5))
     };
+    // A channel's row is up to 600 cells (input, kernel, partial sums): one row per task. A new
+    // number of channels builds the rows anew (a row's captions depend on it).
+    let built = one_per_task(scene.channels, |channels| *channels);
     let rows = move || {
-        (0..scene.channels.get())
-            .map(|ch| channel_row(i18n, scene, ch))
-            .collect_view()
+        scene.channels.track();
+        view! {
+            <For each=move || 0..built.get() key=|ch| *ch children=move |ch| channel_row(i18n, scene, ch)/>
+        }
     };
     let sum_label = move || match (scene.channels.get() > 1, bias.get().shown().is_some()) {
         (true, true) => "Σ + b",
@@ -124,7 +129,7 @@ fn output_keys(ev: &web_sys::KeyboardEvent, [oh, ow]: [usize; 2], select: impl F
 /// One input channel: its grid, its kernel slice (and the turned one), and its partial sum.
 fn channel_row(i18n: I18n, scene: Scene, ch: usize) -> impl IntoView {
     let t = move |en: &'static str| i18n.t(en);
-    let many = scene.channels.get() > 1;
+    let many = scene.channels.get_untracked() > 1;
     let suffix = if ch == 0 {
         String::new()
     } else {

@@ -3,7 +3,8 @@
 //! (`convlab_core::image_size`: a small file can declare billions of pixels). A worker of its
 //! own then decodes and scales it (`createImageBitmap` with resize options, `decode.js`): in the
 //! page itself Chromium would decode off its thread but scale on it, for about 100 ms on the
-//! largest image allowed. The page only draws the small result and reads its grey levels.
+//! largest image allowed. The worker sends back the small image's pixels, which the page turns
+//! into grey levels (or, where a worker cannot draw, the small bitmap, which the page draws).
 //! Nothing is sent anywhere.
 
 use convlab_core::image_size;
@@ -106,8 +107,17 @@ async fn decode(blob: &web_sys::Blob, size: [u32; 2]) -> Result<Plane, String> {
         options.set_resize_height(h);
     }
     options.set_resize_quality(web_sys::ResizeQuality::High);
+    // A decoder that sent a bitmap lives until the bitmap is drawn: WebKit draws a transferred
+    // bitmap blank once the worker that made it has ended.
+    let mut decoder = None;
     let bitmap = match in_worker(blob, &options).await {
-        Some(answer) => answer?,
+        Some((answer, worker)) => match answer? {
+            Decoded::Pixels(plane) => return Ok(plane),
+            Decoded::Bitmap(bitmap) => {
+                decoder = Some(worker);
+                bitmap
+            }
+        },
         // Where no worker starts, the page decodes it itself: Chromium decodes off the page's
         // thread but scales on it (about 100 ms for the largest image allowed).
         None => {
@@ -144,6 +154,7 @@ async fn decode(blob: &web_sys::Blob, size: [u32; 2]) -> Result<Plane, String> {
     let drawn =
         ctx.draw_image_with_image_bitmap_and_dw_and_dh(&bitmap, 0.0, 0.0, cols.into(), rows.into());
     bitmap.close();
+    drop(decoder);
     drawn.map_err(|e| format!("{e:?}"))?;
     grey_plane(&ctx, cols as usize, rows as usize)
 }
@@ -151,12 +162,29 @@ async fn decode(blob: &web_sys::Blob, size: [u32; 2]) -> Result<Plane, String> {
 /// The decoder worker's script (`decode.js`).
 const DECODE_JS: &str = include_str!("decode.js");
 
-/// The bitmap of `blob`, made in a worker of its own (its answer, or why it could not decode
-/// it); `None` when the browser starts no worker here.
+/// A decoder worker, ended when dropped.
+struct Decoder(web_sys::Worker);
+
+impl Drop for Decoder {
+    fn drop(&mut self) {
+        self.0.terminate();
+    }
+}
+
+/// What the decoder worker sends back.
+enum Decoded {
+    /// The scaled image's grey levels (from the RGBA pixels it drew on white).
+    Pixels(Plane),
+    /// The bitmap, for the page to scale and draw.
+    Bitmap(web_sys::ImageBitmap),
+}
+
+/// The image in `blob`, decoded in a worker of its own (its answer, or why it could not decode
+/// it), and that worker; `None` when the browser starts no worker here.
 async fn in_worker(
     blob: &web_sys::Blob,
     options: &web_sys::ImageBitmapOptions,
-) -> Option<Result<web_sys::ImageBitmap, String>> {
+) -> Option<(Result<Decoded, String>, Decoder)> {
     let type_js = web_sys::BlobPropertyBag::new();
     type_js.set_type("text/javascript");
     let script = web_sys::Blob::new_with_str_sequence_and_options(
@@ -167,30 +195,49 @@ async fn in_worker(
     let url = web_sys::Url::create_object_url_with_blob(&script).ok()?;
     let worker = web_sys::Worker::new(&url);
     let _ = web_sys::Url::revoke_object_url(&url);
-    let worker = worker.ok()?;
+    let worker = Decoder(worker.ok()?);
     // The worker's one answer (or its failure) settles the promise.
     let answer = js_sys::Promise::new(&mut |resolve, reject| {
-        worker.set_onmessage(Some(&resolve));
-        worker.set_onerror(Some(&reject));
+        worker.0.set_onmessage(Some(&resolve));
+        worker.0.set_onerror(Some(&reject));
     });
     let message = js_sys::Object::new();
     let _ = js_sys::Reflect::set(&message, &"blob".into(), blob);
     let _ = js_sys::Reflect::set(&message, &"options".into(), options);
-    if worker.post_message(&message).is_err() {
-        worker.terminate();
-        return None;
-    }
-    let answer = JsFuture::from(answer).await;
-    worker.terminate();
-    let data = match answer {
+    let _ = js_sys::Reflect::set(&message, &"max".into(), &(MAX_SIDE as u32).into());
+    worker.0.post_message(&message).ok()?;
+    let data = match JsFuture::from(answer).await {
         Ok(event) => event.unchecked_into::<web_sys::MessageEvent>().data(),
         // The worker failed to start (its script refused): the page decodes instead.
         Err(_) => return None,
     };
-    Some(
-        data.dyn_into::<web_sys::ImageBitmap>()
-            .map_err(|reason| reason.as_string().unwrap_or_default()),
-    )
+    Some((decoded(data), worker))
+}
+
+/// The decoder's answer: pixels (`{ width, height, rgba }`), a bitmap, or why it failed (text).
+fn decoded(data: JsValue) -> Result<Decoded, String> {
+    if let Some(reason) = data.as_string() {
+        return Err(reason);
+    }
+    let data = match data.dyn_into::<web_sys::ImageBitmap>() {
+        Ok(bitmap) => return Ok(Decoded::Bitmap(bitmap)),
+        Err(data) => data,
+    };
+    let field = |name: &str| js_sys::Reflect::get(&data, &name.into()).ok();
+    let side = |name: &str| field(name).and_then(|v| v.as_f64()).map(|v| v as usize);
+    let (Some(cols), Some(rows), Some(rgba)) = (side("width"), side("height"), field("rgba"))
+    else {
+        return Err("the decoder sent no image".into());
+    };
+    let rgba = js_sys::Uint8Array::new(&rgba).to_vec();
+    if rgba.len() != cols * rows * 4 {
+        return Err("the decoder sent a damaged image".into());
+    }
+    Ok(Decoded::Pixels(Plane {
+        rows,
+        cols,
+        values: grey(&rgba),
+    }))
 }
 
 /// What is drawn on a `cols × rows` canvas, as grey levels in 0..1.

@@ -19,6 +19,7 @@ use self::channel::Channel;
 use self::controls::Controls;
 use self::state::{Mode, PoolingState};
 use crate::components::address_note::AddressNote;
+use crate::components::one_per_task::one_per_task;
 use crate::compute::{use_op, Op};
 use crate::i18n::use_i18n;
 use crate::url::lesson::use_lesson_state;
@@ -61,10 +62,16 @@ pub fn PoolingPage() -> impl IntoView {
             s.x = Some(values);
         });
     });
+    // Up to three channels of 24 × 24 padded cells: one channel per task, all anew when the
+    // sizes change.
+    let built = one_per_task(dims, |(channels, _, _)| *channels);
     let channels = move || {
-        (0..dims.get().0)
-            .map(|ch| {
-                view! {
+        dims.track();
+        view! {
+            <For
+                each=move || 0..built.get()
+                key=|ch| *ch
+                children=move |ch| view! {
                     <Channel
                         ch=ch
                         mode=mode
@@ -77,8 +84,8 @@ pub fn PoolingPage() -> impl IntoView {
                         edit=edit
                     />
                 }
-            })
-            .collect_view()
+            />
+        }
     };
     view! {
         <section class="lesson" data-page="pooling">

@@ -20,13 +20,24 @@ pub async fn load_bytes(
     bytes: Vec<u8>,
     note: String,
 ) -> Result<(), String> {
-    let (params, steps) = weights::read_weights(bytes.clone(), &config.model).await?;
     let model = config.model.clone();
-    training::adopt(compute, progress, config, params, steps, note).await?;
+    adopt_bytes(compute, progress, config, bytes.clone(), note).await?;
     if let Err(e) = weights::store_weights(&model, &bytes) {
         progress.storage_error.set(Some(e));
     }
     Ok(())
+}
+
+/// Makes the weights of a `.safetensors` file the model, without storing them.
+async fn adopt_bytes(
+    compute: Compute,
+    progress: Progress,
+    config: Config,
+    bytes: Vec<u8>,
+    note: String,
+) -> Result<(), String> {
+    let (params, steps) = weights::read_weights(bytes, &config.model).await?;
+    training::adopt(compute, progress, config, params, steps, note).await
 }
 
 /// Restores the weights stored for `config.model` by an earlier visit, if any.
@@ -35,7 +46,9 @@ pub async fn restore(compute: Compute, progress: Progress, config: Config, note:
         return;
     };
     let model = config.model.clone();
-    if let Err(e) = load_bytes(compute, progress, config, bytes, note).await {
+    // Not stored again: they are what storage holds, and storing them after the worker has read
+    // them could undo a Forget (or a cleared storage) made in the meantime.
+    if let Err(e) = adopt_bytes(compute, progress, config, bytes, note).await {
         // Weights of an older ConvLab or damaged storage: drop them rather than fail every visit.
         weights::forget_weights(&model);
         progress.storage_error.set(Some(format!(
