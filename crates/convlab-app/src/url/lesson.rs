@@ -103,10 +103,7 @@ impl<S: LessonState> LessonUrl<S> {
 #[cfg(test)]
 pub fn assert_laws<S: LessonState + std::fmt::Debug>(pairs: &[(String, String)]) {
     let (state, _) = parse::<S>(pairs);
-    let written: Vec<(String, String)> = write(&state)
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), v))
-        .collect();
+    let written = written(&state);
     for (k, _) in &written {
         assert!(
             S::KEYS.contains(&k.as_str()),
@@ -122,6 +119,21 @@ pub fn assert_laws<S: LessonState + std::fmt::Debug>(pairs: &[(String, String)])
         adjusted.is_empty(),
         "its own write was adjusted: {adjusted:?} (from {written:?})"
     );
+}
+
+/// `state` as the address holds it: its canonical parameters, owned.
+#[cfg(test)]
+pub fn written<S: LessonState>(state: &S) -> Vec<(String, String)> {
+    write(state)
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect()
+}
+
+/// `state` written and read back (the state and what was adjusted), for tests.
+#[cfg(test)]
+pub fn reread<S: LessonState>(state: &S) -> (S, Vec<Adjustment>) {
+    parse(&written(state))
 }
 
 /// A query's pairs from string literals, for tests.

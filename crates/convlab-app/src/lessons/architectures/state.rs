@@ -183,15 +183,9 @@ impl LessonState for ArchState {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::url::lesson::{assert_laws, hostile_queries, parse};
+    use crate::url::lesson::{assert_laws, hostile_queries, parse, query};
     use crate::url::reader::Adjustment;
     use proptest::prelude::*;
-
-    fn query(q: &[(&str, &str)]) -> Vec<(String, String)> {
-        q.iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    }
 
     proptest! {
         #[test]

@@ -329,7 +329,7 @@ impl LessonState for ConvState {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::url::lesson::{assert_laws, hostile_queries, parse, write};
+    use crate::url::lesson::{assert_laws, hostile_queries, parse, query, write};
     use proptest::prelude::*;
 
     proptest! {
@@ -337,12 +337,6 @@ mod tests {
         fn any_query_gives_a_valid_state(q in hostile_queries(ConvState::KEYS)) {
             assert_laws::<ConvState>(&q);
         }
-    }
-
-    fn query(q: &[(&str, &str)]) -> Vec<(String, String)> {
-        q.iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
     }
 
     /// `(key, reason)` of each adjustment of `q`, with the state read.
