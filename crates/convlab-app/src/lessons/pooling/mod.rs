@@ -93,14 +93,15 @@ pub fn PoolingPage() -> impl IntoView {
             <AddressNote adjustments=state.adjustments()/>
             <Controls state=state/>
             <p class="pytorch"><code data-testid="pytorch">{move || model::pytorch(mode.get(), &params.get())}</code></p>
-            <p class="shape" data-testid="output-size">
+            <p class="shape" data-testid="output-size" class:error=move || out_hw.with(Result::is_err)>
                 {move || match out_hw.get() {
                     Ok([oh, ow]) => format!("(1, {}, {}, {})", dims.get().0, oh, ow),
                     Err(e) => i18n.message(&e),
                 }}
             </p>
-            {move || match output.get() {
-                Some(Err(e)) => Some(view! { <p class="error" role="alert">{i18n.message(&e)}</p> }),
+            // A shape the pooling cannot take is said once, by the line above.
+            {move || match (output.get(), out_hw.get()) {
+                (Some(Err(e)), Ok(_)) => Some(view! { <p class="error" role="alert">{i18n.message(&e)}</p> }),
                 _ => None,
             }}
             {channels}
