@@ -28,6 +28,17 @@ impl Writer {
         }
     }
 
+    /// A size per axis: `square=v` when both axes agree, else `per_axis[0]=h&per_axis[1]=w`
+    /// (`k=3`, or `kh=5&kw=3`).
+    pub fn pair(&mut self, square: &'static str, per_axis: [&'static str; 2], [h, w]: [usize; 2]) {
+        if h == w {
+            self.put(square, h);
+        } else {
+            self.put(per_axis[0], h);
+            self.put(per_axis[1], w);
+        }
+    }
+
     /// `key=1` when `on`, nothing otherwise.
     pub fn flag(&mut self, key: &'static str, on: bool) {
         if on {

@@ -61,13 +61,7 @@ impl LessonState for OutputSizeState {
         let c = &self.config;
         w.put("h", c.input[0]);
         w.put("w", c.input[1]);
-        let [kh, kw] = c.kernel;
-        if kh == kw {
-            w.put("k", kh);
-        } else {
-            w.put("kh", kh);
-            w.put("kw", kw);
-        }
+        w.pair("k", ["kh", "kw"], c.kernel);
         w.put("s", c.stride);
         w.put("p", c.padding);
         w.put("d", c.dilation);

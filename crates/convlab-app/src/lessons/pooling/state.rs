@@ -103,13 +103,7 @@ impl LessonState for PoolingState {
             if self.mode == Mode::Avg { "avg" } else { "max" },
             "max",
         );
-        let [kh, kw] = self.kernel;
-        if kh == kw {
-            w.put("k", kh);
-        } else {
-            w.put("kh", kh);
-            w.put("kw", kw);
-        }
+        w.pair("k", ["kh", "kw"], self.kernel);
         w.put("s", self.stride);
         w.put("p", self.padding);
         w.put("h", self.h);
