@@ -2,12 +2,14 @@
 //!
 //! - `convlab eval [--backend cpu|gpu] [--check] CASES.json`: runs golden cases, prints results.
 //! - `convlab summary MODEL [--input C,H,W] [--json]`: a model's layer-by-layer shapes.
+//! - `convlab rf MODEL [--input C,H,W] [--json]`: the receptive fields of its layers' units.
 //! - `convlab train --model mnist_convnet|lenet|small_resnet --backend cpu|gpu ...`: trains on MNIST.
 //! - `convlab bench [--json]`: images/s and GFLOP/s of both backends, measured in one run.
 
 mod bench;
 mod data;
 mod eval;
+mod rf;
 mod summary;
 mod train;
 
@@ -67,6 +69,18 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Print the input pixels that can change units of every layer (up to Flatten): the box and
+    /// the count for the units at the corners and the centre of each layer's output.
+    Rf {
+        /// One of the models of `summary`.
+        model: String,
+        /// The input image as C,H,W (default: the model's own).
+        #[arg(long)]
+        input: Option<String>,
+        /// Print JSON in the schema of tests/golden/receptive_fields.json (convlab-rf/1).
+        #[arg(long)]
+        json: bool,
+    },
     /// Train a model on the bundled MNIST digits (8,000 train / 2,000 test) or on IDX files.
     Train {
         #[arg(long, default_value = "mnist_convnet")]
@@ -109,6 +123,7 @@ fn main() -> ExitCode {
             check,
         } => eval::run(&cases, backend, check),
         Command::Summary { model, input, json } => summary::run(&model, input.as_deref(), json),
+        Command::Rf { model, input, json } => rf::run(&model, input.as_deref(), json),
         Command::Train {
             model,
             backend,

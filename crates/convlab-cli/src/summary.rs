@@ -7,7 +7,7 @@ use convlab_core::arch;
 use convlab_core::text::thousands;
 
 /// Parses `C,H,W` (also `CxHxW`).
-fn parse_input(text: &str) -> Result<Vec<usize>, String> {
+pub fn parse_input(text: &str) -> Result<Vec<usize>, String> {
     let dims: Result<Vec<usize>, _> = text
         .split([',', 'x'])
         .map(|s| s.trim().parse::<usize>())

@@ -211,3 +211,41 @@ fn a_diverging_learning_rate_stops_with_an_explanation() {
         "{err}"
     );
 }
+
+/// `convlab rf --json` gives every model's fields exactly as PyTorch's autograd measured them.
+#[test]
+fn receptive_fields_equal_pytorch() {
+    let golden: Value =
+        serde_json::from_str(&std::fs::read_to_string(golden("receptive_fields.json")).unwrap())
+            .unwrap();
+    assert_eq!(golden["format"], "convlab-rf/1");
+    let models = golden["models"].as_array().unwrap();
+    assert_eq!(models.len(), 7, "the golden file's models");
+    for want in models {
+        let name = want["name"].as_str().unwrap();
+        let input: Vec<String> = want["input_shape"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d.to_string())
+            .collect();
+        let out = convlab(&["rf", name, "--input", &input.join(","), "--json"]);
+        assert!(
+            out.status.success(),
+            "convlab rf {name}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let got: Value = serde_json::from_slice(&out.stdout).expect("rf prints JSON");
+        assert_eq!(got["format"], "convlab-rf/1");
+        let got = &got["models"][0];
+        let (got_layers, want_layers) = (
+            got["layers"].as_array().unwrap(),
+            want["layers"].as_array().unwrap(),
+        );
+        assert_eq!(got_layers.len(), want_layers.len(), "{name}: the layers");
+        for (g, w) in got_layers.iter().zip(want_layers) {
+            assert_eq!(g, w, "{name}: layer {}", w["layer"]);
+        }
+        assert_eq!(got["input_shape"], want["input_shape"]);
+    }
+}

@@ -13,6 +13,7 @@
 //! - [`golden`]: the `convlab-golden/1` case format and a backend-generic evaluator.
 //! - [`image_size`]: an image file's width and height from its header, checked before decoding.
 //! - [`train`]: a model, its parameters and an optimizer, stepping on batches on any backend.
+//! - [`receptive_field`]: the input pixels that can change a unit of any layer (`convlab-rf/1`).
 //! - [`rng`]: the seeded generator behind initial weights and shuffling.
 //! - [`dataset`]: labelled images: the bundled MNIST digits and IDX files (MNIST, Fashion-MNIST).
 //! - [`idx_set`]: the four IDX files of MNIST or Fashion-MNIST, picked in any order, as a split.
@@ -33,6 +34,7 @@ pub mod nn;
 pub mod ops;
 pub mod optim;
 pub mod preprocess;
+pub mod receptive_field;
 pub mod rng;
 pub mod safetensors;
 pub mod shape;
