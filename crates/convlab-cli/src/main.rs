@@ -4,6 +4,8 @@
 //! - `convlab summary MODEL [--input C,H,W] [--json]`: a model's layer-by-layer shapes.
 //! - `convlab rf MODEL [--input C,H,W] [--json]`: the receptive fields of its layers' units.
 //! - `convlab train --model mnist_convnet|lenet|small_resnet --backend cpu|gpu ...`: trains on MNIST.
+//! - `convlab accuracy MODEL FILE.safetensors`: the test accuracy of saved weights.
+//! - `convlab export MODEL [--input C,H,W]`: the model as PyTorch code whose keys are the saved weights'.
 //! - `convlab bench [--json]`: images/s and GFLOP/s of both backends, measured in one run.
 
 mod bench;
@@ -12,6 +14,7 @@ mod eval;
 mod rf;
 mod summary;
 mod train;
+mod weights;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -101,6 +104,24 @@ enum Command {
         /// A folder with train-images-idx3-ubyte[.gz] and the three other IDX files (full MNIST, Fashion-MNIST).
         #[arg(long)]
         idx: Option<PathBuf>,
+        /// Write the trained weights here as .safetensors (the names `convlab export`'s Net loads).
+        #[arg(long)]
+        save: Option<PathBuf>,
+    },
+    /// The test accuracy of a .safetensors weights file on the bundled test digits (or IDX files).
+    Accuracy {
+        model: String,
+        weights: PathBuf,
+        #[arg(long)]
+        idx: Option<PathBuf>,
+    },
+    /// Print a model as PyTorch code (the architectures lesson's export): its `state_dict` keys
+    /// are those of the weights `train --save` and the Training page write.
+    Export {
+        model: String,
+        /// The input image as C,H,W (default: the model's own).
+        #[arg(long)]
+        input: Option<String>,
     },
     /// Measure training and inference images/s (MNIST ConvNet, batch 100) and conv2d GFLOP/s on both backends.
     Bench {
@@ -133,6 +154,7 @@ fn main() -> ExitCode {
             optimizer,
             seed,
             idx,
+            save,
         } => {
             let data = match &idx {
                 Some(dir) => data::idx_dir(dir),
@@ -146,10 +168,22 @@ fn main() -> ExitCode {
                 lr,
                 optimizer,
                 seed,
+                save,
             };
             data.and_then(|d| train::run(&args, &d))
                 .map(|()| ExitCode::SUCCESS)
         }
+        Command::Accuracy {
+            model,
+            weights,
+            idx,
+        } => match &idx {
+            Some(dir) => data::idx_dir(dir),
+            None => data::bundled(),
+        }
+        .and_then(|d| weights::accuracy(&model, &weights, &d))
+        .map(|()| ExitCode::SUCCESS),
+        Command::Export { model, input } => weights::export(&model, input.as_deref()),
         Command::Bench {
             steps,
             json,

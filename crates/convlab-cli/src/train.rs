@@ -2,14 +2,15 @@
 //! the GPU, printing the loss of every step and the test accuracy of every epoch.
 
 use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
 use std::time::Instant;
 
 use convlab_core::dataset::Split;
-use convlab_core::nn::init;
+use convlab_core::nn::{init, ParamStore};
 use convlab_core::optim::{AdamConfig, SgdConfig};
 use convlab_core::rng::Rng;
 use convlab_core::train::{accuracy, finite_loss, Optimizer, Trainer};
-use convlab_core::{arch, Backend, CpuBackend};
+use convlab_core::{arch, safetensors, Backend, CpuBackend};
 use convlab_gpu::GpuBackend;
 
 use crate::{BackendChoice, OptimizerChoice};
@@ -22,6 +23,8 @@ pub struct TrainArgs {
     pub lr: f32,
     pub optimizer: OptimizerChoice,
     pub seed: u64,
+    /// Where to write the trained weights (`.safetensors`, PyTorch `state_dict` names).
+    pub save: Option<PathBuf>,
 }
 
 pub fn run(args: &TrainArgs, data: &Split) -> Result<(), String> {
@@ -123,5 +126,29 @@ fn train_on<B: Backend>(b: &B, args: &TrainArgs, data: &Split) -> Result<(), Str
             data.train.len() as f64 / seconds
         );
     }
+    if let Some(path) = &args.save {
+        save(b, &trainer, &args.model, path)?;
+    }
+    Ok(())
+}
+
+/// The trained weights as the Training page saves them: parameters, running statistics and each
+/// batch norm's `num_batches_tracked`, so `Net().load_state_dict(...)` of the exported code loads
+/// them strictly.
+fn save<B: Backend>(b: &B, trainer: &Trainer<B>, name: &str, path: &PathBuf) -> Result<(), String> {
+    let mut host = ParamStore::new();
+    for (key, value) in trainer.params.iter() {
+        host.insert(key, b.download(value).map_err(|e| e.to_string())?);
+    }
+    let steps = trainer.steps();
+    let counters = safetensors::batch_norm_counters(&trainer.model, i64::from(steps));
+    let steps = steps.to_string();
+    let bytes = safetensors::serialize_with(
+        &host,
+        &counters,
+        &[("convlab_model", name), ("convlab_steps", steps.as_str())],
+    );
+    std::fs::write(path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    println!("saved the weights to {}", path.display());
     Ok(())
 }

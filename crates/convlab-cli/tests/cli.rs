@@ -147,8 +147,11 @@ fn golden_cases_match_on_the_gpu() {
     }
 }
 
+/// One epoch trains the MNIST ConvNet past 95%; the weights it saves give the same accuracy when
+/// a fresh process loads them (`convlab accuracy`), under the names the exported code declares.
 #[test]
 fn one_epoch_on_the_bundled_digits_reaches_95_percent() {
+    let saved = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("mnist_convnet.safetensors");
     let out = convlab(&[
         "train",
         "--model",
@@ -159,6 +162,8 @@ fn one_epoch_on_the_bundled_digits_reaches_95_percent() {
         "1",
         "--batch",
         "100",
+        "--save",
+        saved.to_str().unwrap(),
     ]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
@@ -191,6 +196,24 @@ fn one_epoch_on_the_bundled_digits_reaches_95_percent() {
         .parse()
         .unwrap();
     assert!(acc >= 95.0, "{acc_line}");
+
+    let out = convlab(&["accuracy", "mnist_convnet", saved.to_str().unwrap()]);
+    let line = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        line.contains(&format!("test accuracy {acc:.2}% on 2000 images")),
+        "{line} (training said {acc_line})"
+    );
+    let out = convlab(&["export", "mnist_convnet"]);
+    let code = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        code.contains("        self.fc = nn.Linear(1568, 10)  # 3 fc"),
+        "{code}"
+    );
 }
 
 #[test]

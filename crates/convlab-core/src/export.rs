@@ -1,7 +1,13 @@
-//! A model as PyTorch code a student can paste into a file and run: `class Net(nn.Module)` whose
-//! `self.net` is an `nn.Sequential` nested as the model's tree, d2l's `Residual` defined beside it
-//! when the model uses it, the expected parameter total, and a `__main__` block that builds the
-//! network, runs one random image through it and prints the shape and the parameter count.
+//! A model as PyTorch code a student can paste into a file and run: `class Net` built as the
+//! model's tree, d2l's `Residual` defined beside it when the model uses it, the expected parameter
+//! total, and a `__main__` block that builds the network, runs one random image through it and
+//! prints the shape and the parameter count.
+//!
+//! The modules carry the model's names, so the `state_dict` keys of `Net()` are exactly those of
+//! the weights ConvLab saves (`layer1.0.weight`, …, `fc.bias`): `Net().load_state_dict(
+//! load_file("mnist_convnet.safetensors"))` loads them strictly. A model whose top-level modules
+//! are numbered is an `nn.Sequential` (keys `0.weight`, `1.0.weight`, …); one with named modules
+//! (`layer1`, `fc`) is an `nn.Module` with those attributes, run in order.
 //!
 //! Lazy models (d2l's `LazyConv2d`, `LazyLinear`) are written with explicit sizes, the ones they
 //! take for the given input, so every constructor says what it holds. [`Model::resolve`] gives
@@ -160,46 +166,56 @@ struct Writer<'a> {
     leaf: usize,
 }
 
+/// Whether `modules` are named by their positions (`0`, `1`, …), as `nn.Sequential` names them.
+fn numbered(modules: &[Module]) -> bool {
+    modules
+        .iter()
+        .enumerate()
+        .all(|(i, m)| m.name == i.to_string())
+}
+
 impl Writer<'_> {
-    fn modules(&mut self, modules: &[Module], position: &str, depth: usize) {
+    /// The next layer's output shape and parameters, or where the network broke.
+    fn note(&mut self, layer: &Layer) -> String {
+        let note = match (self.shapes.get(self.leaf), self.broken) {
+            (Some(shape), _) => {
+                let params = layer.param_count();
+                if params > 0 {
+                    format!("{}, {} params", shape_text(shape), thousands(params))
+                } else {
+                    shape_text(shape)
+                }
+            }
+            (None, Some(b)) if b == self.leaf => "breaks here (see the note above)".into(),
+            _ => "not reached".into(),
+        };
+        self.leaf += 1;
+        note
+    }
+
+    /// `m` after `start` (`self.layer1 = `, or nothing inside a sequence), then `end`.
+    fn module(&mut self, m: &Module, pos: &str, depth: usize, start: &str, end: &str) {
         let indent = "    ".repeat(depth);
-        for (i, m) in modules.iter().enumerate() {
-            let pos = if position.is_empty() {
-                i.to_string()
-            } else {
-                format!("{position}.{i}")
-            };
-            // Named attributes (`layer1`, `fc`) are kept as comments: positions index `net`.
-            let name = if m.name.parse::<usize>().is_ok() || m.name.is_empty() {
-                String::new()
-            } else {
-                format!(" {}", m.name)
-            };
-            match &m.kind {
-                ModuleKind::Sequential(children) => {
-                    self.out += &format!("{indent}nn.Sequential(  # {pos}{name}\n");
-                    self.modules(children, &pos, depth + 1);
-                    self.out += &format!("{indent}),\n");
+        // Positions are what the summary calls the layers; names are what the keys say.
+        let name = if m.name == pos.rsplit('.').next().unwrap_or("") {
+            String::new()
+        } else {
+            format!(" {}", m.name)
+        };
+        match &m.kind {
+            ModuleKind::Sequential(children) => {
+                self.out += &format!("{indent}{start}nn.Sequential(  # {pos}{name}\n");
+                for (i, child) in children.iter().enumerate() {
+                    self.module(child, &format!("{pos}.{i}"), depth + 1, "", ",");
                 }
-                ModuleKind::Layer(layer) => {
-                    let note = match (self.shapes.get(self.leaf), self.broken) {
-                        (Some(shape), _) => {
-                            let params = layer.param_count();
-                            if params > 0 {
-                                format!("{}, {} params", shape_text(shape), thousands(params))
-                            } else {
-                                shape_text(shape)
-                            }
-                        }
-                        (None, Some(b)) if b == self.leaf => {
-                            "breaks here (see the note above)".into()
-                        }
-                        _ => "not reached".into(),
-                    };
-                    self.out +=
-                        &format!("{indent}{},  # {pos}{name} → {note}\n", constructor(layer));
-                    self.leaf += 1;
-                }
+                self.out += &format!("{indent}){end}\n");
+            }
+            ModuleKind::Layer(layer) => {
+                let note = self.note(layer);
+                self.out += &format!(
+                    "{indent}{start}{}{end}  # {pos}{name} → {note}\n",
+                    constructor(layer)
+                );
             }
         }
     }
@@ -230,17 +246,32 @@ pub fn pytorch(model: &Model, input: [usize; 3]) -> String {
     if uses_residual {
         out += RESIDUAL_CLASS;
     }
-    out += "class Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n";
-    out += "        self.net = nn.Sequential(\n";
     let mut writer = Writer {
         out: String::new(),
         shapes: &resolved.shapes,
         broken: resolved.error.as_ref().map(|(i, _)| *i),
         leaf: 0,
     };
-    writer.modules(&resolved.model.modules, "", 3);
-    out += &writer.out;
-    out += "        )\n\n    def forward(self, x):\n        return self.net(x)\n\n\n";
+    let modules = &resolved.model.modules;
+    if numbered(modules) {
+        for (i, m) in modules.iter().enumerate() {
+            writer.module(m, &i.to_string(), 3, "", ",");
+        }
+        out += "class Net(nn.Sequential):\n    def __init__(self):\n        super().__init__(\n";
+        out += &writer.out;
+        out += "        )\n\n\n";
+    } else {
+        for (i, m) in modules.iter().enumerate() {
+            writer.module(m, &i.to_string(), 2, &format!("self.{} = ", m.name), "");
+        }
+        out += "class Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n";
+        out += &writer.out;
+        out += "\n    def forward(self, x):\n";
+        for m in modules {
+            out += &format!("        x = self.{}(x)\n", m.name);
+        }
+        out += "        return x\n\n\n";
+    }
     let total = leaves
         .iter()
         .map(|l| l.layer.param_count())
@@ -356,10 +387,16 @@ mod tests {
     /// The trainable parameters the constructors inside `class Net` imply, counted the way
     /// PyTorch counts them, and the constructor names in order.
     fn parse_back(code: &str) -> (u64, Vec<String>) {
-        let net = &code[code.find("class Net(nn.Module)").expect("class Net")..];
+        let net = &code[code.find("class Net(").expect("class Net")..];
         let mut total = 0;
         let mut names = Vec::new();
         for line in net.lines() {
+            // `self.fc = nn.Linear(...)`: the constructor after the attribute.
+            let line = line
+                .trim_start()
+                .strip_prefix("self.")
+                .and_then(|rest| rest.split_once(" = "))
+                .map_or(line, |(_, constructor)| constructor);
             let has_bias =
                 |kw: &[(&str, &str)]| !kw.iter().any(|&(k, v)| k == "bias" && v == "False");
             if let Some((a, kw)) = call_args(line, "nn.Conv2d(") {
@@ -393,6 +430,109 @@ mod tests {
             }
         }
         (total as u64, names)
+    }
+
+    /// The `state_dict` keys PyTorch gives the module `code` builds, read from the code as
+    /// PyTorch names them: attributes by their names, an `nn.Sequential`'s children by their
+    /// positions, each constructor's parameters and buffers by PyTorch's names.
+    fn state_dict_keys(code: &str) -> Vec<String> {
+        let net = &code[code.find("class Net(").expect("class Net")..];
+        let net = &net[..net.find("if __name__").unwrap_or(net.len())];
+        // The open `nn.Sequential`s: their key prefixes and how many children they have so far.
+        let mut open: Vec<(String, usize)> = Vec::new();
+        let mut keys = Vec::new();
+        let join = |a: &str, b: &str| {
+            if a.is_empty() {
+                b.to_string()
+            } else {
+                format!("{a}.{b}")
+            }
+        };
+        for line in net.lines().map(str::trim) {
+            if line == ")" || line == ")," {
+                open.pop();
+                continue;
+            }
+            if line.starts_with("super().__init__(") && line.ends_with('(') {
+                open.push((String::new(), 0)); // Net itself is the sequence.
+                continue;
+            }
+            // Where this line's module sits: an attribute, or the next child of a sequence.
+            let (prefix, module) =
+                match line.strip_prefix("self.").and_then(|r| r.split_once(" = ")) {
+                    Some((name, module)) => (name.to_string(), module),
+                    None => match open.last_mut() {
+                        Some((parent, count))
+                            if line.starts_with("nn.") || line.starts_with("Residual(") =>
+                        {
+                            *count += 1;
+                            (join(parent, &(*count - 1).to_string()), line)
+                        }
+                        _ => continue,
+                    },
+                };
+            let bias = !module.contains("bias=False");
+            let conv = |p: &str, bias: bool| {
+                let mut k = vec![join(p, "weight")];
+                if bias {
+                    k.push(join(p, "bias"));
+                }
+                k
+            };
+            let bn = |p: &str| {
+                [
+                    "weight",
+                    "bias",
+                    "running_mean",
+                    "running_var",
+                    "num_batches_tracked",
+                ]
+                .map(|n| join(p, n))
+                .to_vec()
+            };
+            if module.starts_with("nn.Sequential(") {
+                open.push((prefix, 0));
+            } else if module.starts_with("nn.Conv2d(") || module.starts_with("nn.Linear(") {
+                keys.extend(conv(&prefix, bias));
+            } else if module.starts_with("nn.BatchNorm2d(") {
+                keys.extend(bn(&prefix));
+            } else if module.starts_with("Residual(") {
+                for c in ["conv1", "conv2"] {
+                    keys.extend(conv(&join(&prefix, c), true));
+                }
+                if module.contains("use_1x1conv=True") {
+                    keys.extend(conv(&join(&prefix, "conv3"), true));
+                }
+                for b in ["bn1", "bn2"] {
+                    keys.extend(bn(&join(&prefix, b)));
+                }
+            }
+        }
+        keys.sort();
+        keys
+    }
+
+    /// `Net().load_state_dict(saved)` is strict: the exported module's keys must be exactly the
+    /// names ConvLab saves (the parameters, the running statistics and `num_batches_tracked`).
+    #[test]
+    fn the_exported_keys_are_the_saved_weights_names() {
+        for name in arch::NAMES {
+            let model = arch::by_name(name).unwrap();
+            let (resolved, _) = model.propagate(&model.input_shape).unwrap();
+            let mut saved: Vec<String> = resolved
+                .param_specs()
+                .into_iter()
+                .map(|p| p.name)
+                .chain(
+                    crate::safetensors::batch_norm_counters(&resolved, 0)
+                        .into_iter()
+                        .map(|c| c.name),
+                )
+                .collect();
+            saved.sort();
+            let code = pytorch(&model, model.input_shape);
+            assert_eq!(state_dict_keys(&code), saved, "{name}");
+        }
     }
 
     #[test]
@@ -514,7 +654,7 @@ mod tests {
         let model = arch::mnist_convnet();
         let code = pytorch(&model, [1, 28, 28]);
         assert!(
-            code.contains("nn.Linear(1568, 10),  # 3 fc → (10), 15,690 params"),
+            code.contains("self.fc = nn.Linear(1568, 10)  # 3 fc → (10), 15,690 params"),
             "{code}"
         );
         assert!(code.contains("# Expected: 29,034 trainable parameters; output shape (1, 10).\n"));
