@@ -174,6 +174,22 @@ impl<'a> CaseReader<'a> {
     }
 }
 
+/// The parameters of `model` from the case's inputs, by `state_dict` name; running statistics
+/// the case leaves out start as PyTorch's do (mean 0, variance 1).
+fn model_params<B: Backend>(b: &B, r: &CaseReader, model: &Model) -> Result<ParamStore<B::Tensor>> {
+    let mut params = ParamStore::new();
+    for q in model.param_specs() {
+        let t = match r.case.inputs.get(&q.name) {
+            Some(t) => t.clone(),
+            None if q.name.ends_with("running_var") => Tensor::full(&q.shape, 1.0),
+            None if !q.trainable => Tensor::zeros(&q.shape),
+            None => return Err(r.err(format!("missing input '{}'", q.name))),
+        };
+        params.insert(q.name, b.upload(&t)?);
+    }
+    Ok(params)
+}
+
 /// Computes every key of `case.expected` on backend `b`.
 pub fn evaluate<B: Backend>(b: &B, case: &Case) -> Result<Map<String, Value>> {
     let r = CaseReader { case };
@@ -387,16 +403,7 @@ pub fn evaluate<B: Backend>(b: &B, case: &Case) -> Result<Map<String, Value>> {
             } else {
                 Mode::Eval
             };
-            let mut params = ParamStore::new();
-            for q in model.param_specs() {
-                let t = match case.inputs.get(&q.name) {
-                    Some(t) => t.clone(),
-                    None if q.name.ends_with("running_var") => Tensor::full(&q.shape, 1.0),
-                    None if !q.trainable => Tensor::zeros(&q.shape),
-                    None => return Err(r.err(format!("missing input '{}'", q.name))),
-                };
-                params.insert(q.name, b.upload(&t)?);
-            }
+            let mut params = model_params(b, &r, &model)?;
             let (logits, trace) = nn::forward(b, &model, &mut params, &up("input")?, mode)?;
             let (loss, grad_logits) = b.cross_entropy(&logits, &r.targets("target")?)?;
             put("output", &loss)?;
@@ -408,6 +415,32 @@ pub fn evaluate<B: Backend>(b: &B, case: &Case) -> Result<Map<String, Value>> {
                 } else {
                     put(&q.name, params.get(&q.name)?)?;
                 }
+            }
+        }
+        "mnist_convnet_explain" => {
+            let model = crate::arch::mnist_convnet();
+            let params = model_params(b, &r, &model)?;
+            // Grad-CAM after each block's ReLU (`layer1.2`, `layer2.2`), before its pooling.
+            let leaves = model.leaves();
+            let block = |path: &str| {
+                leaves
+                    .iter()
+                    .position(|l| l.path == path)
+                    .ok_or_else(|| r.err(format!("the model has no layer {path}")))
+            };
+            let blocks = [block("layer1.2")?, block("layer2.2")?];
+            let e = crate::explain::explain(
+                b,
+                &model,
+                &params,
+                &up("input")?,
+                &r.targets("target")?,
+                &blocks,
+            )?;
+            put("logits", &b.upload(&e.logits)?)?;
+            put("grad_input", &b.upload(&e.saliency)?)?;
+            for (key, cam) in ["grad_cam_layer1", "grad_cam_layer2"].iter().zip(&e.cams) {
+                put(key, &b.upload(cam)?)?;
             }
         }
         "adam_step" => {

@@ -9,6 +9,7 @@
 //! - [`nn`]: networks as data (layers, shapes, parameters), their forward and backward passes.
 //! - [`optim`]: Adam and SGD with momentum, as `torch.optim` defines them.
 //! - [`arch`]: the architectures of the course and their layer-by-layer summaries.
+//! - [`explain`]: saliency and Grad-CAM, what in the image a network used for its answer.
 //! - [`export`]: a model as runnable PyTorch code (`class Net(nn.Module)`).
 //! - [`golden`]: the `convlab-golden/1` case format and a backend-generic evaluator.
 //! - [`image_size`]: an image file's width and height from its header, checked before decoding.
@@ -26,6 +27,7 @@ pub mod budget;
 pub mod conformance;
 pub mod dataset;
 pub mod error;
+pub mod explain;
 pub mod export;
 pub mod golden;
 pub mod idx_set;

@@ -27,8 +27,19 @@ fn golden(file: &str) -> CaseFile {
 }
 
 fn assert_golden(file: &str) {
+    assert_golden_ops(file, |_| true);
+}
+
+/// The cases of `file` whose op `wanted` takes, on the GPU.
+fn assert_golden_ops(file: &str, wanted: impl Fn(&str) -> bool) {
     let b = gpu();
-    for case in golden(file).cases {
+    let cases: Vec<_> = golden(file)
+        .cases
+        .into_iter()
+        .filter(|c| wanted(&c.op))
+        .collect();
+    assert!(!cases.is_empty(), "{file}: no case to check");
+    for case in cases {
         let result = evaluate(&b, &case).unwrap_or_else(|e| panic!("{}: {e}", case.name));
         for c in check(&case, &result) {
             assert!(
@@ -48,6 +59,13 @@ fn seed_examples_match_pytorch_on_gpu() {
 #[test]
 fn pytorch_ops_match_on_gpu() {
     assert_golden("pytorch_ops.json");
+}
+
+/// Saliency and Grad-CAM of the MNIST ConvNet (pytorch_ops_2.json; its transposed-convolution
+/// cases wait for that op).
+#[test]
+fn the_explanation_matches_pytorch_on_gpu() {
+    assert_golden_ops("pytorch_ops_2.json", |op| op == "mnist_convnet_explain");
 }
 
 /// FORMAT.md's tolerance, the GPU against the CPU reference.
