@@ -99,6 +99,28 @@ async function assertNoLongTasks(b, what) {
   assert.deepEqual(long, [], `${what}: main-thread tasks over ${LONG_TASK_MS} ms ([start, ms])`);
 }
 
+/**
+ * Opens `query`, lets it settle and fails on its long tasks. A page's own work blocks the same
+ * way on every load; on two cores the browser's other threads (the workers' wasm compiling) can
+ * also stretch one task of about 30 ms past the budget now and then. So a page that shows long
+ * tasks is loaded once more, and fails if it shows any again.
+ */
+async function assertLoadsWithoutLongTasks(b, query, check = async () => {}) {
+  const load = async () => {
+    await b.page.open(`?${query}`);
+    await check();
+    await settled(b.page);
+  };
+  await load();
+  const first = await longTasks(b.page);
+  if (b.spec.engine === 'chromium' && first?.length) {
+    console.error(`# ${b.spec.name}: ${query} had tasks over ${LONG_TASK_MS} ms ${JSON.stringify(first)}; loaded again`);
+    await load();
+  }
+  await assertNoLongTasks(b, query);
+  await b.page.assertNoProblems(query);
+}
+
 eachBrowser('hostile addresses', (b) => {
   test('every lesson names each value it replaced, and neither panics nor blocks', async () => {
     const { page } = b;
@@ -106,16 +128,14 @@ eachBrowser('hostile addresses', (b) => {
     // Chromium); the lessons are measured as a visitor who opens a shared link meets them.
     await page.open('?page=output-size');
     for (const [lesson, query, valid] of HOSTILE) {
-      await page.open(`?page=${lesson}&${query}${valid ? `&${valid}` : ''}`);
       const expected = [...new URLSearchParams(query).keys()].sort();
-      const seen = await until(async () => {
-        const keys = await notedKeys(page);
-        return keys.length ? keys : null;
-      }, { what: `the address note of ${lesson}`, page });
-      assert.deepEqual([...new Set(seen)].sort(), expected, `${lesson}?${query.slice(0, 80)}: the keys the note names`);
-      await settled(page);
-      await assertNoLongTasks(b, `${lesson}?${query.slice(0, 80)}`);
-      await page.assertNoProblems(`${lesson}?${query.slice(0, 80)}`);
+      await assertLoadsWithoutLongTasks(b, `page=${lesson}&${query}${valid ? `&${valid}` : ''}`, async () => {
+        const seen = await until(async () => {
+          const keys = await notedKeys(page);
+          return keys.length ? keys : null;
+        }, { what: `the address note of ${lesson}`, page });
+        assert.deepEqual([...new Set(seen)].sort(), expected, `${lesson}?${query.slice(0, 80)}: the keys the note names`);
+      });
     }
   });
 
@@ -131,12 +151,7 @@ eachBrowser('hostile addresses', (b) => {
     test('each lesson\'s heaviest configuration computes (or is refused) without blocking the page', async () => {
       const { page } = b;
       await page.open('?page=output-size');
-      for (const query of HEAVIEST) {
-        await page.open(`?${query}`);
-        await settled(page);
-        await assertNoLongTasks(b, query);
-        await page.assertNoProblems(query);
-      }
+      for (const query of HEAVIEST) await assertLoadsWithoutLongTasks(b, query);
     });
   }
 

@@ -406,6 +406,33 @@ const MINIBROWSER = '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
 class WebDriverPage extends AppPage {
   static async launch(spec, server) {
     const self = new WebDriverPage(spec, server);
+    await self.startBrowser();
+    return self;
+  }
+
+  /**
+   * Opens `query`; should the browser's process end under it (the driver then answers "invalid
+   * session id": WebKitGTK's MiniBrowser did so once in CI, on a page that loads in every run
+   * here), the crash and the driver's log are printed, the browser is started again, and the
+   * page is opened once more. A page that ends the browser twice fails.
+   */
+  async open(query) {
+    try {
+      return await super.open(query);
+    } catch (err) {
+      const lost = err.error === 'invalid session id' || /invalid session id/.test(err.message);
+      if (!lost) throw err;
+      console.error(`# ${this.name}: the browser's process ended while opening ${query}; started again.\n# driver log:\n${(err.driverLog ?? this.driver.log()).replace(/^/gm, '#   ')}`);
+      await this.driver.close();
+      this.adapterChecked = false;
+      await this.startBrowser();
+      return super.open(query);
+    }
+  }
+
+  async startBrowser() {
+    const { spec } = this;
+    const self = this;
     if (spec.engine === 'firefox') {
       self.driver = await startDriver(['geckodriver', '--host', '127.0.0.1'], (port) => ['--port', String(port)]);
       self.session = await self.driver.session({
@@ -431,7 +458,6 @@ class WebDriverPage extends AppPage {
       // WebDriver screenshots only show the viewport here: make it tall enough for a lesson.
       await self.session.setWindowRect({ width: 1280, height: 1600 });
     }
-    return self;
   }
 
   // The server's record of HTTP errors, and what the in-page collector saw.
@@ -549,7 +575,8 @@ export async function until(probe, { timeout = POLL_MS, what = 'a condition', pa
       last = await probe();
       if (last !== null && last !== undefined && last !== false) return last;
     } catch (err) {
-      if (err instanceof Fatal) throw err;
+      // A browser that is gone does not come back by waiting.
+      if (err instanceof Fatal || err.error === 'invalid session id') throw err;
       last = err;
     }
     if (Date.now() > deadline) {

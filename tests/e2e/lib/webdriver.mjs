@@ -88,7 +88,12 @@ export class Driver {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const json = await res.json().catch(() => ({ value: { error: `HTTP ${res.status}`, message: 'no JSON' } }));
-    if (!res.ok || json.value?.error) throw new WebDriverError(`${method} ${path}`, json.value ?? {});
+    if (!res.ok || json.value?.error) {
+      const err = new WebDriverError(`${method} ${path}`, json.value ?? {});
+      // The browser's process is gone: what the driver and the browser printed last says why.
+      if (err.error === 'invalid session id') err.driverLog = this.log().slice(-4_000);
+      throw err;
+    }
     return json.value;
   }
 
