@@ -12,7 +12,7 @@
 
 use crate::backend::Backend;
 use crate::error::{Error, Result};
-use crate::nn::{self, Layer, Mode, Model, Module, ParamStore};
+use crate::nn::{self, Layer, Mode, Model, ParamStore};
 use crate::tensor::Tensor;
 
 /// The saliency of each image and one Grad-CAM map per block asked for.
@@ -23,21 +23,6 @@ pub struct Explanation {
     pub saliency: Tensor,
     /// `[N, H, W]` per block, in the order asked.
     pub cams: Vec<Tensor>,
-}
-
-/// The layers `range` of `model` (in execution order) as a model of their own, each under its
-/// `state_dict` prefix so that the model's parameters still name them.
-fn part(model: &Model, range: std::ops::Range<usize>) -> Model {
-    let leaves = model.leaves();
-    Model {
-        name: format!("{} [{}..{}]", model.name, range.start, range.end),
-        input_shape: model.input_shape,
-        modules: leaves[range]
-            .iter()
-            .map(|leaf| Module::layer(leaf.path.clone(), leaf.layer.clone()))
-            .collect(),
-        lazy: model.lazy,
-    }
 }
 
 /// `[N, classes]` with 1 at each row's class: the gradient that picks `logit[n, class[n]]`.
@@ -80,6 +65,52 @@ fn grad_cam(a: &Tensor, grad: &Tensor) -> Result<Tensor> {
     Ok(cam)
 }
 
+/// A forward pass ready for its backward: the logits, the pass's trace, and the gradient that
+/// picks `logit[n, class[n]]`.
+type Picked<T> = (T, nn::Trace<T>, T);
+
+/// The model's logits on `x` in evaluation mode, the trace of that pass, and the gradient that
+/// picks `logit[n, class[n]]`, all on the device: nothing is read back, so this also runs where
+/// reading waits (WebGPU in a browser).
+fn picked<B: Backend>(
+    b: &B,
+    model: &Model,
+    params: &mut ParamStore<B::Tensor>,
+    x: &B::Tensor,
+    class: &[usize],
+) -> Result<Picked<B::Tensor>> {
+    let (logits, trace) = nn::forward(b, model, params, x, Mode::Eval)?;
+    let shape = b.shape(&logits);
+    let &[n, classes] = shape.as_slice() else {
+        return Err(Error::Invalid(format!(
+            "the model's output must be (N, classes), not {shape:?}"
+        )));
+    };
+    if class.len() != n {
+        return Err(Error::Invalid(format!(
+            "{} classes for {n} images: give one class per image",
+            class.len()
+        )));
+    }
+    let pick = b.upload(&one_hot(n, classes, class)?)?;
+    Ok((logits, trace, pick))
+}
+
+/// The saliency `d logit[n, class[n]] / d input` of each image (`[N, C, H, W]`), left on the
+/// device (the model in evaluation mode, `params` including the running statistics).
+pub fn saliency<B: Backend>(
+    b: &B,
+    model: &Model,
+    params: &ParamStore<B::Tensor>,
+    x: &B::Tensor,
+    class: &[usize],
+) -> Result<B::Tensor> {
+    // Evaluation mode changes no parameter; a copy satisfies `forward`'s signature.
+    let mut params = params.clone();
+    let (_, trace, pick) = picked(b, model, &mut params, x, class)?;
+    Ok(nn::backward(b, model, &params, trace, &pick)?.0)
+}
+
 /// The explanation of `model` (in evaluation mode, with `params` including the running
 /// statistics) on the images `x` for the classes `class` (one per image), with a Grad-CAM map
 /// after each layer whose execution-order index is in `blocks` (e.g. each block's ReLU).
@@ -92,23 +123,8 @@ pub fn explain<B: Backend>(
     blocks: &[usize],
 ) -> Result<Explanation> {
     let layers = model.leaves().len();
-    // Evaluation mode changes no parameter; a copy satisfies `forward`'s signature.
     let mut params = params.clone();
-    let (logits, trace) = nn::forward(b, model, &mut params, x, Mode::Eval)?;
-    let logits = b.download(&logits)?;
-    let &[n, classes] = logits.shape.as_slice() else {
-        return Err(Error::Invalid(format!(
-            "the model's output must be (N, classes), not {:?}",
-            logits.shape
-        )));
-    };
-    if class.len() != n {
-        return Err(Error::Invalid(format!(
-            "{} classes for {n} images: give one class per image",
-            class.len()
-        )));
-    }
-    let pick = b.upload(&one_hot(n, classes, class)?)?;
+    let (logits, trace, pick) = picked(b, model, &mut params, x, class)?;
     let (saliency, _) = nn::backward(b, model, &params, trace, &pick)?;
     let mut cams = Vec::with_capacity(blocks.len());
     for &block in blocks {
@@ -117,14 +133,14 @@ pub fn explain<B: Backend>(
                 "Grad-CAM needs a block before the model's last layers, not layer {block}"
             )));
         }
-        let (head, tail) = (part(model, 0..block + 1), part(model, block + 1..layers));
+        let (head, tail) = (model.part(0..block + 1), model.part(block + 1..layers));
         let (a, _) = nn::forward(b, &head, &mut params, x, Mode::Eval)?;
         let (_, trace) = nn::forward(b, &tail, &mut params, &a, Mode::Eval)?;
         let (grad_a, _) = nn::backward(b, &tail, &params, trace, &pick)?;
         cams.push(grad_cam(&b.download(&a)?, &b.download(&grad_a)?)?);
     }
     Ok(Explanation {
-        logits,
+        logits: b.download(&logits)?,
         saliency: b.download(&saliency)?,
         cams,
     })

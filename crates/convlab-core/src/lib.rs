@@ -9,6 +9,7 @@
 //! - [`nn`]: networks as data (layers, shapes, parameters), their forward and backward passes.
 //! - [`optim`]: Adam and SGD with momentum, as `torch.optim` defines them.
 //! - [`arch`]: the architectures of the course and their layer-by-layer summaries.
+//! - [`activations`]: every layer's output on an image, to look inside a network.
 //! - [`explain`]: saliency and Grad-CAM, what in the image a network used for its answer.
 //! - [`export`]: a model as runnable PyTorch code (`class Net(nn.Module)`).
 //! - [`golden`]: the `convlab-golden/1` case format and a backend-generic evaluator.
@@ -21,6 +22,7 @@
 //! - [`preprocess`]: a hand-drawn digit turned into an MNIST image (20×20 box, centre of mass).
 //! - [`safetensors`]: weights saved and loaded as `.safetensors` files under `state_dict` names.
 
+pub mod activations;
 pub mod arch;
 pub mod backend;
 pub mod budget;

@@ -12,7 +12,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::nn::{Layer, Model};
+use crate::nn::{Layer, Leaf, Model};
 use crate::shape::tap_position;
 
 /// One output unit (any channel: every channel reads the same positions) and its field.
@@ -225,53 +225,103 @@ fn trace(reads: &Reads, out: &Mask, input_hw: [usize; 2]) -> Result<Mask> {
     })
 }
 
-/// The receptive fields of `model` on inputs of shape `input` (`[C, H, W]`): for every layer
-/// before the first that has no positions (Flatten, Linear), the distinct units among `(0, 0)`,
-/// `(h/2, w/2)` and `(h − 1, w − 1)` of its output.
-pub fn receptive_fields(model: &Model, input: &[usize]) -> Result<ModelFields> {
-    let (resolved, shapes) = model.propagate(input)?;
-    let hw = |shape: &[usize]| match shape {
+/// The `(C, H, W)` shape's `[H, W]`.
+fn hw(shape: &[usize]) -> Result<[usize; 2]> {
+    match shape {
         [_, h, w] => Ok([*h, *w]),
         other => Err(Error::Invalid(format!(
             "a receptive field needs (C, H, W) shapes, not {other:?}"
         ))),
-    };
-    let leaves = resolved.leaves();
-    let mut sizes = vec![hw(input)?];
-    let mut layers = Vec::new();
-    for (leaf, shape) in leaves.iter().zip(&shapes) {
-        if reads(&leaf.layer).is_none() {
-            break;
+    }
+}
+
+/// A model's layers that keep positions (those before the first Flatten or Linear), each with
+/// the size of its input plane: what tracing a unit back needs.
+struct Positional {
+    leaves: Vec<Leaf>,
+    /// `sizes[i]` is the input plane of layer `i`; `sizes[i + 1]` its output.
+    sizes: Vec<[usize; 2]>,
+}
+
+impl Positional {
+    fn of(model: &Model, input: &[usize]) -> Result<Positional> {
+        let (resolved, shapes) = model.propagate(input)?;
+        let mut sizes = vec![hw(input)?];
+        let mut leaves = Vec::new();
+        for (leaf, shape) in resolved.leaves().into_iter().zip(&shapes) {
+            if reads(&leaf.layer).is_none() {
+                break;
+            }
+            sizes.push(hw(shape)?);
+            leaves.push(leaf);
         }
-        let output_hw = hw(shape)?;
-        sizes.push(output_hw);
+        Ok(Positional { leaves, sizes })
+    }
+
+    /// The field of `unit` of layer `layer`'s output: back through it and every layer before.
+    fn field(&self, layer: usize, unit: [usize; 2]) -> Result<UnitField> {
+        let leaf = self.leaves.get(layer).ok_or_else(|| {
+            Error::Invalid(format!(
+                "layer {layer} has no receptive field: only the {} layers before the first Flatten or Linear have one",
+                self.leaves.len()
+            ))
+        })?;
+        let [h, w] = self.sizes[layer + 1];
+        if unit[0] >= h || unit[1] >= w {
+            return Err(Error::Invalid(format!(
+                "unit {unit:?} is outside layer {}'s output of {h} × {w}",
+                leaf.position
+            )));
+        }
+        let mut mask = Mask::empty([h, w]);
+        mask.on[unit[0] * w + unit[1]] = true;
+        for (i, earlier) in self.leaves[..=layer].iter().enumerate().rev() {
+            let reads = reads(&earlier.layer).ok_or_else(|| {
+                Error::Invalid("a receptive field cannot pass a Flatten or Linear layer".into())
+            })?;
+            mask = trace(&reads, &mask, self.sizes[i])?;
+        }
+        let (bounds, pixels) = mask.bounds().ok_or_else(|| {
+            Error::Invalid(format!(
+                "no input position reaches unit {unit:?} of layer {}",
+                leaf.position
+            ))
+        })?;
+        Ok(UnitField {
+            unit,
+            bounds,
+            pixels,
+        })
+    }
+}
+
+/// The field of `unit` (`[row, column]`) of the output of layer `layer` (execution order) of
+/// `model` on inputs of shape `input`.
+pub fn unit_field(
+    model: &Model,
+    input: &[usize],
+    layer: usize,
+    unit: [usize; 2],
+) -> Result<UnitField> {
+    Positional::of(model, input)?.field(layer, unit)
+}
+
+/// The receptive fields of `model` on inputs of shape `input` (`[C, H, W]`): for every layer
+/// before the first that has no positions (Flatten, Linear), the distinct units among `(0, 0)`,
+/// `(h/2, w/2)` and `(h − 1, w − 1)` of its output.
+pub fn receptive_fields(model: &Model, input: &[usize]) -> Result<ModelFields> {
+    let positional = Positional::of(model, input)?;
+    let mut layers = Vec::new();
+    for (i, leaf) in positional.leaves.iter().enumerate() {
+        let output_hw = positional.sizes[i + 1];
         let [h, w] = output_hw;
-        let mut units = Vec::new();
         let mut corners_and_centre = vec![[0, 0], [h / 2, w / 2], [h - 1, w - 1]];
         // A small output has fewer distinct ones (a 1 × 1 output, one).
         corners_and_centre.dedup();
-        for unit in corners_and_centre {
-            let mut mask = Mask::empty(output_hw);
-            mask.on[unit[0] * w + unit[1]] = true;
-            // Back through this layer and every one before it.
-            for (i, earlier) in leaves[..layers.len() + 1].iter().enumerate().rev() {
-                let reads = reads(&earlier.layer).ok_or_else(|| {
-                    Error::Invalid("a receptive field cannot pass a Flatten or Linear layer".into())
-                })?;
-                mask = trace(&reads, &mask, sizes[i])?;
-            }
-            let (bounds, pixels) = mask.bounds().ok_or_else(|| {
-                Error::Invalid(format!(
-                    "no input position reaches unit {unit:?} of layer {}",
-                    leaf.position
-                ))
-            })?;
-            units.push(UnitField {
-                unit,
-                bounds,
-                pixels,
-            });
-        }
+        let units = corners_and_centre
+            .into_iter()
+            .map(|unit| positional.field(i, unit))
+            .collect::<Result<Vec<_>>>()?;
         layers.push(LayerFields {
             layer: leaf.position.clone(),
             type_name: leaf.layer.type_name().into(),
@@ -284,6 +334,60 @@ pub fn receptive_fields(model: &Model, input: &[usize]) -> Result<ModelFields> {
         input_shape: input.to_vec(),
         layers,
     })
+}
+
+/// One layer's step of the receptive field's size arithmetic, along one axis (rows; the
+/// course's models are square): `jump` is the distance in input pixels between neighbouring
+/// units of the output, `size` the field's width ignoring the image's border, `start` the centre
+/// of the first unit's field (negative or fractional where it lies in the padding).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FieldStep {
+    pub layer: String,
+    #[serde(rename = "type")]
+    pub type_name: String,
+    pub size: usize,
+    pub jump: usize,
+    pub start: f64,
+}
+
+/// The classic recurrence, layer by layer from the image (`size = 1, jump = 1, start = 0.5`,
+/// a pixel's centre): through a window of kernel `k`, stride `s`, padding `p`, dilation `d`,
+/// `size += (k − 1)·d·jump`, `start += ((k − 1)·d/2 − p)·jump`, then `jump ·= s`. A residual
+/// block counts its main path (two 3×3 convolutions, the wider of its two paths); global
+/// average pooling makes the field the whole image.
+pub fn size_arithmetic(model: &Model, input: &[usize]) -> Result<Vec<FieldStep>> {
+    let positional = Positional::of(model, input)?;
+    let (mut size, mut jump, mut start) = (1usize, 1usize, 0.5f64);
+    let mut steps = Vec::new();
+    for leaf in &positional.leaves {
+        let windows = match reads(&leaf.layer) {
+            Some(Reads::Windows(w)) => w,
+            Some(Reads::Either(main, _)) => match *main {
+                Reads::Windows(w) => w,
+                _ => Vec::new(),
+            },
+            Some(Reads::All) => {
+                size = positional.sizes[0][0];
+                start = size as f64 / 2.0;
+                Vec::new()
+            }
+            _ => Vec::new(),
+        };
+        for w in windows {
+            let reach = (w.kernel[0] - 1) * w.dilation[0];
+            size += reach * jump;
+            start += (reach as f64 / 2.0 - w.padding[0] as f64) * jump as f64;
+            jump *= w.stride[0];
+        }
+        steps.push(FieldStep {
+            layer: leaf.position.clone(),
+            type_name: leaf.layer.type_name().into(),
+            size,
+            jump,
+            start,
+        });
+    }
+    Ok(steps)
 }
 
 #[cfg(test)]
@@ -340,5 +444,52 @@ mod tests {
         // output, which reads rows and columns 2..4.
         let centre = &fields.layers[1].units[1];
         assert_eq!((centre.bounds, centre.pixels), ([2, 2, 4, 4], 9));
+    }
+
+    /// The recurrence's size and start are the traced field's height and centre for a unit
+    /// whose field the border does not clip: `(top + bottom + 1) / 2 = start + row · jump`.
+    #[test]
+    fn the_size_arithmetic_agrees_with_the_traced_fields() {
+        for model in [crate::arch::mnist_convnet(), crate::arch::three_layer_cnn()] {
+            let steps = size_arithmetic(&model, &[1, 28, 28]).unwrap();
+            let fields = receptive_fields(&model, &[1, 28, 28]).unwrap();
+            assert_eq!(steps.len(), fields.layers.len());
+            for (step, layer) in steps.iter().zip(&fields.layers) {
+                let [row, col] = [layer.output_hw[0] / 2, layer.output_hw[1] / 2];
+                let field = unit_field(
+                    &model,
+                    &[1, 28, 28],
+                    fields.layers.iter().position(|l| l == layer).unwrap(),
+                    [row, col],
+                )
+                .unwrap();
+                let [top, _, bottom, _] = field.bounds;
+                assert_eq!(
+                    bottom + 1 - top,
+                    step.size,
+                    "{} layer {}",
+                    model.name,
+                    step.layer
+                );
+                assert_eq!(
+                    (top + bottom + 1) as f64 / 2.0,
+                    step.start + (row * step.jump) as f64
+                );
+                assert_eq!(
+                    field,
+                    *layer.units.iter().find(|u| u.unit == [row, col]).unwrap()
+                );
+            }
+        }
+        let last = size_arithmetic(&crate::arch::mnist_convnet(), &[1, 28, 28]).unwrap();
+        let pool = last.last().unwrap();
+        assert_eq!((pool.size, pool.jump, pool.start), (16, 4, 2.0));
+    }
+
+    #[test]
+    fn a_unit_outside_the_output_or_past_the_flatten_is_refused() {
+        let model = crate::arch::mnist_convnet();
+        assert!(unit_field(&model, &[1, 28, 28], 0, [28, 0]).is_err());
+        assert!(unit_field(&model, &[1, 28, 28], 8, [0, 0]).is_err());
     }
 }

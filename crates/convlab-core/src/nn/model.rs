@@ -93,6 +93,22 @@ impl Model {
         out
     }
 
+    /// The layers `range` (in execution order) as a model of their own, each under its
+    /// `state_dict` prefix, so that the whole model's parameters still name them: a model run in
+    /// parts (to look at what one part gives, or at its gradient) uses one set of parameters.
+    pub fn part(&self, range: std::ops::Range<usize>) -> Model {
+        let leaves = self.leaves();
+        Model {
+            name: format!("{} [{}..{}]", self.name, range.start, range.end),
+            input_shape: self.input_shape,
+            modules: leaves[range]
+                .iter()
+                .map(|leaf| Module::layer(leaf.path.clone(), leaf.layer.clone()))
+                .collect(),
+            lazy: self.lazy,
+        }
+    }
+
     /// Mutable access to the layers in execution order.
     pub fn layers_mut(&mut self) -> Vec<&mut Layer> {
         fn walk<'a>(modules: &'a mut [Module], out: &mut Vec<&'a mut Layer>) {
