@@ -303,3 +303,26 @@ fn receptive_fields_equal_pytorch() {
         assert_eq!(got["input_shape"], want["input_shape"]);
     }
 }
+
+/// The weights the "Inside the network" lesson ships (scripts/make-pretrained.sh) reach 98% on
+/// the 2,000 bundled test digits, as the issue asks, read back by a fresh process.
+#[test]
+fn the_bundled_pretrained_weights_reach_98_percent() {
+    for model in ["mnist_convnet", "small_resnet"] {
+        let file = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../../public/weights")
+            .join(format!("{model}.safetensors"));
+        let out = convlab(&["accuracy", model, file.to_str().unwrap()]);
+        let text = String::from_utf8_lossy(&out.stdout).to_string()
+            + &String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "convlab accuracy {model}: {text}");
+        let accuracy: f64 = text
+            .split("test accuracy ")
+            .nth(1)
+            .and_then(|rest| rest.split('%').next())
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_else(|| panic!("no accuracy in: {text}"));
+        assert!(accuracy >= 98.0, "{model}: {accuracy}% on the test digits");
+        assert!(text.contains("on 2000 images"), "{text}");
+    }
+}
