@@ -39,6 +39,7 @@ const HOSTILE = [
   ['train', 'model=nope&opt=zz&lr=NaN&batch=100000&epochs=-1&seed=abc&img=1e9'],
   ['train', 'batches=0&batch=-5', 'bench=1'],
   ['train', 'lr=-1&epochs=100000', 'demo=kernel'],
+  ['inside', 'model=nope&weights=zz&img=-1&layer=99&ch=NaN&y=1e9&x=abc'],
 ];
 
 /** Each lesson at the largest sizes its controls reach (or past its work budget, refused). */
@@ -51,6 +52,7 @@ const HEAVIEST = [
   'page=batchnorm&steps=100',
   'page=residual&block=bottleneck&shortcut=conv1x1&c=64&cout=128&h=32&stride=2',
   'page=architectures&model=vgg16',
+  'page=inside&model=small_resnet',
   // The URLs that hung the tab for over a minute.
   'page=residual&c=512&cout=1024&h=64&shortcut=conv1x1&backend=cpu',
   'page=residual&c=4096&h=4096&cout=4096',

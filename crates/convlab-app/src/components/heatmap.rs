@@ -28,14 +28,16 @@ pub fn diverging(t: f32) -> [u8; 3] {
     }
 }
 
-fn rgba(plane: &Plane, signed: bool) -> Vec<u8> {
+/// The map's colours; a signed map is scaled by `scale` (the largest size a colour shows) when
+/// given, so that several maps share one scale, else by its own largest size.
+fn rgba(plane: &Plane, signed: bool, scale: Option<f32>) -> Vec<u8> {
     let (lo, hi) = plane
         .values
         .iter()
         .fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), &v| {
             (lo.min(v), hi.max(v))
         });
-    let max_abs = lo.abs().max(hi.abs()).max(1e-12);
+    let max_abs = scale.unwrap_or(lo.abs().max(hi.abs())).max(1e-12);
     let mut out = Vec::with_capacity(plane.values.len() * 4);
     for &v in &plane.values {
         let rgb = if signed {
@@ -63,6 +65,12 @@ pub fn Heatmap(
     /// The value under the pointer: `(row, col)`, or `None` when it leaves.
     #[prop(optional)]
     on_hover: Option<Callback<Option<(usize, usize)>>>,
+    /// The value clicked: `(row, col)`.
+    #[prop(optional)]
+    on_select: Option<Callback<(usize, usize)>>,
+    /// One colour scale for several maps: the size shown at full colour.
+    #[prop(optional, into)]
+    scale: Option<Signal<f32>>,
 ) -> impl IntoView {
     let canvas = NodeRef::<Canvas>::new();
     Effect::new(move |_| {
@@ -80,7 +88,7 @@ pub fn Heatmap(
         let Ok(ctx) = ctx.dyn_into::<web_sys::CanvasRenderingContext2d>() else {
             return;
         };
-        let data = rgba(&p, signed);
+        let data = rgba(&p, signed, scale.map(|s| s.get()));
         if let Ok(image) = web_sys::ImageData::new_with_u8_clamped_array_and_sh(
             Clamped(&data),
             p.cols as u32,
@@ -95,6 +103,14 @@ pub fn Heatmap(
         };
         if let Some(cell) = cell_under(&el, &ev, p.rows, p.cols) {
             cb.run(Some(cell));
+        }
+    };
+    let click = move |ev: web_sys::MouseEvent| {
+        let (Some(cb), Some(el), Some(p)) = (on_select, canvas.get(), plane.get_untracked()) else {
+            return;
+        };
+        if let Some(cell) = cell_under(&el, &ev, p.rows, p.cols) {
+            cb.run(cell);
         }
     };
     // The canvas keeps the map's proportions (the stylesheet only sets its width).
@@ -114,6 +130,7 @@ pub fn Heatmap(
             aria-label=move || label.get()
             data-testid=testid
             on:pointermove=pointer
+            on:click=click
             on:pointerleave=move |_| {
                 if let Some(cb) = on_hover {
                     cb.run(None);
@@ -134,7 +151,7 @@ pub fn plane_of(t: &Tensor, index: usize, rows: usize, cols: usize) -> Option<Pl
 /// (the canvas may be drawn at any size on the page).
 pub fn cell_under(
     canvas: &web_sys::HtmlCanvasElement,
-    ev: &web_sys::PointerEvent,
+    ev: &web_sys::MouseEvent,
     rows: usize,
     cols: usize,
 ) -> Option<(usize, usize)> {

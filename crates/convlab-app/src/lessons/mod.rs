@@ -11,6 +11,7 @@ pub mod architectures;
 pub mod batchnorm;
 pub mod channels;
 pub mod conv;
+pub mod inside;
 pub mod kernels;
 pub mod output_size;
 pub mod pooling;
@@ -31,7 +32,7 @@ pub struct Lesson {
     pub view: fn() -> AnyView,
 }
 
-pub const LESSONS: [Lesson; 9] = [
+pub const LESSONS: [Lesson; 10] = [
     Lesson {
         slug: "conv",
         title: "Convolution",
@@ -94,6 +95,13 @@ pub const LESSONS: [Lesson; 9] = [
         ko: train::ko::KO,
         ko_messages: train::ko::KO_MESSAGES,
         view: || view! { <train::TrainingPage/> }.into_any(),
+    },
+    Lesson {
+        slug: "inside",
+        title: "Inside the network",
+        ko: inside::ko::KO,
+        ko_messages: &[],
+        view: || view! { <inside::InsidePage/> }.into_any(),
     },
 ];
 

@@ -72,6 +72,13 @@ impl Op {
             Op::BatchNormRunning { batches, .. } => batches.iter().fold(Cost::default(), |c, t| {
                 c.plus(Cost::elementwise(&t.shape).times(2))
             }),
+            Op::Inside {
+                model: m, input, ..
+            } => model(m, input)?,
+            // The forward pass, and the backward pass (about twice its work).
+            Op::Saliency {
+                model: m, input, ..
+            } => model(m, input)?.times(3),
             Op::Residual {
                 input,
                 main,

@@ -7,6 +7,7 @@ mod cost;
 
 use convlab_core::nn::{self, Mode, Model, ParamStore};
 use convlab_core::ops::{Conv2dParams, Pool2dParams};
+use convlab_core::{activations, explain};
 use convlab_core::{Backend, Tensor};
 use serde::{Deserialize, Serialize};
 
@@ -102,6 +103,21 @@ pub enum Op {
         whole: Option<Model>,
         seed: u64,
         mode: Mode,
+    },
+    /// A trained model looked inside, on one image `(1, C, H, W)` in evaluation mode. Outputs:
+    /// every layer's output in execution order (a residual block as one).
+    Inside {
+        model: Model,
+        params: ParamStore<Tensor>,
+        input: Tensor,
+    },
+    /// The saliency `d logit[class] / d input` of a model on one image (evaluation mode): what
+    /// in the image raised or lowered that class's score. Output: `(1, C, H, W)`.
+    Saliency {
+        model: Model,
+        params: ParamStore<Tensor>,
+        input: Tensor,
+        class: usize,
     },
 }
 
@@ -308,6 +324,25 @@ impl Op {
                 }
                 Ok(out)
             }
+            Op::Inside {
+                model,
+                params,
+                input,
+            } => {
+                activations::layer_outputs(b, model, &upload_params(b, params)?, &b.upload(input)?)
+            }
+            Op::Saliency {
+                model,
+                params,
+                input,
+                class,
+            } => Ok(vec![explain::saliency(
+                b,
+                model,
+                &upload_params(b, params)?,
+                &b.upload(input)?,
+                &[*class],
+            )?]),
             Op::Residual {
                 input,
                 main,

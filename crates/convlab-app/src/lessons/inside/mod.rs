@@ -1,0 +1,164 @@
+//! Inside the network: a trained model on one digit, every layer's output in model order, any
+//! unit's arithmetic written out with its numbers, its receptive field traced onto the image, and
+//! the saliency of the model's answer. The engine computes every value (WebGPU or the CPU
+//! worker); the page only rebuilds the arithmetic of the selected unit from them.
+//!
+//! - `state.rs`: the URL state; `model.rs`: a unit's arithmetic; `weights.rs`: where weights come from;
+//! - `controls.rs`: model, weights and digit; `input_figure.rs`: the digit, the receptive field
+//!   and the saliency; `overview.rs`: every layer's maps; `unit_panel.rs`: the selected unit;
+//! - `ko.rs`: the Korean of the lesson's texts.
+
+mod controls;
+mod input_figure;
+pub mod ko;
+mod model;
+mod overview;
+mod state;
+mod unit_panel;
+mod weights;
+
+use convlab_core::dataset::Split;
+use convlab_core::nn::Model;
+use convlab_core::train::argmax_rows;
+use convlab_core::Tensor;
+use leptos::prelude::*;
+use std::rc::Rc;
+
+use self::controls::Controls;
+use self::input_figure::InputFigure;
+use self::model::Unit;
+use self::overview::Overview;
+use self::state::InsideState;
+use self::unit_panel::UnitPanel;
+use self::weights::Params;
+use crate::components::address_note::AddressNote;
+use crate::compute::{use_op_all, Computed, Op};
+use crate::data::bundled_mnist;
+use crate::i18n::use_i18n;
+use crate::training::resolved_model;
+use crate::url::lesson::{use_lesson_state, LessonUrl};
+use crate::url::History;
+
+/// What the parts of the page share.
+#[derive(Clone, Copy)]
+pub struct Inside {
+    pub state: LessonUrl<InsideState>,
+    pub model: Memo<Option<Model>>,
+    /// The weights, or why there are none.
+    pub params: RwSignal<Option<Result<Params, String>>>,
+    /// The chosen test digit `(1, 1, 28, 28)` and its label.
+    pub image: Memo<Option<(Tensor, usize)>>,
+    /// Every layer's output.
+    pub outputs: Computed<Vec<Tensor>>,
+    /// The saliency of the model's answer (a list of one).
+    pub saliency: Computed<Vec<Tensor>>,
+    /// The selected layer and unit.
+    pub selected: Memo<(usize, Unit)>,
+}
+
+impl Inside {
+    /// Selects `unit` of layer `layer` (the address follows, so a shared link opens on it).
+    pub fn select(&self, layer: usize, unit: Unit) {
+        self.state.update(History::Replace, |s| {
+            s.layer = layer;
+            s.unit = unit;
+        });
+    }
+}
+
+#[component]
+pub fn InsidePage() -> impl IntoView {
+    let i18n = use_i18n();
+    let state = use_lesson_state::<InsideState>();
+    let name = Memo::new(move |_| state.with(|s| s.model));
+    let source = Memo::new(move |_| state.with(|s| s.source));
+    let model = Memo::new(move |_| resolved_model(name.get()).ok());
+    let params = RwSignal::new(None::<Result<Params, String>>);
+    // A newer load replaces an older one that answers late.
+    let loads = StoredValue::new(0u64);
+    Effect::new(move |_| {
+        let (name, source) = (name.get(), source.get());
+        loads.update_value(|n| *n += 1);
+        let mine = loads.get_value();
+        params.set(None);
+        leptos::task::spawn_local(async move {
+            let loaded = weights::load(name, source).await;
+            if loads.get_value() == mine {
+                params.set(Some(loaded));
+            }
+        });
+    });
+    let digits = RwSignal::new_local(None::<Result<Rc<Split>, String>>);
+    leptos::task::spawn_local(async move { digits.set(Some(bundled_mnist().await)) });
+    let img = Memo::new(move |_| state.with(|s| s.img));
+    let image = Memo::new(move |_| {
+        let i = img.get();
+        digits.with(|d| {
+            let test = &d.as_ref()?.as_ref().ok()?.test;
+            let (x, labels) = test.batch(&[i.min(test.len().checked_sub(1)?)]);
+            Some((x, labels[0]))
+        })
+    });
+    let outputs = use_op_all(move || {
+        let model = model.get()?;
+        let params = match params.get()? {
+            Ok(p) => p,
+            Err(e) => return Some(Err(e)),
+        };
+        let (input, _) = image.get()?;
+        Some(Ok(Op::Inside {
+            model,
+            params: (*params).clone(),
+            input,
+        }))
+    });
+    // The class the model gives the digit, from its last layer's output.
+    let class = Memo::new(move |_| {
+        outputs.with(|o| {
+            argmax_rows(o.as_ref()?.as_ref().ok()?.last()?)
+                .ok()?
+                .first()
+                .copied()
+        })
+    });
+    let saliency = use_op_all(move || {
+        let class = class.get()?;
+        let (model, params, (input, _)) = (model.get()?, params.get()?.ok()?, image.get()?);
+        Some(Ok(Op::Saliency {
+            model,
+            params: (*params).clone(),
+            input,
+            class,
+        }))
+    });
+    let selected = Memo::new(move |_| state.with(|s| (s.layer, s.unit)));
+    let inside = Inside {
+        state,
+        model,
+        params,
+        image,
+        outputs,
+        saliency,
+        selected,
+    };
+    let problem = move || {
+        let digits_error = digits.with(|d| d.as_ref().and_then(|d| d.as_ref().err().cloned()));
+        let weights_error = params.with(|p| p.as_ref().and_then(|p| p.as_ref().err().cloned()));
+        let op_error = outputs.with(|o| o.as_ref().and_then(|o| o.as_ref().err().cloned()));
+        digits_error.or(weights_error).or(op_error)
+    };
+    view! {
+        <section class="lesson" data-page="inside">
+            <h1>{move || i18n.t("Inside the network")}</h1>
+            <AddressNote adjustments=state.adjustments()/>
+            <p class="lede">{move || i18n.t("A trained network on one digit: every layer's output, in the order the model runs them. Click any unit (or move with the arrow keys) to see the arithmetic that made it and the pixels it can see.")}</p>
+            <Controls inside=inside/>
+            {move || problem().map(|e| view! { <p class="error" role="alert" data-testid="inside-error">{i18n.message(&e)}</p> })}
+            <div class="in-top">
+                <InputFigure inside=inside/>
+                <UnitPanel inside=inside/>
+            </div>
+            <Overview inside=inside/>
+        </section>
+    }
+}

@@ -1,0 +1,168 @@
+// Inside the network: the bundled MNIST ConvNet on test digits. Every check compares what the page
+// shows with a truth computed here: the digit's pixels read from the bundled file, the receptive
+// fields PyTorch's autograd measured (tests/golden/receptive_fields.json), and the unit's value
+// recomputed from the terms the page writes out (window × kernel sums plus bias, batch norm's
+// formula, a window's maximum, a Linear's products).
+
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+
+import { eachBrowser, expectQuery, expectText, expectValue, root, until } from './lib/harness.mjs';
+
+const RF = JSON.parse(readFileSync(join(root, 'tests/golden/receptive_fields.json'), 'utf8'));
+const MNIST = readFileSync(join(root, 'public/data/mnist-10k.bin'));
+
+/** Test digit `i` of the bundled file (see scripts/make-mnist.mjs): pixels in 0..1 and label. */
+function testDigit(i) {
+  const count = MNIST.readUInt32LE(8);
+  const train = MNIST.readUInt32LE(20);
+  const at = 24 + (train + i) * 784;
+  const pixels = [...MNIST.subarray(at, at + 784)].map((v) => v / 255);
+  return { pixels, label: MNIST[24 + count * 784 + train + i] };
+}
+
+/** PyTorch's box of `unit` of mnist_convnet's layer `layer` (summary name, e.g. "1.0"). */
+function goldenBox(layer, unit) {
+  const model = RF.models.find((m) => m.name === 'mnist_convnet');
+  const found = model.layers.find((l) => l.layer === layer).units.find((u) => u.unit.join() === unit.join());
+  return found.box;
+}
+
+/** What the unit panel shows, as numbers. */
+function readUnit(page) {
+  return page.evaluate(() => {
+    const nums = (id) => [...document.querySelectorAll(`[data-testid=unit-panel] [data-testid=${id}]`)].map((e) => Number(e.dataset.value));
+    const terms = [...document.querySelectorAll('[data-testid=channel-term]')].map((d) => ({
+      window: d.dataset.window.split(',').map(Number),
+      kernel: d.dataset.kernel.split(',').map(Number),
+    }));
+    const products = [...document.querySelectorAll('[data-testid=linear-term]')].map((e) => Number(e.dataset.product));
+    const pool = [...document.querySelectorAll('[data-testid=pool-window] td')].map((td) => (td.dataset.value === undefined ? null : Number(td.dataset.value)));
+    const value = document.querySelector('[data-testid=unit-value]')?.dataset.value;
+    return {
+      value: value === undefined ? null : Number(value),
+      sums: nums('channel-sum'),
+      bias: nums('unit-bias')[0],
+      terms,
+      products,
+      rest: nums('linear-rest')[0],
+      bn: ['x', 'mean', 'var', 'gamma', 'beta'].map((k) => nums(`bn-${k}`)[0]),
+      pool,
+      box: document.querySelector('[data-testid=rf-box]')?.dataset.box ?? null,
+    };
+  });
+}
+
+/** Waits for the unit panel to show a value, and returns what it shows. */
+function unitShown(page, what) {
+  return until(async () => {
+    const u = await readUnit(page);
+    return u.value === null ? null : u;
+  }, { what, page });
+}
+
+/** `a` equals `b` up to float32 rounding of sums of `terms` terms of size about `scale`. */
+function close(a, b, scale, what) {
+  assert.ok(Math.abs(a - b) <= 1e-5 * Math.max(1, scale), `${what}: ${a} vs ${b}`);
+}
+
+eachBrowser('inside the network', (b) => {
+  test('a shared link opens on the first convolution\'s centre unit, explained term by term', async () => {
+    const { page } = b;
+    await page.open('?page=inside');
+    const digit = testDigit(0);
+    await expectText(page, 'prediction', new RegExp(`^Label ${digit.label} · The model says ${digit.label} \\(`), 'the pretrained ConvNet reads test digit 0');
+    const u = await unitShown(page, 'the unit panel of layer 0');
+    // One input channel: its window is the digit's pixels of rows and columns 12..16 (5×5,
+    // padding 2, centre 14), and the sum of window × kernel plus the bias is the engine's value.
+    assert.equal(u.terms.length, 1);
+    const window = [];
+    for (let y = 12; y <= 16; y++) for (let x = 12; x <= 16; x++) window.push(digit.pixels[y * 28 + x]);
+    u.terms[0].window.forEach((v, i) => close(v, window[i], 1, `window tap ${i}`));
+    const sum = u.terms[0].window.reduce((s, v, i) => s + v * u.terms[0].kernel[i], 0);
+    close(u.sums[0], sum, 25, 'the channel sum');
+    close(u.sums[0] + u.bias, u.value, 25, 'sum + bias = the value shown');
+    assert.equal(u.box, goldenBox('0.0', [14, 14]).join(), 'the receptive field is PyTorch\'s');
+    await expectValue(page, 'param-weights', 'pretrained');
+    const probabilities = await page.evaluate(() => [...document.querySelectorAll('[data-testid=probabilities] li')].map((li) => Number(li.dataset.p)));
+    assert.equal(probabilities.length, 10);
+    close(probabilities.reduce((s, p) => s + p, 0), 1, 10, 'the probabilities add up to 1');
+    assert.equal(probabilities.indexOf(Math.max(...probabilities)), digit.label);
+    await page.shot('inside');
+  });
+
+  test('a click selects a unit; the second convolution\'s 16 channels add up; the arrow keys move it', async () => {
+    const { page } = b;
+    await page.open('?page=inside&img=7');
+    await unitShown(page, 'the first unit');
+    // A click at the centre of channel 3's 7 × 7 map after the second pooling selects unit
+    // (3, 3) (an odd size: the centre is a cell's middle, not a border between two).
+    const map = '[data-testid=map][data-layer="7"][data-channel="3"] canvas';
+    await until(() => page.exists(map), { what: 'the maps of layer 7 (built a few per task)', page });
+    await page.evaluate((css) => document.querySelector(css).scrollIntoView({ block: 'center' }), map);
+    await page.click(map);
+    await expectQuery(page, { layer: 7, ch: 3, y: 3, x: 3 });
+    await until(async () => (await readUnit(page)).box === goldenBox('1.3', [3, 3]).join(), { what: 'the field of the pooled unit', page });
+
+    await page.open('?page=inside&img=7&layer=4&ch=3&y=7&x=7');
+    const u = await until(async () => {
+      const shown = await readUnit(page);
+      return shown.sums.length === 16 ? shown : null;
+    }, { what: 'the 16 channel sums of layer 4', page });
+    u.terms.forEach((t, c) => close(u.sums[c], t.window.reduce((s, v, i) => s + v * t.kernel[i], 0), 25, `channel ${c}'s sum`));
+    close(u.sums.reduce((s, v) => s + v, 0) + u.bias, u.value, 400, 'Σ channel sums + bias = the value shown');
+    assert.equal(u.box, goldenBox('1.0', [7, 7]).join());
+    // The arrow keys move the unit on the selected map: one unit right is two pixels right
+    // (the jump after one pooling).
+    await page.evaluate(() => document.querySelector('[data-testid=map][data-layer="4"][data-channel="3"]')
+      .dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true })));
+    await expectQuery(page, { layer: 4, ch: 3, y: 7, x: 8 });
+    const [top, left, bottom, right] = goldenBox('1.0', [7, 7]);
+    await until(async () => (await readUnit(page)).box === [top, left + 2, bottom, right + 2].join(), {
+      what: 'the field two pixels right', page,
+    });
+  });
+
+  test('batch norm, max pooling and the Linear layer explained with their own arithmetic', async () => {
+    const { page } = b;
+    await page.open('?page=inside&layer=1&ch=2&y=10&x=9');
+    let u = await unitShown(page, 'a batch-norm unit');
+    const [x, mean, variance, gamma, beta] = u.bn;
+    close((x - mean) / Math.sqrt(variance + 1e-5) * gamma + beta, u.value, Math.abs(x) + Math.abs(mean) + 1, 'batch norm with the running statistics');
+
+    await page.open('?page=inside&layer=3&ch=5&y=7&x=7');
+    u = await unitShown(page, 'a max-pooling unit');
+    assert.equal(u.pool.length, 4);
+    assert.equal(Math.max(...u.pool), u.value, 'the window\'s winner');
+    assert.equal(u.box, goldenBox('0.3', [7, 7]).join());
+
+    await page.open('?page=inside&layer=9&ch=3');
+    u = await until(async () => {
+      const shown = await readUnit(page);
+      return shown.products.length ? shown : null;
+    }, { what: 'a Linear unit\'s products', page });
+    assert.equal(u.products.length, 5);
+    close(u.products.reduce((s, p) => s + p, 0) + u.rest + u.bias, u.value, 1568, 'the largest products + the others + bias');
+    assert.equal(u.box, null, 'after the Flatten the field is every pixel');
+    await expectText(page, 'rf-text', /every pixel/);
+  });
+
+  test('other weights: the small ResNet\'s bundled ones, an untrained model, a file, and none kept', async () => {
+    const { page } = b;
+    await page.open('?page=inside&model=small_resnet&img=3');
+    const digit = testDigit(3);
+    await expectText(page, 'prediction', new RegExp(`^Label ${digit.label} · The model says ${digit.label} \\(`));
+    await page.open('?page=inside&model=three_layer_cnn');
+    await expectValue(page, 'param-weights', 'untrained');
+    await unitShown(page, 'the untrained three-layer CNN');
+    // Nothing kept in this fresh browser profile: the page says so and how to get some.
+    await page.open('?page=inside&weights=browser');
+    await expectText(page, 'inside-error', /No weights of mnist_convnet are kept in this browser: train it on the Training page/);
+    // The bundled file, loaded as a student's own: the same answer, and a note of its name.
+    await page.upload('[data-testid=load-weights]', [{ name: 'mine.safetensors', bytes: readFileSync(join(root, 'public/weights/mnist_convnet.safetensors')) }]);
+    await expectText(page, 'weights-note', /mine\.safetensors/);
+    await expectText(page, 'prediction', new RegExp(`^Label ${testDigit(0).label} · The model says ${testDigit(0).label} \\(`));
+  });
+});
