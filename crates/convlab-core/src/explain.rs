@@ -40,7 +40,7 @@ fn one_hot(n: usize, classes: usize, class: &[usize]) -> Result<Tensor> {
 }
 
 /// `relu(sum_k alpha_k A_k)` with `alpha_k` the spatial mean of `grad`'s channel `k`.
-fn grad_cam(a: &Tensor, grad: &Tensor) -> Result<Tensor> {
+pub fn grad_cam(a: &Tensor, grad: &Tensor) -> Result<Tensor> {
     let &[n, k, h, w] = a.shape.as_slice() else {
         return Err(Error::Invalid(format!(
             "Grad-CAM needs a block output of shape (N, K, H, W), not {:?}",
@@ -111,6 +111,31 @@ pub fn saliency<B: Backend>(
     Ok(nn::backward(b, model, &params, trace, &pick)?.0)
 }
 
+/// Grad-CAM's inputs after layer `block` (execution order): the block's activation `A` and
+/// `d logit[n, class[n]] / d A`, left on the device. The model runs in two parts, the layers up
+/// to the block and those after it, on the same parameters.
+pub fn block_gradient<B: Backend>(
+    b: &B,
+    model: &Model,
+    params: &ParamStore<B::Tensor>,
+    x: &B::Tensor,
+    class: &[usize],
+    block: usize,
+) -> Result<(B::Tensor, B::Tensor)> {
+    let layers = model.leaves().len();
+    if block + 1 >= layers || matches!(model.leaves()[block].layer, Layer::Flatten) {
+        return Err(Error::Invalid(format!(
+            "Grad-CAM needs a block before the model's last layers, not layer {block}"
+        )));
+    }
+    let mut params = params.clone();
+    let (head, tail) = (model.part(0..block + 1), model.part(block + 1..layers));
+    let (a, _) = nn::forward(b, &head, &mut params, x, Mode::Eval)?;
+    let (_, trace, pick) = picked(b, &tail, &mut params, &a, class)?;
+    let (grad_a, _) = nn::backward(b, &tail, &params, trace, &pick)?;
+    Ok((a, grad_a))
+}
+
 /// The explanation of `model` (in evaluation mode, with `params` including the running
 /// statistics) on the images `x` for the classes `class` (one per image), with a Grad-CAM map
 /// after each layer whose execution-order index is in `blocks` (e.g. each block's ReLU).
@@ -122,21 +147,12 @@ pub fn explain<B: Backend>(
     class: &[usize],
     blocks: &[usize],
 ) -> Result<Explanation> {
-    let layers = model.leaves().len();
-    let mut params = params.clone();
-    let (logits, trace, pick) = picked(b, model, &mut params, x, class)?;
-    let (saliency, _) = nn::backward(b, model, &params, trace, &pick)?;
+    let mut own = params.clone();
+    let (logits, trace, pick) = picked(b, model, &mut own, x, class)?;
+    let (saliency, _) = nn::backward(b, model, &own, trace, &pick)?;
     let mut cams = Vec::with_capacity(blocks.len());
     for &block in blocks {
-        if block + 1 >= layers || matches!(model.leaves()[block].layer, Layer::Flatten) {
-            return Err(Error::Invalid(format!(
-                "Grad-CAM needs a block before the model's last layers, not layer {block}"
-            )));
-        }
-        let (head, tail) = (model.part(0..block + 1), model.part(block + 1..layers));
-        let (a, _) = nn::forward(b, &head, &mut params, x, Mode::Eval)?;
-        let (_, trace) = nn::forward(b, &tail, &mut params, &a, Mode::Eval)?;
-        let (grad_a, _) = nn::backward(b, &tail, &params, trace, &pick)?;
+        let (a, grad_a) = block_gradient(b, model, params, x, class, block)?;
         cams.push(grad_cam(&b.download(&a)?, &b.download(&grad_a)?)?);
     }
     Ok(Explanation {
