@@ -196,8 +196,10 @@ pub fn use_op_all(op: impl Fn() -> Option<Result<Op, String>> + 'static) -> Comp
             Some(Err(e)) => result.set(Some(Err(e))),
             Some(Ok(op)) => leptos::task::spawn_local(async move {
                 let outputs = compute.run_all(slot, op).await.transpose();
-                if let Some(outputs) = outputs.filter(|_| latest.get_value() == mine) {
-                    result.set(Some(outputs));
+                // The page may have gone to another lesson meanwhile (its last state change can
+                // start one more op): then there is nothing left to show the result in.
+                if let Some(outputs) = outputs.filter(|_| latest.try_get_value() == Some(mine)) {
+                    result.try_set(Some(outputs));
                 }
             }),
         }

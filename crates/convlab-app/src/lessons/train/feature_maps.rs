@@ -33,7 +33,8 @@ pub fn FeatureMaps(
         Some(d) => test_set.set(Some(d.split)),
         None => leptos::task::spawn_local(async move {
             if let Ok(split) = bundled_mnist().await {
-                if own.get_untracked().is_none() {
+                // Unless the student chose files meanwhile, or the page was left.
+                if own.try_get_untracked().is_some_and(|o| o.is_none()) {
                     test_set.set(Some(split));
                 }
             }
