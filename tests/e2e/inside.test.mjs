@@ -165,4 +165,55 @@ eachBrowser('inside the network', (b) => {
     await expectText(page, 'weights-note', /mine\.safetensors/);
     await expectText(page, 'prediction', new RegExp(`^Label ${testDigit(0).label} · The model says ${testDigit(0).label} \\(`));
   });
+
+  test('why this answer: the saliency and Grad-CAM of the answer or of a class picked', async () => {
+    const { page } = b;
+    await page.open('?page=inside&img=4');
+    const digit = testDigit(4);
+    await expectText(page, 'explained-class', `class ${digit.label}`, 'the answer is explained by default');
+    // Grad-CAM after the two blocks (14 × 14 and 7 × 7 activations).
+    await until(async () => (await page.evaluate(() => [...document.querySelectorAll('[data-testid=grad-cam] canvas[data-testid=cam]')].map((c) => `${c.height}×${c.width}`))).join() === '14×14,7×7',
+      { what: 'two Grad-CAM maps', page });
+    const saliency = () => page.evaluate(() => document.querySelector('[data-testid=saliency-figure]')?.dataset.values ?? null);
+    const answer = await until(saliency, { what: 'the saliency of the answer', page });
+    assert.equal(answer.split(',').length, 784);
+    const other = (digit.label + 1) % 10;
+    await page.select('[data-testid=param-class]', String(other));
+    await expectQuery(page, { class: other });
+    await expectText(page, 'explained-class', `class ${other}`);
+    await until(async () => {
+      const now = await saliency();
+      return now && now !== answer;
+    }, { what: `the saliency of class ${other}`, page });
+  });
+
+  if (b.spec.webgpu) {
+    test('the saliency on WebGPU equals the CPU\'s', async () => {
+      const { page } = b;
+      const read = async (query) => {
+        await page.open(query);
+        const text = await until(() => page.evaluate(() => document.querySelector('[data-testid=saliency-figure]')?.dataset.values ?? null), { what: `the saliency of ${query}`, page });
+        return text.split(',').map(Number);
+      };
+      const gpu = await read('?page=inside&img=9');
+      const cpu = await read('?page=inside&img=9&backend=cpu');
+      const worst = Math.max(...gpu.map((g, i) => Math.abs(g - cpu[i]) - 1e-3 * Math.abs(cpu[i])));
+      assert.ok(worst <= 1e-4, `|gpu − cpu| ≤ 1e-4 + 1e-3·|cpu| (the golden cases' tolerance): worst excess ${worst}`);
+      assert.ok(cpu.some((v) => v !== 0), 'the saliency is not all zero');
+    });
+  }
+
+  test('bench=1 times a new input to every map and the saliency drawn, as JSON', async () => {
+    const { page } = b;
+    await page.open('?page=inside&bench=1');
+    const text = await until(async () => {
+      const t = await page.text('bench-result');
+      return t && t !== 'running…' ? t : null;
+    }, { timeout: 120_000, what: 'the bench result', page });
+    const result = JSON.parse(text);
+    assert.equal(result.backend, b.spec.webgpu ? 'webgpu' : 'cpu');
+    assert.equal(result.inputs, 10);
+    assert.equal(result.ms.length, 10);
+    assert.ok(result.ms.every((ms) => ms > 0) && result.median_ms > 0, text);
+  });
 });

@@ -18,6 +18,14 @@ pub async fn sleep(ms: i32) {
     let _ = JsFuture::from(promise).await;
 }
 
+/// Waits for the browser's next animation frame (what was drawn before it is on screen then).
+pub async fn next_frame() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = window().request_animation_frame(&resolve);
+    });
+    let _ = JsFuture::from(promise).await;
+}
+
 /// Lets the browser paint and handle input before going on.
 pub async fn yield_to_browser() {
     sleep(0).await;

@@ -75,10 +75,14 @@ impl Op {
             Op::Inside {
                 model: m, input, ..
             } => model(m, input)?,
-            // The forward pass, and the backward pass (about twice its work).
-            Op::Saliency {
-                model: m, input, ..
-            } => model(m, input)?.times(3),
+            // A forward and a backward pass (about twice its work) for the saliency and for each
+            // block.
+            Op::Explain {
+                model: m,
+                input,
+                blocks,
+                ..
+            } => model(m, input)?.times(3 * (1 + blocks.len() as u64)),
             Op::Residual {
                 input,
                 main,

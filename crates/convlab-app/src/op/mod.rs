@@ -111,13 +111,16 @@ pub enum Op {
         params: ParamStore<Tensor>,
         input: Tensor,
     },
-    /// The saliency `d logit[class] / d input` of a model on one image (evaluation mode): what
-    /// in the image raised or lowered that class's score. Output: `(1, C, H, W)`.
-    Saliency {
+    /// Why a model gives one image `(1, C, H, W)` the class `class` (evaluation mode): the
+    /// saliency `d logit[class] / d input`, then for each layer of `blocks` (execution order) its
+    /// activation `A` and `d logit[class] / d A`, Grad-CAM's inputs. Outputs: `[saliency, A_0,
+    /// dA_0, A_1, dA_1, …]`.
+    Explain {
         model: Model,
         params: ParamStore<Tensor>,
         input: Tensor,
         class: usize,
+        blocks: Vec<usize>,
     },
 }
 
@@ -331,18 +334,22 @@ impl Op {
             } => {
                 activations::layer_outputs(b, model, &upload_params(b, params)?, &b.upload(input)?)
             }
-            Op::Saliency {
+            Op::Explain {
                 model,
                 params,
                 input,
                 class,
-            } => Ok(vec![explain::saliency(
-                b,
-                model,
-                &upload_params(b, params)?,
-                &b.upload(input)?,
-                &[*class],
-            )?]),
+                blocks,
+            } => {
+                let (params, x) = (upload_params(b, params)?, b.upload(input)?);
+                let mut out = vec![explain::saliency(b, model, &params, &x, &[*class])?];
+                for &block in blocks {
+                    let (a, grad) =
+                        explain::block_gradient(b, model, &params, &x, &[*class], block)?;
+                    out.extend([a, grad]);
+                }
+                Ok(out)
+            }
             Op::Residual {
                 input,
                 main,

@@ -44,12 +44,14 @@ pub fn Controls(inside: Inside) -> impl IntoView {
                     Source::Untrained
                 },
                 img: s.img,
+                class: s.class,
                 layer: 0,
                 unit: Unit {
                     channel: 0,
                     row: h / 2,
                     col: w / 2,
                 },
+                bench: s.bench,
             }
         });
     };

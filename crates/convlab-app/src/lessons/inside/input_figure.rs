@@ -1,6 +1,5 @@
-//! The digit the network sees, with the selected unit's receptive field drawn on it (the pixels
-//! that can change the unit, traced back through every layer), and the saliency of the model's
-//! answer: `d logit / d pixel`, red where more ink raises the score, blue where it lowers it.
+//! The digit the network sees, with the selected unit's receptive field drawn on it: the pixels
+//! that can change the unit, traced back through every layer.
 
 use convlab_core::receptive_field::{unit_field, UnitField};
 use leptos::prelude::*;
@@ -10,7 +9,7 @@ use crate::components::heatmap::{plane_of, Heatmap};
 use crate::i18n::use_i18n;
 
 /// The digits' size.
-const SIDE: usize = 28;
+pub const SIDE: usize = 28;
 
 /// The selected unit's receptive field, or `None` past the Flatten (every pixel).
 pub fn selected_field(inside: &Inside) -> Memo<Option<UnitField>> {
@@ -29,11 +28,6 @@ pub fn InputFigure(inside: Inside) -> impl IntoView {
         inside
             .image
             .with(|i| i.as_ref().and_then(|(x, _)| plane_of(x, 0, SIDE, SIDE)))
-    });
-    let saliency = Signal::derive(move || {
-        inside
-            .saliency
-            .with(|s| plane_of(s.as_ref()?.as_ref().ok()?.first()?, 0, SIDE, SIDE))
     });
     let pct = |v: usize| v as f64 / SIDE as f64 * 100.0;
     let rf_box = move || {
@@ -76,13 +70,6 @@ pub fn InputFigure(inside: Inside) -> impl IntoView {
                     {rf_box}
                 </div>
                 <p class="in-rf-text" data-testid="rf-text">{rf_text}</p>
-            </figure>
-            <figure class="in-figure">
-                <figcaption>{move || i18n.t("Saliency of the answer")}</figcaption>
-                <div class="in-canvas">
-                    <Heatmap testid="saliency" label=Signal::derive(move || i18n.t("Saliency of the answer").to_string()) plane=saliency signed=true/>
-                </div>
-                <p class="in-rf-text">{move || i18n.t("d score / d pixel: red raises the answer's score, blue lowers it.")}</p>
             </figure>
         </div>
     }

@@ -1,13 +1,16 @@
 //! Inside the network: a trained model on one digit, every layer's output in model order, any
 //! unit's arithmetic written out with its numbers, its receptive field traced onto the image, and
-//! the saliency of the model's answer. The engine computes every value (WebGPU or the CPU
+//! the saliency and Grad-CAM of the model's answer (or any class). The engine computes every value (WebGPU or the CPU
 //! worker); the page only rebuilds the arithmetic of the selected unit from them.
 //!
 //! - `state.rs`: the URL state; `model.rs`: a unit's arithmetic; `weights.rs`: where weights come from;
 //! - `controls.rs`: model, weights and digit; `input_figure.rs`: the digit, the receptive field
-//!   and the saliency; `overview.rs`: every layer's maps; `unit_panel.rs`: the selected unit;
+//!   field; `why.rs`: saliency and Grad-CAM; `overview.rs`: every layer's maps; `unit_panel.rs`:
+//!   the selected unit;
+//! - `bench.rs`: `bench=1`, the time from a new input to everything drawn;
 //! - `ko.rs`: the Korean of the lesson's texts.
 
+mod bench;
 mod controls;
 mod input_figure;
 pub mod ko;
@@ -16,6 +19,7 @@ mod overview;
 mod state;
 mod unit_panel;
 mod weights;
+mod why;
 
 use convlab_core::dataset::Split;
 use convlab_core::nn::Model;
@@ -24,13 +28,15 @@ use convlab_core::Tensor;
 use leptos::prelude::*;
 use std::rc::Rc;
 
+use self::bench::Bench;
 use self::controls::Controls;
 use self::input_figure::InputFigure;
-use self::model::Unit;
+use self::model::{cam_blocks, Unit};
 use self::overview::Overview;
-use self::state::InsideState;
+use self::state::{layer_shapes, InsideState};
 use self::unit_panel::UnitPanel;
 use self::weights::Params;
+use self::why::Why;
 use crate::components::address_note::AddressNote;
 use crate::compute::{use_op_all, Computed, Op};
 use crate::data::bundled_mnist;
@@ -50,10 +56,18 @@ pub struct Inside {
     pub image: Memo<Option<(Tensor, usize)>>,
     /// Every layer's output.
     pub outputs: Computed<Vec<Tensor>>,
-    /// The saliency of the model's answer (a list of one).
-    pub saliency: Computed<Vec<Tensor>>,
+    /// The class explained: the student's choice, else the model's answer.
+    pub class: Memo<Option<usize>>,
+    /// The layers Grad-CAM follows.
+    pub blocks: Memo<Vec<usize>>,
+    /// The saliency of `class`, then each block's activation and its gradient.
+    pub explanation: Computed<Vec<Tensor>>,
     /// The selected layer and unit.
     pub selected: Memo<(usize, Unit)>,
+    /// How many layer outputs have been drawn, and explanations received, so far: what the
+    /// benchmark waits for.
+    pub staged: RwSignal<u64>,
+    pub explained: RwSignal<u64>,
 }
 
 impl Inside {
@@ -83,8 +97,9 @@ pub fn InsidePage() -> impl IntoView {
         params.set(None);
         leptos::task::spawn_local(async move {
             let loaded = weights::load(name, source).await;
-            if loads.get_value() == mine {
-                params.set(Some(loaded));
+            // Unless a newer load started, or the page has gone to another lesson meanwhile.
+            if loads.try_get_value() == Some(mine) {
+                params.try_set(Some(loaded));
             }
         });
     });
@@ -112,35 +127,59 @@ pub fn InsidePage() -> impl IntoView {
             input,
         }))
     });
-    // The class the model gives the digit, from its last layer's output.
+    // The class explained: the one asked for, else the model's answer (its last layer's largest).
     let class = Memo::new(move |_| {
-        outputs.with(|o| {
-            argmax_rows(o.as_ref()?.as_ref().ok()?.last()?)
-                .ok()?
-                .first()
-                .copied()
+        state.with(|s| s.class).or_else(|| {
+            outputs.with(|o| {
+                argmax_rows(o.as_ref()?.as_ref().ok()?.last()?)
+                    .ok()?
+                    .first()
+                    .copied()
+            })
         })
     });
-    let saliency = use_op_all(move || {
+    let blocks = Memo::new(move |_| {
+        model.with(|m| {
+            m.as_ref()
+                .map(|m| cam_blocks(m, &layer_shapes(name.get())))
+                .unwrap_or_default()
+        })
+    });
+    let explanation = use_op_all(move || {
         let class = class.get()?;
         let (model, params, (input, _)) = (model.get()?, params.get()?.ok()?, image.get()?);
-        Some(Ok(Op::Saliency {
+        Some(Ok(Op::Explain {
             model,
             params: (*params).clone(),
             input,
             class,
+            blocks: blocks.get(),
         }))
     });
     let selected = Memo::new(move |_| state.with(|s| (s.layer, s.unit)));
+    let (staged, explained) = (RwSignal::new(0u64), RwSignal::new(0u64));
+    Effect::new(move |_| {
+        if explanation.with(|e| matches!(e, Some(Ok(_)))) {
+            explained.update(|n| *n += 1);
+        }
+    });
     let inside = Inside {
         state,
         model,
         params,
         image,
         outputs,
-        saliency,
+        class,
+        blocks,
+        explanation,
         selected,
+        staged,
+        explained,
     };
+    let bench = state.with_untracked(|s| s.bench).then(|| {
+        let layers = layer_shapes(name.get_untracked()).len();
+        view! { <Bench inside=inside layers=layers/> }
+    });
     let problem = move || {
         let digits_error = digits.with(|d| d.as_ref().and_then(|d| d.as_ref().err().cloned()));
         let weights_error = params.with(|p| p.as_ref().and_then(|p| p.as_ref().err().cloned()));
@@ -151,6 +190,7 @@ pub fn InsidePage() -> impl IntoView {
         <section class="lesson" data-page="inside">
             <h1>{move || i18n.t("Inside the network")}</h1>
             <AddressNote adjustments=state.adjustments()/>
+            {bench}
             <p class="lede">{move || i18n.t("A trained network on one digit: every layer's output, in the order the model runs them. Click any unit (or move with the arrow keys) to see the arithmetic that made it and the pixels it can see.")}</p>
             <Controls inside=inside/>
             {move || problem().map(|e| view! { <p class="error" role="alert" data-testid="inside-error">{i18n.message(&e)}</p> })}
@@ -158,6 +198,7 @@ pub fn InsidePage() -> impl IntoView {
                 <InputFigure inside=inside/>
                 <UnitPanel inside=inside/>
             </div>
+            <Why inside=inside/>
             <Overview inside=inside/>
         </section>
     }

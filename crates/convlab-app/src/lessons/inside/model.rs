@@ -3,7 +3,7 @@
 //! check it against hand-worked numbers; the browser test checks that the written terms add up
 //! to the value shown.
 
-use convlab_core::nn::{Layer, ParamStore};
+use convlab_core::nn::{Layer, Model, ParamStore};
 use convlab_core::shape::tap_position;
 use convlab_core::Tensor;
 
@@ -85,6 +85,25 @@ impl UnitMath {
             | UnitMath::Whole { total } => total,
         }
     }
+}
+
+/// The layers after which Grad-CAM is drawn, the ends of the model's blocks: each pooling and
+/// residual block, and the last layer of each top-level module, while the output still has
+/// positions (`shapes`: each layer's `(C, H, W)`) and layers follow.
+pub fn cam_blocks(model: &Model, shapes: &[[usize; 3]]) -> Vec<usize> {
+    let leaves = model.leaves();
+    let module_of = |i: usize| leaves[i].position.split('.').next().map(str::to_string);
+    (0..leaves.len().saturating_sub(1))
+        .filter(|&i| {
+            let spatial = shapes.get(i).is_some_and(|&[_, h, w]| h > 1 || w > 1);
+            let ends_module = module_of(i) != module_of(i + 1) && leaves[i].position.contains('.');
+            let block = matches!(
+                leaves[i].layer,
+                Layer::MaxPool2d(_) | Layer::AvgPool2d(_) | Layer::Residual(_)
+            );
+            spatial && (block || ends_module)
+        })
+        .collect()
 }
 
 /// A tensor's `(C, H, W)` after its batch dimension (a vector `(1, F)` is `(F, 1, 1)`).
@@ -359,6 +378,20 @@ mod tests {
             (4.0, 80.0, 0.5, 84.5)
         );
         assert_eq!(recomputed(&math), 84.5);
+    }
+
+    #[test]
+    fn grad_cam_follows_each_block_while_the_output_has_positions() {
+        use super::super::state::layer_shapes;
+        let blocks = |name: &str| {
+            let model = convlab_core::arch::by_name(name).unwrap();
+            cam_blocks(&model, &layer_shapes(name))
+        };
+        // The two conv–bn–relu–pool blocks; the stem and the three residual blocks; the pools.
+        assert_eq!(blocks("mnist_convnet"), [3, 7]);
+        assert_eq!(blocks("small_resnet"), [2, 3, 4, 5]);
+        assert_eq!(blocks("lenet"), [2, 5]);
+        assert_eq!(blocks("three_layer_cnn"), [2, 5, 8]);
     }
 
     #[test]

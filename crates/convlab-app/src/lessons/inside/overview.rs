@@ -137,10 +137,22 @@ fn LayerMaps(
     let i18n = use_i18n();
     let [c, h, w] = shape;
     let vector = h == 1 && w == 1;
-    let output = Memo::new(move |_| {
-        inside
+    // Each layer draws a new output in a task of its own, so that a model's hundreds of maps are
+    // never drawn in one; the count of layers drawn is what the benchmark waits for.
+    let output = RwSignal::new(None::<Tensor>);
+    Effect::new(move |_| {
+        let next = inside
             .outputs
-            .with(|o| o.as_ref()?.as_ref().ok()?.get(layer).cloned())
+            .with(|o| o.as_ref()?.as_ref().ok()?.get(layer).cloned());
+        set_timeout(
+            move || {
+                let drawn = next.is_some();
+                if output.try_set(next).is_none() && drawn {
+                    inside.staged.update(|n| *n += 1);
+                }
+            },
+            std::time::Duration::ZERO,
+        );
     });
     // One scale for the layer: its largest size.
     let scale = Memo::new(move |_| {
@@ -280,16 +292,17 @@ mod tests {
         assert_eq!(moved("ArrowUp", u, [4, 6, 6]), None);
         assert_eq!(moved("ArrowRight", u, [4, 6, 6]), Some(u));
         assert_eq!(moved("ArrowDown", u, [4, 6, 6]), Some(Unit { row: 1, ..u }));
-        // A vector of 40: down is one strip row (32) further, clamped to the last feature.
+        // A vector of 100: down is one strip row (64) further, clamped to the last feature.
         let f = Unit {
-            channel: 10,
+            channel: 40,
             row: 0,
             col: 0,
         };
         assert_eq!(
-            moved("ArrowDown", f, [40, 1, 1]).map(|u| u.channel),
-            Some(39)
+            moved("ArrowDown", f, [100, 1, 1]).map(|u| u.channel),
+            Some(99)
         );
-        assert_eq!(strip(&[1.0; 40]).rows, 2);
+        assert_eq!(moved("ArrowUp", f, [100, 1, 1]), None);
+        assert_eq!((strip(&[1.0; 100]).rows, strip(&[1.0; 100]).cols), (2, 64));
     }
 }

@@ -1,6 +1,7 @@
 //! The lesson's URL state: `model`, `weights` (pretrained | browser | session | untrained), `img`
-//! (a bundled test digit) and the selected unit: `layer` (execution order), `ch` (channel or
-//! feature), `y`, `x`. The unit is checked against the model's shapes, so a shared link opens on
+//! (a bundled test digit), `class` (the class explained; absent: the model's answer) and the
+//! selected unit: `layer` (execution order), `ch` (channel or feature), `y`, `x`; `bench=1`
+//! measures how long a new input takes to show. The unit is checked against the model's shapes, so a shared link opens on
 //! a unit that exists; with none given, the centre of the first convolution's first channel.
 
 use convlab_core::arch;
@@ -24,6 +25,9 @@ pub const PRETRAINED: [&str; 2] = ["mnist_convnet", "small_resnet"];
 
 /// The bundled test digits.
 pub const TEST_IMAGES: usize = 2_000;
+
+/// The digits' classes.
+pub const CLASSES: usize = 10;
 
 /// Where the weights come from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -50,9 +54,13 @@ pub struct InsideState {
     pub model: &'static str,
     pub source: Source,
     pub img: usize,
+    /// The class whose score the saliency and Grad-CAM explain; `None`: the model's answer.
+    pub class: Option<usize>,
     /// Layer index (execution order) and unit.
     pub layer: usize,
     pub unit: Unit,
+    /// `bench=1`: measure how long a new input takes to show.
+    pub bench: bool,
 }
 
 impl Default for InsideState {
@@ -61,12 +69,14 @@ impl Default for InsideState {
             model: MODELS[0].0,
             source: Source::Pretrained,
             img: 0,
+            class: None,
             layer: 0,
             unit: Unit {
                 channel: 0,
                 row: 14,
                 col: 14,
             },
+            bench: false,
         }
     }
 }
@@ -91,7 +101,9 @@ pub fn layer_shapes(model: &str) -> Vec<[usize; 3]> {
 }
 
 impl LessonState for InsideState {
-    const KEYS: &'static [&'static str] = &["model", "weights", "img", "layer", "ch", "y", "x"];
+    const KEYS: &'static [&'static str] = &[
+        "model", "weights", "img", "class", "layer", "ch", "y", "x", "bench",
+    ];
 
     fn read(r: &mut Reader) -> Self {
         let models = MODELS.map(|(name, _)| (name, name));
@@ -115,12 +127,14 @@ impl LessonState for InsideState {
             model,
             source,
             img: r.whole("img", 0, 0..=TEST_IMAGES - 1),
+            class: r.raw("class").map(|_| r.whole("class", 0, 0..=CLASSES - 1)),
             layer,
             unit: Unit {
                 channel: r.whole("ch", 0, 0..=c - 1),
                 row: r.whole("y", h / 2, 0..=h - 1),
                 col: r.whole("x", w / 2, 0..=w - 1),
             },
+            bench: r.flag("bench"),
         }
     }
 
@@ -132,10 +146,14 @@ impl LessonState for InsideState {
             .map_or("pretrained", |(n, _)| n);
         w.put("weights", source);
         w.put("img", self.img);
+        if let Some(class) = self.class {
+            w.put("class", class);
+        }
         w.put("layer", self.layer);
         w.put("ch", self.unit.channel);
         w.put("y", self.unit.row);
         w.put("x", self.unit.col);
+        w.flag("bench", self.bench);
     }
 }
 
