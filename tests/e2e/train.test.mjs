@@ -124,6 +124,21 @@ eachBrowser('training', (b) => {
     await expectQuery(page, { img: 5 });
     await until(async () => (await firstMap()) !== before, { what: 'the feature maps of test image #5', page });
     await page.shot('train');
+
+    // From mistakes to internals: measured now, a confusion cell off the diagonal lists its test digits, each a
+    // link into "Inside the network" with this session's weights, where the model gives the same
+    // wrong answer.
+    await page.click('[data-testid=evaluate]');
+    const cell = await until(() => page.evaluate(() => {
+      const button = document.querySelector('[data-testid=confusion-cell]');
+      return button && { label: button.dataset.true, predicted: button.dataset.predicted };
+    }), { timeout: TRAINING_MS, what: 'the test set measured: a confusion cell with mistakes', page });
+    await page.click('[data-testid=confusion-cell]');
+    const href = await until(() => page.evaluate(() => document.querySelector('[data-testid=inside-link]')?.getAttribute('href')), { what: 'the mistaken digits', page });
+    const img = new URLSearchParams(href).get('img');
+    await page.click('[data-testid=inside-link]');
+    await expectQuery(page, { page: 'inside', model: 'mnist_convnet', weights: 'session', img });
+    await expectText(page, 'prediction', new RegExp(`^Label ${cell.label} · The model says ${cell.predicted} \\(`));
   });
 
   test('a drawn digit gets probabilities; saved weights loaded back and restored after a reload give the same ones', async () => {

@@ -1,5 +1,5 @@
 //! How numbers are written on the page: whole numbers without decimals (the course's examples
-//! are integers), others with at most three.
+//! are integers), others with at most three; and text inside the JSON the bench modes print.
 
 /// `8` for 8.0, `-0.125` for −0.125, `0.333` for 1/3.
 pub fn value(v: f32) -> String {
@@ -22,6 +22,20 @@ pub fn value(v: f32) -> String {
 /// this way, so that what it computes is what its fields and its address show.
 pub fn written(v: f32) -> f32 {
     value(v).parse().unwrap_or(v)
+}
+
+/// A JSON string literal (an adapter's name may hold quotes).
+pub fn json_string(s: &str) -> String {
+    let escaped: String = s
+        .chars()
+        .flat_map(|c| match c {
+            '"' => vec!['\\', '"'],
+            '\\' => vec!['\\', '\\'],
+            c if c.is_control() => vec![' '],
+            c => vec![c],
+        })
+        .collect();
+    format!("\"{escaped}\"")
 }
 
 #[cfg(test)]

@@ -22,7 +22,7 @@ use convlab_core::train::Optimizer;
 
 pub use progress::{EpochResult, Progress, RunState};
 pub use session::{
-    adopt, export, has_session, predict, reset, resume_on, run, session_model, start,
+    adopt, evaluate_now, export, has_session, predict, reset, resume_on, run, session_model, start,
 };
 
 /// The input of every model of this page: one 28×28 grey image.

@@ -41,6 +41,9 @@ pub struct Progress {
     pub confusion: RwSignal<Option<Vec<[u32; 10]>>>,
     /// `(test index, predicted, label)` of the first test images.
     pub predictions: RwSignal<Vec<(usize, usize, usize)>>,
+    /// `(test index, predicted, label)` of every test image the model got wrong: what a cell of
+    /// the confusion matrix opens.
+    pub mistakes: RwSignal<Vec<(usize, usize, usize)>>,
     /// The first layer's weights (host copy of the last snapshot).
     pub first_layer: RwSignal<Option<FirstLayer>>,
     /// Which device the run uses now.
@@ -71,6 +74,7 @@ impl Progress {
             position: RwSignal::new((0, 0, 0)),
             confusion: RwSignal::new(None),
             predictions: RwSignal::new(vec![]),
+            mistakes: RwSignal::new(vec![]),
             first_layer: RwSignal::new(None),
             device: RwSignal::new(String::new()),
             weights_version: RwSignal::new(0),
@@ -89,6 +93,7 @@ impl Progress {
         self.position.set((0, 0, 0));
         self.confusion.set(None);
         self.predictions.set(vec![]);
+        self.mistakes.set(vec![]);
         self.first_layer.set(None);
         self.gpu_bytes_by_epoch.set(vec![]);
         self.weights_note.set(None);

@@ -395,11 +395,25 @@ async fn finish_epoch(progress: &Progress, s: &mut Session, data: &Split) -> Res
     Ok(())
 }
 
+/// Measures the session's current weights on the test set now (the confusion matrix, the
+/// predictions and the mistakes), as the end of an epoch does: what a paused student asks for.
+pub async fn evaluate_now(progress: Progress) -> Result<(), String> {
+    let Some(mut s) = lease().await else {
+        return Err("There is no model yet: press Start first.".into());
+    };
+    let data = s
+        .data
+        .clone()
+        .ok_or("There is no data yet: press Start first.")?;
+    evaluate(&progress, &mut s, &data).await.map(|_| ())
+}
+
 /// Test accuracy, the confusion matrix and the first predictions, in evaluation mode.
 async fn evaluate(progress: &Progress, s: &mut Session, data: &Split) -> Result<f32, String> {
     let test = &data.test;
     let mut confusion = vec![[0u32; 10]; 10];
     let mut shown = Vec::new();
+    let mut mistakes = Vec::new();
     let indices: Vec<usize> = (0..test.len()).collect();
     for chunk in indices.chunks(250) {
         let (x, labels) = test.batch(chunk);
@@ -415,12 +429,16 @@ async fn evaluate(progress: &Progress, s: &mut Session, data: &Split) -> Result<
             if shown.len() < 48 {
                 shown.push((i, p, l));
             }
+            if p != l {
+                mistakes.push((i, p, l));
+            }
         }
         yield_to_browser().await;
     }
     let correct: u32 = (0..10).map(|i| confusion[i][i]).sum();
     progress.confusion.set(Some(confusion));
     progress.predictions.set(shown);
+    progress.mistakes.set(mistakes);
     Ok(correct as f32 / test.len().max(1) as f32)
 }
 

@@ -120,10 +120,17 @@ impl Query {
 
     /// Switches to another page: a history entry, and only the keys that survive every page.
     pub fn go(&self, page: &str) {
+        self.go_with(page, &[]);
+    }
+
+    /// Switches to another page with some of its keys set (a link from one lesson into
+    /// another's state), without reloading: what the page holds (a training session) stays.
+    pub fn go_with(&self, page: &str, keys: &[(&str, String)]) {
         let keep = ["lang", "present", "backend", "theme"];
         self.0.update(|pairs| {
             pairs.retain(|(k, _)| keep.contains(&k.as_str()));
             pairs.insert(0, ("page".into(), page.into()));
+            pairs.extend(keys.iter().map(|(k, v)| (k.to_string(), v.clone())));
             write_location(pairs, History::Push);
         });
     }

@@ -1,6 +1,14 @@
 //! The Korean of the training lesson's texts, and of its own messages.
 
 pub const KO: &[(&str, &str)] = &[
+    ("True", "정답"),
+    ("Measure the test set now", "지금 테스트 세트로 측정"),
+    (
+        "(the confusion matrix and the mistakes of the weights as they are)",
+        "(지금 가중치의 혼동 행렬과 틀린 숫자들)",
+    ),
+    ("predicted", "예측"),
+    ("open one to look inside the network.", "하나를 열어 네트워크 안을 들여다보세요."),
     ("Model", "모델"),
     ("Optimizer", "옵티마이저"),
     ("Learning rate", "학습률"),

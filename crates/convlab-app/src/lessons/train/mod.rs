@@ -129,7 +129,7 @@ fn Training(state: LessonUrl<TrainState>) -> impl IntoView {
             </p>
             <Filters progress=progress/>
             <FeatureMaps state=state progress=progress own=own/>
-            <Confusion state=state progress=progress/>
+            <Confusion state=state progress=progress own=own/>
         </section>
     }
 }

@@ -1,6 +1,8 @@
 //! The training lesson's arithmetic apart from any view: the curves' smoothing, the shading of
 //! the confusion matrix, and the benchmark's JSON.
 
+use crate::format;
+
 /// The loss smoothed by an exponential moving average (weight 0.9 on the past), as TensorBoard
 /// does.
 pub fn smoothed(values: &[f32]) -> Vec<f32> {
@@ -40,22 +42,8 @@ pub fn bench_json(
 ) -> String {
     format!(
         r#"{{"images_per_s": {images_per_s:.1}, "batches": {batches}, "batch": {batch}, "backend": "{backend}", "adapter": {}}}"#,
-        json_string(adapter)
+        format::json_string(adapter)
     )
-}
-
-/// A JSON string literal (an adapter's name may hold quotes).
-fn json_string(s: &str) -> String {
-    let escaped: String = s
-        .chars()
-        .flat_map(|c| match c {
-            '"' => vec!['\\', '"'],
-            '\\' => vec!['\\', '\\'],
-            c if c.is_control() => vec![' '],
-            c => vec![c],
-        })
-        .collect();
-    format!("\"{escaped}\"")
 }
 
 #[cfg(test)]
