@@ -28,6 +28,9 @@ pub fn App() -> impl IntoView {
     provide_context(i18n);
     let compute = Compute::install(query.get_untracked_backend_is_cpu());
     provide_context(compute);
+    // The training session outlives its page (it trains on while the student looks inside the
+    // network), and so does what it reports.
+    provide_context(crate::training::Progress::new());
 
     // The document follows the language (screen readers, fonts) and presentation mode.
     Effect::new(move |_| {

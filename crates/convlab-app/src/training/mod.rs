@@ -20,7 +20,7 @@ use convlab_core::nn::Model;
 use convlab_core::optim::{AdamConfig, SgdConfig};
 use convlab_core::train::Optimizer;
 
-pub use progress::{EpochResult, Progress, RunState};
+pub use progress::{use_progress, EpochResult, Progress, RunState};
 pub use session::{
     adopt, evaluate_now, export, has_session, predict, reset, resume_on, run, session_model, start,
 };

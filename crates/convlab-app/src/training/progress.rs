@@ -103,6 +103,11 @@ impl Progress {
     }
 }
 
+/// The training session's progress, provided by the App: one for the whole visit, as the session.
+pub fn use_progress() -> Progress {
+    use_context::<Progress>().expect("Progress is provided by the App")
+}
+
 impl Default for Progress {
     fn default() -> Self {
         Self::new()

@@ -41,7 +41,7 @@ use self::weights_panel::WeightsPanel;
 use crate::components::address_note::AddressNote;
 use crate::compute::{use_compute, DeviceStatus};
 use crate::i18n::use_i18n;
-use crate::training::{self, Config, Progress, RunState};
+use crate::training::{self, Config, RunState};
 use crate::url::lesson::{use_lesson_state, LessonUrl};
 use crate::url::History;
 
@@ -60,7 +60,7 @@ pub fn TrainingPage() -> impl IntoView {
 fn Training(state: LessonUrl<TrainState>) -> impl IntoView {
     let i18n = use_i18n();
     let compute = use_compute();
-    let progress = Progress::new();
+    let progress = training::use_progress();
     // A slow device gets smaller defaults, not a frozen tab: a CPU batch of 100 takes long
     // enough to make the curves stutter, 32 does not.
     let config = Memo::new(move |_| {
