@@ -216,4 +216,22 @@ eachBrowser('inside the network', (b) => {
     assert.equal(result.ms.length, 10);
     assert.ok(result.ms.every((ms) => ms > 0) && result.median_ms > 0, text);
   });
+
+  test('a digit drawn on the pad is the input: every layer and the answer follow, Clear goes back', async () => {
+    const { page } = b;
+    await page.open('?page=inside&img=3');
+    const label = testDigit(3).label;
+    await expectText(page, 'prediction', new RegExp(`^Label ${label} · The model says ${label} \\(`));
+    const before = (await unitShown(page, 'the unit of test digit 3')).value;
+    // A "1": one vertical stroke down the middle of the pad.
+    await page.stroke('[data-testid=draw-canvas]', [[0.5, 0.15], [0.5, 0.3], [0.5, 0.5], [0.5, 0.7], [0.5, 0.85]]);
+    await expectText(page, 'prediction', /^Your drawing · The model says 1 \(/);
+    const u = await until(async () => {
+      const shown = await readUnit(page);
+      return shown.value !== null && shown.value !== before ? shown : null;
+    }, { what: 'the unit of the drawn digit', page });
+    close(u.sums[0] + u.bias, u.value, 25, 'sum + bias = the value shown, on the drawn digit');
+    await page.click('[data-testid=clear]');
+    await expectText(page, 'prediction', new RegExp(`^Label ${label} · The model says ${label} \\(`));
+  });
 });

@@ -101,9 +101,12 @@ pub fn Controls(inside: Inside) -> impl IntoView {
             p.iter()
                 .enumerate()
                 .fold((0, 0.0f32), |b, (i, &v)| if v > b.1 { (i, v) } else { b });
+        let input = match label {
+            Some(label) => format!("{} {label}", i18n.t("Label")),
+            None => i18n.t("Your drawing").to_string(),
+        };
         Some(format!(
-            "{} {label} · {} {class} ({:.1}%)",
-            i18n.t("Label"),
+            "{input} · {} {class} ({:.1}%)",
             i18n.t("The model says"),
             best * 100.0
         ))

@@ -1,10 +1,12 @@
-//! The digit the network sees, with the selected unit's receptive field drawn on it: the pixels
-//! that can change the unit, traced back through every layer.
+//! The digit the network sees, with the selected unit's receptive field drawn on it (the pixels
+//! that can change the unit, traced back through every layer), and the pad to draw one's own
+//! (it is the input while it holds a digit; Clear, or another test digit, goes back).
 
 use convlab_core::receptive_field::{unit_field, UnitField};
 use leptos::prelude::*;
 
 use super::Inside;
+use crate::components::draw_pad::DrawingPad;
 use crate::components::heatmap::{plane_of, Heatmap};
 use crate::i18n::use_i18n;
 
@@ -71,6 +73,12 @@ pub fn InputFigure(inside: Inside) -> impl IntoView {
                 </div>
                 <p class="in-rf-text" data-testid="rf-text">{rf_text}</p>
             </figure>
+            <div class="draw in-draw">
+                <p class="in-small">{move || i18n.t("Or draw a digit:")}</p>
+                <div class="in-draw-row">
+                    <DrawingPad digit=inside.drawn clear_when=Signal::derive(move || inside.state.with(|s| s.img))/>
+                </div>
+            </div>
         </div>
     }
 }

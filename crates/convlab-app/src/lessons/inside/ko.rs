@@ -12,6 +12,8 @@ pub const KO: &[(&str, &str)] = &[
     ("Untrained (PyTorch's initial values)", "학습 전 (PyTorch 초기값)"),
     ("Test digit", "테스트 숫자"),
     ("Label", "정답"),
+    ("Your drawing", "직접 그린 숫자"),
+    ("Or draw a digit:", "또는 숫자를 그려 보세요:"),
     ("The model says", "모델의 답"),
     ("Weights from the file", "파일에서 불러온 가중치:"),
     ("Why this answer", "왜 이 답인가"),

@@ -33,7 +33,7 @@ use self::controls::Controls;
 use self::input_figure::InputFigure;
 use self::model::{cam_blocks, Unit};
 use self::overview::Overview;
-use self::state::{layer_shapes, InsideState};
+use self::state::{layer_shapes, InsideState, Source};
 use self::unit_panel::UnitPanel;
 use self::weights::Params;
 use self::why::Why;
@@ -41,7 +41,7 @@ use crate::components::address_note::AddressNote;
 use crate::compute::{use_op_all, Computed, Op};
 use crate::data::bundled_mnist;
 use crate::i18n::use_i18n;
-use crate::training::resolved_model;
+use crate::training::{resolved_model, use_progress};
 use crate::url::lesson::{use_lesson_state, LessonUrl};
 use crate::url::History;
 
@@ -52,8 +52,10 @@ pub struct Inside {
     pub model: Memo<Option<Model>>,
     /// The weights, or why there are none.
     pub params: RwSignal<Option<Result<Params, String>>>,
-    /// The chosen test digit `(1, 1, 28, 28)` and its label.
-    pub image: Memo<Option<(Tensor, usize)>>,
+    /// A digit the student drew, the input while it is there.
+    pub drawn: RwSignal<Option<Tensor>>,
+    /// The input `(1, 1, 28, 28)`: the drawn digit, else the chosen test digit (with its label).
+    pub image: Memo<Option<(Tensor, Option<usize>)>>,
     /// Every layer's output.
     pub outputs: Computed<Vec<Tensor>>,
     /// The class explained: the student's choice, else the model's answer.
@@ -90,11 +92,21 @@ pub fn InsidePage() -> impl IntoView {
     let params = RwSignal::new(None::<Result<Params, String>>);
     // A newer load replaces an older one that answers late.
     let loads = StoredValue::new(0u64);
-    Effect::new(move |_| {
+    let progress = use_progress();
+    Effect::new(move |before: Option<(&'static str, Source)>| {
         let (name, source) = (name.get(), source.get());
+        // The session's weights are taken again at each of its snapshots, so the maps follow
+        // the network as it trains.
+        if source == Source::Session {
+            progress.weights_version.track();
+        }
         loads.update_value(|n| *n += 1);
         let mine = loads.get_value();
-        params.set(None);
+        // Other weights: nothing to show until they come. The same weights taken again (a
+        // snapshot of the session): the last ones stay shown meanwhile.
+        if before != Some((name, source)) {
+            params.set(None);
+        }
         leptos::task::spawn_local(async move {
             let loaded = weights::load(name, source).await;
             // Unless a newer load started, or the page has gone to another lesson meanwhile.
@@ -102,16 +114,21 @@ pub fn InsidePage() -> impl IntoView {
                 params.try_set(Some(loaded));
             }
         });
+        (name, source)
     });
     let digits = RwSignal::new_local(None::<Result<Rc<Split>, String>>);
     leptos::task::spawn_local(async move { digits.set(Some(bundled_mnist().await)) });
     let img = Memo::new(move |_| state.with(|s| s.img));
+    let drawn = RwSignal::new(None::<Tensor>);
     let image = Memo::new(move |_| {
+        if let Some(t) = drawn.get() {
+            return Some((t, None));
+        }
         let i = img.get();
         digits.with(|d| {
             let test = &d.as_ref()?.as_ref().ok()?.test;
             let (x, labels) = test.batch(&[i.min(test.len().checked_sub(1)?)]);
-            Some((x, labels[0]))
+            Some((x, Some(labels[0])))
         })
     });
     let outputs = use_op_all(move || {
@@ -167,6 +184,7 @@ pub fn InsidePage() -> impl IntoView {
         state,
         model,
         params,
+        drawn,
         image,
         outputs,
         class,
