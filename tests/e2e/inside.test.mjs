@@ -234,4 +234,31 @@ eachBrowser('inside the network', (b) => {
     await page.click('[data-testid=clear]');
     await expectText(page, 'prediction', new RegExp(`^Label ${label} · The model says ${label} \\(`));
   });
+
+  test('a residual block explained by its two paths, global pooling by its mean', async () => {
+    const { page } = b;
+    await page.open('?page=inside&model=small_resnet&layer=4&ch=5&y=7&x=7');
+    const parts = () => page.evaluate(() => ['res-main', 'res-shortcut', 'unit-value', 'mean-sum'].map((id) => {
+      const el = document.querySelector(`[data-testid=unit-panel] [data-testid=${id}]`);
+      return el ? Number(el.dataset.value) : null;
+    }));
+    const [main, shortcut, value] = await until(async () => {
+      const p = await parts();
+      return p[0] !== null && p[2] !== null ? p : null;
+    }, { what: 'the residual unit\'s two paths', page });
+    close(Math.max(0, main + shortcut), value, Math.abs(main) + Math.abs(shortcut), 'relu(F(x) + shortcut) = the value shown');
+    // The block's paths, on request: F(x) and the shortcut, 32 channels each.
+    await until(() => page.exists('[data-testid=residual-paths][data-layer="4"] summary'), { what: 'the paths of block 4', page });
+    await page.evaluate(() => document.querySelector('[data-testid=residual-paths][data-layer="4"] summary').scrollIntoView({ block: 'center' }));
+    await page.click('[data-testid=residual-paths][data-layer="4"] summary');
+    await until(async () => (await page.evaluate(() => [...document.querySelectorAll('[data-testid=residual-paths][data-layer="4"] canvas')].length)) === 64,
+      { what: '32 maps of F(x) and 32 of the shortcut', page });
+
+    await page.open('?page=inside&model=small_resnet&layer=6&ch=7');
+    const [, , mean, sum] = await until(async () => {
+      const p = await parts();
+      return p[2] !== null && p[3] !== null ? p : null;
+    }, { what: 'the global pooling unit', page });
+    close(sum / 49, mean, Math.abs(sum), 'the mean of the 7 × 7 map');
+  });
 });

@@ -5,7 +5,9 @@
 
 use crate::backend::Backend;
 use crate::error::{Error, Result};
-use crate::nn::{self, Mode, Model, ParamStore};
+use crate::nn::exec::residual_main;
+use crate::nn::params::join;
+use crate::nn::{self, Layer, Mode, Model, Module, ParamStore, ResidualSpec};
 
 /// The output of each layer of `model` (execution order, a residual block counting as one) for
 /// the batch `x`, in evaluation mode: batch norms use their running statistics.
@@ -32,6 +34,34 @@ pub fn layer_outputs<B: Backend>(
         outputs.push(y);
     }
     Ok(outputs)
+}
+
+/// A residual block's two paths on its input `x` (its `state_dict` prefix `path`), in evaluation
+/// mode: the main path `F(x)` (conv1, bn1, ReLU, conv2, bn2) and the shortcut (the 1×1
+/// convolution, or `x` itself). The block's output is `relu(F(x) + shortcut)`.
+pub fn residual_paths<B: Backend>(
+    b: &B,
+    spec: &ResidualSpec,
+    path: &str,
+    params: &ParamStore<B::Tensor>,
+    x: &B::Tensor,
+) -> Result<(B::Tensor, B::Tensor)> {
+    let model = |layers: Vec<(&str, Layer)>| Model {
+        name: path.to_string(),
+        input_shape: [0; 3],
+        modules: layers
+            .into_iter()
+            .map(|(name, layer)| Module::layer(join(path, name), layer))
+            .collect(),
+        lazy: false,
+    };
+    let mut params = params.clone();
+    let (main, _) = nn::forward(b, &model(residual_main(spec)), &mut params, x, Mode::Eval)?;
+    let shortcut = match spec.shortcut() {
+        Some(conv) => nn::forward(b, &model(vec![("conv3", conv)]), &mut params, x, Mode::Eval)?.0,
+        None => x.clone(),
+    };
+    Ok((main, shortcut))
 }
 
 #[cfg(test)]
@@ -69,5 +99,19 @@ mod tests {
         let mut p = params.clone();
         let (whole, _) = nn::forward(&CpuBackend, &model, &mut p, &x, Mode::Eval).unwrap();
         assert_eq!(outputs.last().unwrap().data, whole.data);
+        // The second block (a 1×1 shortcut, stride 2): relu(F(x) + shortcut(x)) is its output.
+        let leaves = model.leaves();
+        let Layer::Residual(spec) = &leaves[4].layer else {
+            panic!("layer 4 is {:?}", leaves[4].layer)
+        };
+        let (f, s) =
+            residual_paths(&CpuBackend, spec, &leaves[4].path, &params, &outputs[3]).unwrap();
+        let sum: Vec<f32> = f
+            .data
+            .iter()
+            .zip(&s.data)
+            .map(|(a, b)| (a + b).max(0.0))
+            .collect();
+        assert_eq!(sum, outputs[4].data);
     }
 }

@@ -105,7 +105,8 @@ pub enum Op {
         mode: Mode,
     },
     /// A trained model looked inside, on one image `(1, C, H, W)` in evaluation mode. Outputs:
-    /// every layer's output in execution order (a residual block as one).
+    /// every layer's output in execution order (a residual block as one), then for each residual
+    /// block in order its two paths, `F(x)` and the shortcut.
     Inside {
         model: Model,
         params: ParamStore<Tensor>,
@@ -332,7 +333,21 @@ impl Op {
                 params,
                 input,
             } => {
-                activations::layer_outputs(b, model, &upload_params(b, params)?, &b.upload(input)?)
+                let (params, x) = (upload_params(b, params)?, b.upload(input)?);
+                let mut out = activations::layer_outputs(b, model, &params, &x)?;
+                for (i, leaf) in model.leaves().iter().enumerate() {
+                    if let nn::Layer::Residual(spec) = &leaf.layer {
+                        let input = if i == 0 {
+                            x.clone()
+                        } else {
+                            out[i - 1].clone()
+                        };
+                        let (main, shortcut) =
+                            activations::residual_paths(b, spec, &leaf.path, &params, &input)?;
+                        out.extend([main, shortcut]);
+                    }
+                }
+                Ok(out)
             }
             Op::Explain {
                 model,

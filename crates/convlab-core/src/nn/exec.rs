@@ -209,7 +209,7 @@ fn layer_forward<B: Backend>(
 }
 
 /// The main path with its implicit ReLU after `bn1`, as `(attribute name, layer)`.
-fn residual_main(spec: &ResidualSpec) -> Vec<(&'static str, Layer)> {
+pub fn residual_main(spec: &ResidualSpec) -> Vec<(&'static str, Layer)> {
     let [conv1, bn1, conv2, bn2] = spec.main_path();
     vec![conv1, bn1, ("", Layer::ReLU), conv2, bn2]
 }

@@ -12,6 +12,8 @@ pub const KO: &[(&str, &str)] = &[
     ("Untrained (PyTorch's initial values)", "학습 전 (PyTorch 초기값)"),
     ("Test digit", "테스트 숫자"),
     ("Label", "정답"),
+    ("The block's two paths: F(x) and the shortcut", "블록의 두 경로: F(x)와 지름길(shortcut)"),
+    ("the shortcut (x, or its 1×1 convolution)", "지름길 (x 그대로, 또는 1×1 합성곱)"),
     ("Your drawing", "직접 그린 숫자"),
     ("Or draw a digit:", "또는 숫자를 그려 보세요:"),
     ("The model says", "모델의 답"),

@@ -5,7 +5,8 @@
 //!
 //! - `state.rs`: the URL state; `model.rs`: a unit's arithmetic; `weights.rs`: where weights come from;
 //! - `controls.rs`: model, weights and digit; `input_figure.rs`: the digit, the receptive field
-//!   field; `why.rs`: saliency and Grad-CAM; `overview.rs`: every layer's maps; `unit_panel.rs`:
+//!   field; `why.rs`: saliency and Grad-CAM; `overview.rs`: every layer's maps, with
+//!   `residual_paths.rs` under a residual block; `unit_panel.rs`:
 //!   the selected unit;
 //! - `bench.rs`: `bench=1`, the time from a new input to everything drawn;
 //! - `ko.rs`: the Korean of the lesson's texts.
@@ -16,13 +17,14 @@ mod input_figure;
 pub mod ko;
 mod model;
 mod overview;
+mod residual_paths;
 mod state;
 mod unit_panel;
 mod weights;
 mod why;
 
 use convlab_core::dataset::Split;
-use convlab_core::nn::Model;
+use convlab_core::nn::{Layer, Model};
 use convlab_core::train::argmax_rows;
 use convlab_core::Tensor;
 use leptos::prelude::*;
@@ -58,6 +60,8 @@ pub struct Inside {
     pub image: Memo<Option<(Tensor, Option<usize>)>>,
     /// Every layer's output.
     pub outputs: Computed<Vec<Tensor>>,
+    /// Each residual block's two paths: `(layer, F(x), shortcut)`.
+    pub paths: Memo<Vec<(usize, Tensor, Tensor)>>,
     /// The class explained: the student's choice, else the model's answer.
     pub class: Memo<Option<usize>>,
     /// The layers Grad-CAM follows.
@@ -131,7 +135,7 @@ pub fn InsidePage() -> impl IntoView {
             Some((x, Some(labels[0])))
         })
     });
-    let outputs = use_op_all(move || {
+    let computed = use_op_all(move || {
         let model = model.get()?;
         let params = match params.get()? {
             Ok(p) => p,
@@ -143,6 +147,39 @@ pub fn InsidePage() -> impl IntoView {
             params: (*params).clone(),
             input,
         }))
+    });
+    // The op gives every layer's output, then the residual blocks' paths.
+    let layers = Memo::new(move |_| model.with(|m| m.as_ref().map_or(0, |m| m.leaves().len())));
+    let outputs: Computed<Vec<Tensor>> = Memo::new(move |_| {
+        let n = layers.get();
+        computed.get().map(|r| {
+            r.map(|mut all| {
+                all.truncate(n);
+                all
+            })
+        })
+    })
+    .into();
+    let paths = Memo::new(move |_| {
+        let residuals: Vec<usize> = model.with(|m| {
+            m.as_ref().map_or_else(Vec::new, |m| {
+                m.leaves()
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, l)| matches!(l.layer, Layer::Residual(_)))
+                    .map(|(i, _)| i)
+                    .collect()
+            })
+        });
+        computed.with(|c| {
+            let Some(Ok(all)) = c else { return Vec::new() };
+            let rest = all.get(layers.get()..).unwrap_or_default();
+            residuals
+                .iter()
+                .zip(rest.chunks(2))
+                .filter_map(|(&i, pair)| Some((i, pair.first()?.clone(), pair.get(1)?.clone())))
+                .collect()
+        })
     });
     // The class explained: the one asked for, else the model's answer (its last layer's largest).
     let class = Memo::new(move |_| {
@@ -187,6 +224,7 @@ pub fn InsidePage() -> impl IntoView {
         drawn,
         image,
         outputs,
+        paths,
         class,
         blocks,
         explanation,

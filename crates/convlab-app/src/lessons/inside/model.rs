@@ -69,7 +69,15 @@ pub enum UnitMath {
         bias: f32,
         total: f32,
     },
-    /// A residual block or global pooling: explained on their own lessons, not term by term.
+    /// A residual block: `relu(F(x) + shortcut)` at the unit's position, from its two paths.
+    Residual {
+        main: f32,
+        shortcut: f32,
+        total: f32,
+    },
+    /// Global average pooling: the mean of the channel's `count` values, which add up to `sum`.
+    Mean { sum: f32, count: usize, total: f32 },
+    /// A layer written out on its own lesson only (a residual block whose paths are not there).
     Whole { total: f32 },
 }
 
@@ -82,6 +90,8 @@ impl UnitMath {
             | UnitMath::Pool { total, .. }
             | UnitMath::Flatten { total, .. }
             | UnitMath::Linear { total, .. }
+            | UnitMath::Residual { total, .. }
+            | UnitMath::Mean { total, .. }
             | UnitMath::Whole { total } => total,
         }
     }
@@ -152,6 +162,7 @@ pub fn unit_math(
     input: &Tensor,
     output: &Tensor,
     unit: Unit,
+    paths: Option<(&Tensor, &Tensor)>,
 ) -> Option<UnitMath> {
     let param = |name: &str| params.get(&format!("{prefix}.{name}")).ok();
     let total = at(output, unit)?;
@@ -291,6 +302,25 @@ pub fn unit_math(
                 total,
             }
         }
+        Layer::Residual(_) => match paths {
+            Some((main, shortcut)) => UnitMath::Residual {
+                main: at(main, unit)?,
+                shortcut: at(shortcut, unit)?,
+                total,
+            },
+            None => UnitMath::Whole { total },
+        },
+        Layer::AdaptiveAvgPool2d => {
+            let [_, h, w] = chw(input);
+            let plane = input
+                .data
+                .get(unit.channel * h * w..(unit.channel + 1) * h * w)?;
+            UnitMath::Mean {
+                sum: plane.iter().sum(),
+                count: plane.len(),
+                total,
+            }
+        }
         _ => UnitMath::Whole { total },
     })
 }
@@ -329,6 +359,8 @@ mod tests {
             UnitMath::Linear {
                 top, rest, bias, ..
             } => top.iter().map(|(_, w, x)| w * x).sum::<f32>() + rest + bias,
+            UnitMath::Residual { main, shortcut, .. } => (main + shortcut).max(0.0),
+            UnitMath::Mean { sum, count, .. } => sum / *count as f32,
             UnitMath::Flatten { total, .. } | UnitMath::Whole { total } => *total,
         }
     }
@@ -367,6 +399,7 @@ mod tests {
                 row: 0,
                 col: 0,
             },
+            None,
         )
         .unwrap();
         let UnitMath::Conv { terms, bias, total } = &math else {
@@ -415,6 +448,7 @@ mod tests {
             &x,
             &t(&[1, 1, 2, 2], vec![5.0; 4]),
             u,
+            None,
         )
         .unwrap();
         assert!((recomputed(&bn) - 5.0).abs() < 1e-6);
@@ -425,6 +459,7 @@ mod tests {
             &x,
             &t(&[1, 1, 1, 1], vec![7.0]),
             u,
+            None,
         )
         .unwrap();
         assert_eq!(
@@ -448,6 +483,7 @@ mod tests {
                 row: 0,
                 col: 0,
             },
+            None,
         )
         .unwrap();
         assert_eq!(
@@ -472,6 +508,7 @@ mod tests {
             &v,
             &t(&[1, 1], vec![0.8]),
             u,
+            None,
         )
         .unwrap();
         let UnitMath::Linear {

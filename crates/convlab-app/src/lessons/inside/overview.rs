@@ -7,6 +7,7 @@ use convlab_core::Tensor;
 use leptos::prelude::*;
 
 use super::model::{chw, Unit};
+use super::residual_paths::ResidualPaths;
 use super::state::layer_shapes;
 use super::Inside;
 use crate::components::heatmap::{plane_of, Heatmap, Plane};
@@ -14,6 +15,7 @@ use crate::components::one_per_task::one_per_task;
 use crate::format;
 use crate::i18n::use_i18n;
 use crate::training::softmax;
+use convlab_core::nn::Layer;
 
 /// A vector's values drawn as rows of at most this many.
 const STRIP: usize = 64;
@@ -115,7 +117,8 @@ pub fn Overview(inside: Inside) -> impl IntoView {
                             let leaf = &leaves[i];
                             let start = starts[i];
                             let shown = Signal::derive(move || (built.get() - start) * MAPS_PER_TASK);
-                            view! { <LayerMaps inside=inside layer=i shape=shapes[i] shown=shown title=format!("{} {}", leaf.position, leaf.layer.type_name())/> }
+                            let residual = matches!(leaf.layer, Layer::Residual(_));
+                            view! { <LayerMaps inside=inside layer=i shape=shapes[i] shown=shown residual=residual title=format!("{} {}", leaf.position, leaf.layer.type_name())/> }
                         }
                     />
                 }
@@ -132,6 +135,8 @@ fn LayerMaps(
     shape: [usize; 3],
     /// How many of its maps to show yet (see [`MAPS_PER_TASK`]).
     shown: Signal<usize>,
+    /// A residual block: its two paths can be shown under its maps.
+    residual: bool,
     title: String,
 ) -> impl IntoView {
     let i18n = use_i18n();
@@ -247,6 +252,7 @@ fn LayerMaps(
                 </span>
             </h3>
             <div class="in-maps">{maps}</div>
+            {residual.then(|| view! { <ResidualPaths inside=inside layer=layer shape=shape scale=scale/> })}
         </section>
     }
 }

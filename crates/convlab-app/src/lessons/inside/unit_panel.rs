@@ -98,7 +98,16 @@ fn math_view(math: UnitMath) -> AnyView {
             <p>"+ " {rest_count} " others " {num("linear-rest", rest)} " + bias " {num("unit-bias", bias)}</p>
         }
         .into_any(),
-        UnitMath::Whole { .. } => view! { <p>"A residual block: relu(F(x) + shortcut(x)); its two paths are taken apart on the Residual blocks lesson."</p> }.into_any(),
+        UnitMath::Residual { main, shortcut, .. } => view! {
+            <p>"relu(F(x) + shortcut) = relu(" {num("res-main", main)} " + " {num("res-shortcut", shortcut)} ")"</p>
+            <p class="in-small">"F(x): conv1, bn1, ReLU, conv2, bn2; the shortcut: x itself, or its 1×1 convolution (see the block's two paths below)"</p>
+        }
+        .into_any(),
+        UnitMath::Mean { sum, count, .. } => view! {
+            <p>"mean of the channel's " {count} " values: " {num("mean-sum", sum)} " / " {count}</p>
+        }
+        .into_any(),
+        UnitMath::Whole { .. } => view! { <p>"(written out on its own lesson)"</p> }.into_any(),
     }
 }
 
@@ -117,14 +126,21 @@ pub fn UnitPanel(inside: Inside) -> impl IntoView {
                 0 => inside.image.with(|i| i.as_ref().map(|(x, _)| x.clone()))?,
                 _ => outputs.get(layer - 1)?.clone(),
             };
-            unit_math(
-                &leaf.layer,
-                &leaf.path,
-                &params,
-                &input,
-                outputs.get(layer)?,
-                unit,
-            )
+            inside.paths.with(|paths| {
+                let block = paths
+                    .iter()
+                    .find(|(l, _, _)| *l == layer)
+                    .map(|(_, f, s)| (f, s));
+                unit_math(
+                    &leaf.layer,
+                    &leaf.path,
+                    &params,
+                    &input,
+                    outputs.get(layer)?,
+                    unit,
+                    block,
+                )
+            })
         })
     });
     let title = move || {
