@@ -31,6 +31,17 @@ pub async fn yield_to_browser() {
     sleep(0).await;
 }
 
+/// The file the student picked in the `<input type="file">` that `ev` (its `change`) came from,
+/// and the input emptied, so that picking the same file again fires `change` again.
+pub fn take_picked_file(ev: &web_sys::Event) -> Option<web_sys::File> {
+    let input = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())?;
+    let file = input.files().and_then(|l| l.get(0));
+    input.set_value("");
+    file
+}
+
 /// The bytes of a file the student picked, after checking its size against `check` (so a huge
 /// file is refused before it is read into memory).
 pub async fn read_file(

@@ -3,12 +3,11 @@
 
 use convlab_core::safetensors::check_file_size;
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
 
 use super::model::Unit;
 use super::state::{layer_shapes, InsideState, Source, MODELS, PRETRAINED, SOURCES, TEST_IMAGES};
 use super::{weights, Inside};
-use crate::browser::read_file;
+use crate::browser::{read_file, take_picked_file};
 use crate::components::controls::NumberField;
 use crate::i18n::use_i18n;
 use crate::training::softmax;
@@ -63,16 +62,9 @@ pub fn Controls(inside: Inside) -> impl IntoView {
         }
     };
     let load_file = move |ev: web_sys::Event| {
-        let Some(input) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-        else {
+        let Some(file) = take_picked_file(&ev) else {
             return;
         };
-        let Some(file) = input.files().and_then(|l| l.get(0)) else {
-            return;
-        };
-        input.set_value("");
         let model = state.with_untracked(|s| s.model);
         leptos::task::spawn_local(async move {
             let name = file.name();

@@ -2,11 +2,11 @@
 //! camera, the student's upload; the file picker and drop zone, and why an upload was refused.
 
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
 
 use super::decode::UploadError;
 use super::page::Kernels;
 use super::state::Source;
+use crate::browser::take_picked_file;
 use crate::components::heatmap::Heatmap;
 use crate::i18n::{use_i18n, I18n};
 
@@ -40,17 +40,9 @@ pub fn Picker(kn: Kernels) -> impl IntoView {
             .collect_view()
     };
     let on_file = move |ev: web_sys::Event| {
-        let Some(input) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-        else {
-            return;
-        };
-        if let Some(file) = input.files().and_then(|f| f.get(0)) {
+        if let Some(file) = take_picked_file(&ev) {
             kn.take_file(file);
         }
-        // The same file chosen again must fire `change` again.
-        input.set_value("");
     };
     view! {
         <div class="kn-images">

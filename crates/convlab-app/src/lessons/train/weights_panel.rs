@@ -4,9 +4,8 @@
 
 use convlab_core::safetensors::check_file_size;
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
 
-use crate::browser::{download, read_file};
+use crate::browser::{download, read_file, take_picked_file};
 use crate::compute::Compute;
 use crate::i18n::use_i18n;
 use crate::training::{self, weights, Config, Progress, RunState};
@@ -91,16 +90,9 @@ pub fn WeightsPanel(compute: Compute, progress: Progress, config: Memo<Config>) 
         });
     };
     let load = move |ev: web_sys::Event| {
-        let Some(input) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-        else {
+        let Some(file) = take_picked_file(&ev) else {
             return;
         };
-        let Some(file) = input.files().and_then(|l| l.get(0)) else {
-            return;
-        };
-        input.set_value("");
         error.set(None);
         leptos::task::spawn_local(async move {
             let name = file.name();
