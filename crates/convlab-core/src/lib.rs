@@ -20,6 +20,7 @@
 //! - [`dataset`]: labelled images: the bundled MNIST digits and IDX files (MNIST, Fashion-MNIST).
 //! - [`idx_set`]: the four IDX files of MNIST or Fashion-MNIST, picked in any order, as a split.
 //! - [`preprocess`]: a hand-drawn digit turned into an MNIST image (20×20 box, centre of mass).
+//! - [`photo_digit`]: a photo of a digit (upload, camera) made into ink, then an MNIST image.
 //! - [`safetensors`]: weights saved and loaded as `.safetensors` files under `state_dict` names.
 
 pub mod activations;
@@ -37,6 +38,7 @@ pub mod image_size;
 pub mod nn;
 pub mod ops;
 pub mod optim;
+pub mod photo_digit;
 pub mod preprocess;
 pub mod receptive_field;
 pub mod rng;
