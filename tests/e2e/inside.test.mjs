@@ -23,6 +23,45 @@ function testDigit(i) {
   return { pixels, label: MNIST[24 + count * 784 + train + i] };
 }
 
+/**
+ * A 24-bit BMP of `width × height` grey levels `grey(x, y)` in 0..1 (rows stored bottom-up, each
+ * padded to 4 bytes): an image every browser decodes, written without a library.
+ */
+function bmp(width, height, grey) {
+  const row = Math.ceil((width * 3) / 4) * 4;
+  const out = Buffer.alloc(54 + row * height);
+  out.write('BM', 0, 'latin1');
+  out.writeUInt32LE(out.length, 2);
+  out.writeUInt32LE(54, 10);
+  out.writeUInt32LE(40, 14);
+  out.writeInt32LE(width, 18);
+  out.writeInt32LE(height, 22);
+  out.writeUInt16LE(1, 26);
+  out.writeUInt16LE(24, 28);
+  out.writeUInt32LE(row * height, 34);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const v = Math.round(255 * Math.min(1, Math.max(0, grey(x, y))));
+      out.fill(v, 54 + (height - 1 - y) * row + x * 3, 54 + (height - 1 - y) * row + x * 3 + 3);
+    }
+  }
+  return out;
+}
+
+/**
+ * A photo of test digit `i` as it would come from a phone: dark ink on unevenly lit grey paper,
+ * four times larger and off centre in a 200 × 150 picture.
+ */
+function photoOf(i) {
+  const { pixels } = testDigit(i);
+  return bmp(200, 150, (x, y) => {
+    const paper = 0.7 + 0.2 * (x / 200);
+    const [dx, dy] = [Math.floor((x - 70) / 4), Math.floor((y - 20) / 4)];
+    const ink = dx >= 0 && dx < 28 && dy >= 0 && dy < 28 ? pixels[dy * 28 + dx] : 0;
+    return paper * (1 - 0.8 * ink);
+  });
+}
+
 /** PyTorch's box of `unit` of mnist_convnet's layer `layer` (summary name, e.g. "1.0"). */
 function goldenBox(layer, unit) {
   const model = RF.models.find((m) => m.name === 'mnist_convnet');
@@ -233,6 +272,48 @@ eachBrowser('inside the network', (b) => {
     close(u.sums[0] + u.bias, u.value, 25, 'sum + bias = the value shown, on the drawn digit');
     await page.click('[data-testid=clear]');
     await expectText(page, 'prediction', new RegExp(`^Label ${label} · The model says ${label} \\(`));
+  });
+
+  test('a photo of a digit is read as MNIST\'s were; a picture without one, or no image, is refused', async () => {
+    const { page } = b;
+    await page.open('?page=inside&img=0');
+    await unitShown(page, 'the unit of test digit 0');
+    // Three photos of test digits (dark ink on grey paper): each one's label is the model's answer.
+    for (const i of [1, 2, 4]) {
+      const { label } = testDigit(i);
+      await page.upload('[data-testid=digit-photo]', [{ name: `digit-${i}.bmp`, bytes: photoOf(i), type: 'image/bmp' }]);
+      await expectText(page, 'prediction', new RegExp(`^Your photo “digit-${i}\\.bmp” · The model says ${label} \\(`));
+    }
+    const u = await unitShown(page, 'the unit of the photo');
+    close(u.sums[0] + u.bias, u.value, 25, 'sum + bias = the value shown, on the photo');
+    await page.shot('inside-photo');
+    // Blank paper: no digit, said so, and the last photo stays the input.
+    await page.upload('[data-testid=digit-photo]', [{ name: 'blank.bmp', bytes: bmp(60, 40, () => 0.8), type: 'image/bmp' }]);
+    await expectText(page, 'picture-error', /^“blank\.bmp”: No digit found in the picture/);
+    await expectText(page, 'prediction', /^Your photo “digit-4\.bmp”/);
+    await page.upload('[data-testid=digit-photo]', [{ name: 'notes.txt', bytes: new TextEncoder().encode('seven'), type: 'text/plain' }]);
+    await expectText(page, 'picture-error', /“notes\.txt” is not an image \(text\/plain\)/);
+    // Another test digit is the input again.
+    await page.open('?page=inside&img=5');
+    await expectText(page, 'prediction', new RegExp(`^Label ${testDigit(5).label} · `));
+  });
+
+  // Chromium and Firefox have a fake camera (a moving test pattern, see the harness): its frames
+  // become the input. WebKitGTK has none: the page says so and keeps its input.
+  test('the camera as the input, or a clear message without one', async () => {
+    const { page } = b;
+    await page.open('?page=inside&img=0');
+    await unitShown(page, 'the unit of test digit 0');
+    await page.click('[data-testid=digit-camera]');
+    if (b.spec.engine === 'webkit') {
+      await expectText(page, 'picture-error', /camera/i);
+      await expectText(page, 'prediction', new RegExp(`^Label ${testDigit(0).label} · `));
+      return;
+    }
+    await expectText(page, 'prediction', /^The camera · The model says \d \(/);
+    await page.click('[data-testid=digit-camera]');
+    await until(async () => (await page.evaluate(() => document.querySelector('[data-testid=digit-camera]').getAttribute('aria-pressed'))) === 'false',
+      { what: 'the camera off', page });
   });
 
   test('a residual block explained by its two paths, global pooling by its mean', async () => {

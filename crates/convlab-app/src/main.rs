@@ -15,6 +15,7 @@ mod images;
 mod lessons;
 mod messages;
 mod op;
+mod picture;
 mod training;
 mod url;
 mod worker;

@@ -192,17 +192,18 @@ class AppPage {
 
   /**
    * Gives the file input `css` these files, as a user picking them would, and fires its `change`
-   * event: `files` is a list of `{ name, bytes }` (a Uint8Array or Buffer). Same in every browser:
-   * the files are built in the page (WebDriver's file upload differs between drivers).
+   * event: `files` is a list of `{ name, bytes, type }` (bytes a Uint8Array or Buffer; type, the
+   * MIME type a browser would give, optional). Same in every browser: the files are built in the
+   * page (WebDriver's file upload differs between drivers).
    */
   upload(css, files) {
-    const encoded = files.map(({ name, bytes }) => ({ name, base64: Buffer.from(bytes).toString('base64') }));
+    const encoded = files.map(({ name, bytes, type = '' }) => ({ name, type, base64: Buffer.from(bytes).toString('base64') }));
     return this.evaluate((sel, list) => {
       const input = document.querySelector(sel);
       if (!input) throw new Error(`no element ${sel}`);
       const transfer = new DataTransfer();
-      for (const { name, base64 } of list) {
-        transfer.items.add(new File([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], name));
+      for (const { name, type, base64 } of list) {
+        transfer.items.add(new File([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], name, { type }));
       }
       input.files = transfer.files;
       input.dispatchEvent(new Event('change', { bubbles: true }));

@@ -46,13 +46,10 @@ fn position(canvas: &web_sys::HtmlCanvasElement, ev: &web_sys::PointerEvent) -> 
 }
 
 /// The pad, its Clear button and the digit as the network sees it. `digit` receives the
-/// preprocessed `[1, 1, 28, 28]` digit as it is drawn (`None` once cleared); a change of
-/// `clear_when` (optional) clears the pad, as Clear does.
+/// preprocessed `[1, 1, 28, 28]` digit as it is drawn (`None` once cleared); a page that sets it
+/// to `None` (another input chosen) clears the pad, as Clear does.
 #[component]
-pub fn DrawingPad(
-    digit: RwSignal<Option<Tensor>>,
-    #[prop(optional, into)] clear_when: Option<Signal<usize>>,
-) -> impl IntoView {
+pub fn DrawingPad(digit: RwSignal<Option<Tensor>>) -> impl IntoView {
     let i18n = use_i18n();
     let canvas = NodeRef::<Canvas>::new();
     let drawing = Rc::new(Cell::new(false));
@@ -138,24 +135,24 @@ pub fn DrawingPad(
             }
         }
     };
-    let clear = move || {
+    let wipe = move || {
         if let Some(el) = canvas.get_untracked() {
             if let Some(ctx) = context(&el) {
                 ctx.clear_rect(0.0, 0.0, f64::from(SIZE), f64::from(SIZE));
             }
         }
         error.set(None);
+    };
+    let clear = move || {
+        wipe();
         digit.set(None);
     };
-    if let Some(when) = clear_when {
-        Effect::new(move |before: Option<usize>| {
-            let now = when.get();
-            if before.is_some_and(|b| b != now) {
-                clear();
-            }
-            now
-        });
-    }
+    // No digit, whoever said so: the pad is empty.
+    Effect::new(move |_| {
+        if digit.with(Option::is_none) {
+            wipe();
+        }
+    });
 
     let seen = Signal::derive(move || {
         digit.get().map(|t| Plane {

@@ -44,7 +44,7 @@ pub const LESSONS: [Lesson; 10] = [
         slug: "kernels",
         title: "Image kernels",
         ko: kernels::ko::KO,
-        ko_messages: kernels::ko::KO_MESSAGES,
+        ko_messages: &[],
         view: || view! { <kernels::ImageKernelsPage/> }.into_any(),
     },
     Lesson {
@@ -113,12 +113,15 @@ pub fn by_slug(slug: Option<&str>) -> &'static Lesson {
         .unwrap_or(&LESSONS[0])
 }
 
-/// Every Korean table of the lessons.
+/// Every Korean table of the lessons, and that of pictures (which two lessons take).
 pub fn korean_tables() -> impl Iterator<Item = &'static [(&'static str, &'static str)]> {
-    LESSONS.iter().map(|l| l.ko)
+    LESSONS.iter().map(|l| l.ko).chain([crate::picture::ko::KO])
 }
 
 /// Every Korean message template of the lessons.
 pub fn korean_messages() -> impl Iterator<Item = &'static [(&'static str, &'static str)]> {
-    LESSONS.iter().map(|l| l.ko_messages)
+    LESSONS
+        .iter()
+        .map(|l| l.ko_messages)
+        .chain([crate::picture::ko::KO_MESSAGES])
 }

@@ -1,17 +1,17 @@
 //! The student's camera as the image: frames grabbed from a `<video>` of the camera's stream,
-//! made grey and small like any other image of the lesson, a few times a second, so a kernel
-//! can be watched working live (an edge detector on your own face). Frames stay in the browser.
+//! made grey and small like any other picture, a few times a second, so a kernel can be watched
+//! working live (an edge detector on your own face), or a digit held up to the camera read by the
+//! network. Frames stay in the browser.
+
+use std::rc::Rc;
 
 use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
 use super::decode::grey_plane;
+use crate::browser::sleep;
 use crate::components::heatmap::Plane;
-
-/// How often a frame is taken: often enough to look live, rarely enough to leave the page time
-/// to compute each frame's feature map.
-pub const FRAME_MS: i32 = 150;
 
 /// An open camera: its stream, played into a video element that is never shown, and the canvas
 /// each frame is drawn on to read its pixels (made once, not once a frame).
@@ -121,4 +121,56 @@ fn refused(error: &JsValue) -> &'static str {
         }
         _ => NOT_OPENED,
     }
+}
+
+/// The camera's latest frame, its long side at most `max_side` pixels, taken every `every_ms`
+/// while `on` is true (or why there is none); the camera is opened when `on` becomes true and
+/// turned off when it becomes false or the page is left.
+pub fn follow_camera(
+    on: Signal<bool>,
+    max_side: usize,
+    every_ms: i32,
+) -> RwSignal<Option<Result<Plane, &'static str>>, LocalStorage> {
+    let frame = RwSignal::new_local(None::<Result<Plane, &'static str>>);
+    let camera = StoredValue::new_local(None::<Rc<Camera>>);
+    let stop = move || {
+        if let Some(c) = camera.try_update_value(Option::take).flatten() {
+            c.stop();
+        }
+    };
+    Effect::new(move |_| {
+        if !on.get() {
+            stop();
+            frame.set(None);
+            return;
+        }
+        if camera.with_value(Option::is_some) {
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            let opened = match Camera::open().await {
+                Ok(c) => Rc::new(c),
+                Err(e) => {
+                    frame.try_set(Some(Err(e)));
+                    return;
+                }
+            };
+            if on.try_get_untracked() != Some(true) {
+                opened.stop();
+                return;
+            }
+            camera.set_value(Some(opened.clone()));
+            // Frames while this camera is the one in use.
+            while camera.try_with_value(|c| c.as_ref().is_some_and(|c| Rc::ptr_eq(c, &opened)))
+                == Some(true)
+            {
+                if let Some(f) = opened.frame(max_side) {
+                    frame.try_set(Some(Ok(f)));
+                }
+                sleep(every_ms).await;
+            }
+        });
+    });
+    on_cleanup(stop);
+    frame
 }

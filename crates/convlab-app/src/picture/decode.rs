@@ -12,7 +12,7 @@ use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
-use super::model::{fit, grey, MAX_SIDE};
+use super::{fit, grey};
 use crate::components::heatmap::Plane;
 use crate::data::fetch_bytes;
 
@@ -44,8 +44,9 @@ pub enum UploadError {
     },
 }
 
-/// The student's file as a grey image, or why it cannot be one.
-pub async fn read_upload(file: &web_sys::File) -> Result<Plane, UploadError> {
+/// The student's file as a grey image, its long side at most `max_side` pixels, or why it
+/// cannot be one.
+pub async fn read_upload(file: &web_sys::File, max_side: usize) -> Result<Plane, UploadError> {
     let name = file.name();
     let kind = file.type_();
     if !kind.starts_with("image/") {
@@ -76,16 +77,18 @@ pub async fn read_upload(file: &web_sys::File) -> Result<Plane, UploadError> {
         name: name.clone(),
         reason: e.to_string(),
     })?;
-    decode(file, size).await.map_err(|_| unreadable(&name))
+    decode(file, size, max_side)
+        .await
+        .map_err(|_| unreadable(&name))
 }
 
-/// The photo shipped with the app, as a grey image.
-pub async fn read_photo() -> Result<Plane, String> {
+/// The photo shipped with the app, as a grey image, its long side at most `max_side` pixels.
+pub async fn read_photo(max_side: usize) -> Result<Plane, String> {
     let bytes = fetch_bytes("images/camera.png").await?;
     let size = image_size::check(&bytes).map_err(|e| e.to_string())?;
     let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(&bytes[..]));
     let blob = web_sys::Blob::new_with_u8_array_sequence(&parts).map_err(|e| format!("{e:?}"))?;
-    decode(&blob, size).await
+    decode(&blob, size, max_side).await
 }
 
 async fn blob_bytes(blob: &web_sys::Blob) -> Option<Vec<u8>> {
@@ -94,13 +97,13 @@ async fn blob_bytes(blob: &web_sys::Blob) -> Option<Vec<u8>> {
 }
 
 /// Decodes the image in `blob` (`[width, height]` as its header says) and scales it so that its
-/// long side is at most [`MAX_SIDE`]; the page draws the small bitmap (transparent parts white)
+/// long side is at most `max_side`; the page draws the small bitmap (transparent parts white)
 /// and reads its grey levels.
-async fn decode(blob: &web_sys::Blob, size: [u32; 2]) -> Result<Plane, String> {
+async fn decode(blob: &web_sys::Blob, size: [u32; 2], max_side: usize) -> Result<Plane, String> {
     let options = web_sys::ImageBitmapOptions::new();
     // Only the long side is given: a photo the browser turns upright (its EXIF orientation)
     // keeps its proportions either way.
-    let [w, h] = fit(size, MAX_SIDE);
+    let [w, h] = fit(size, max_side);
     if size[0] >= size[1] {
         options.set_resize_width(w);
     } else {
@@ -110,7 +113,7 @@ async fn decode(blob: &web_sys::Blob, size: [u32; 2]) -> Result<Plane, String> {
     // A decoder that sent a bitmap lives until the bitmap is drawn: WebKit draws a transferred
     // bitmap blank once the worker that made it has ended.
     let mut decoder = None;
-    let bitmap = match in_worker(blob, &options).await {
+    let bitmap = match in_worker(blob, &options, max_side).await {
         Some((answer, worker)) => match answer? {
             Decoded::Pixels(plane) => return Ok(plane),
             Decoded::Bitmap(bitmap) => {
@@ -130,7 +133,7 @@ async fn decode(blob: &web_sys::Blob, size: [u32; 2]) -> Result<Plane, String> {
                 .unchecked_into()
         }
     };
-    let [cols, rows] = fit([bitmap.width(), bitmap.height()], MAX_SIDE);
+    let [cols, rows] = fit([bitmap.width(), bitmap.height()], max_side);
     let canvas: web_sys::HtmlCanvasElement = document()
         .create_element("canvas")
         .map_err(|e| format!("{e:?}"))?
@@ -184,6 +187,7 @@ enum Decoded {
 async fn in_worker(
     blob: &web_sys::Blob,
     options: &web_sys::ImageBitmapOptions,
+    max_side: usize,
 ) -> Option<(Result<Decoded, String>, Decoder)> {
     let type_js = web_sys::BlobPropertyBag::new();
     type_js.set_type("text/javascript");
@@ -204,7 +208,7 @@ async fn in_worker(
     let message = js_sys::Object::new();
     let _ = js_sys::Reflect::set(&message, &"blob".into(), blob);
     let _ = js_sys::Reflect::set(&message, &"options".into(), options);
-    let _ = js_sys::Reflect::set(&message, &"max".into(), &(MAX_SIDE as u32).into());
+    let _ = js_sys::Reflect::set(&message, &"max".into(), &(max_side as u32).into());
     worker.0.post_message(&message).ok()?;
     let data = match JsFuture::from(answer).await {
         Ok(event) => event.unchecked_into::<web_sys::MessageEvent>().data(),

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use super::model::Unit;
 use super::state::{layer_shapes, InsideState, Source, MODELS, PRETRAINED, SOURCES, TEST_IMAGES};
-use super::{weights, Inside};
+use super::{weights, Inside, Origin};
 use crate::browser::{read_file, take_picked_file};
 use crate::components::controls::NumberField;
 use crate::i18n::use_i18n;
@@ -83,7 +83,7 @@ pub fn Controls(inside: Inside) -> impl IntoView {
     };
     let (img, set_img) = state.field(|s| s.img, |s, v| s.img = v);
     let answer = move || {
-        let (_, label) = inside.image.get()?;
+        let (_, origin) = inside.image.get()?;
         let logits = inside.outputs.with(|o| {
             let outputs = o.as_ref()?.as_ref().ok()?;
             outputs.last().cloned()
@@ -93,9 +93,11 @@ pub fn Controls(inside: Inside) -> impl IntoView {
             p.iter()
                 .enumerate()
                 .fold((0, 0.0f32), |b, (i, &v)| if v > b.1 { (i, v) } else { b });
-        let input = match label {
-            Some(label) => format!("{} {label}", i18n.t("Label")),
-            None => i18n.t("Your drawing").to_string(),
+        let input = match origin {
+            Origin::Test(label) => format!("{} {label}", i18n.t("Label")),
+            Origin::Drawing => i18n.t("Your drawing").to_string(),
+            Origin::Photo(name) => format!("{} “{name}”", i18n.t("Your photo")),
+            Origin::Camera => i18n.t("The camera").to_string(),
         };
         Some(format!(
             "{input} · {} {class} ({:.1}%)",

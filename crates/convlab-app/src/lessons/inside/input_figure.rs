@@ -1,10 +1,12 @@
 //! The digit the network sees, with the selected unit's receptive field drawn on it (the pixels
-//! that can change the unit, traced back through every layer), and the pad to draw one's own
-//! (it is the input while it holds a digit; Clear, or another test digit, goes back).
+//! that can change the unit, traced back through every layer), the pad to draw one's own (it is
+//! the input while it holds a digit; Clear, or another test digit, goes back) and a photo or the
+//! camera.
 
 use convlab_core::receptive_field::{unit_field, UnitField};
 use leptos::prelude::*;
 
+use super::picture_input::PictureInput;
 use super::Inside;
 use crate::components::draw_pad::DrawingPad;
 use crate::components::heatmap::{plane_of, Heatmap};
@@ -76,8 +78,9 @@ pub fn InputFigure(inside: Inside) -> impl IntoView {
             <div class="draw in-draw">
                 <p class="in-small">{move || i18n.t("Or draw a digit:")}</p>
                 <div class="in-draw-row">
-                    <DrawingPad digit=inside.drawn clear_when=Signal::derive(move || inside.state.with(|s| s.img))/>
+                    <DrawingPad digit=inside.drawn/>
                 </div>
+                <PictureInput inside=inside/>
             </div>
         </div>
     }

@@ -5,7 +5,7 @@
 //!
 //! - `state.rs`: the URL state; `model.rs`: a unit's arithmetic; `weights.rs`: where weights come from;
 //! - `controls.rs`: model, weights and digit; `input_figure.rs`: the digit, the receptive field
-//!   field; `why.rs`: saliency and Grad-CAM; `overview.rs`: every layer's maps, with
+//!   and the drawing pad; `picture_input.rs`: a photo or the camera as the input; `why.rs`: saliency and Grad-CAM; `overview.rs`: every layer's maps, with
 //!   `residual_paths.rs` under a residual block; `unit_panel.rs`:
 //!   the selected unit;
 //! - `bench.rs`: `bench=1`, the time from a new input to everything drawn;
@@ -17,6 +17,7 @@ mod input_figure;
 pub mod ko;
 mod model;
 mod overview;
+mod picture_input;
 mod residual_paths;
 mod state;
 mod unit_panel;
@@ -47,6 +48,17 @@ use crate::training::{resolved_model, use_progress};
 use crate::url::lesson::{use_lesson_state, LessonUrl};
 use crate::url::History;
 
+/// Where the input comes from.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Origin {
+    /// A bundled test digit, with its label.
+    Test(usize),
+    Drawing,
+    /// A photo the student picked: its file's name.
+    Photo(String),
+    Camera,
+}
+
 /// What the parts of the page share.
 #[derive(Clone, Copy)]
 pub struct Inside {
@@ -56,10 +68,18 @@ pub struct Inside {
     pub params: RwSignal<Option<Result<Params, String>>>,
     /// A digit the student drew, the input while it is there.
     pub drawn: RwSignal<Option<Tensor>>,
-    /// The input `(1, 1, 28, 28)`: the drawn digit, else the chosen test digit (with its label).
-    pub image: Memo<Option<(Tensor, Option<usize>)>>,
+    /// The digit of a photo or of the camera's last frame, the input while it is there (and
+    /// nothing is drawn).
+    pub picture: RwSignal<Option<(Tensor, Origin)>>,
+    /// Whether the camera is on.
+    pub camera_on: RwSignal<bool>,
+    /// The input `(1, 1, 28, 28)`: the drawn digit, else the picture's, else the chosen test
+    /// digit; and where it came from.
+    pub image: Memo<Option<(Tensor, Origin)>>,
     /// Every layer's output.
     pub outputs: Computed<Vec<Tensor>>,
+    /// The input those outputs were computed from (a new input is shown before they come).
+    pub outputs_input: Memo<Option<Tensor>>,
     /// Each residual block's two paths: `(layer, F(x), shortcut)`.
     pub paths: Memo<Vec<(usize, Tensor, Tensor)>>,
     /// The class explained: the student's choice, else the model's answer.
@@ -124,17 +144,33 @@ pub fn InsidePage() -> impl IntoView {
     leptos::task::spawn_local(async move { digits.set(Some(bundled_mnist().await)) });
     let img = Memo::new(move |_| state.with(|s| s.img));
     let drawn = RwSignal::new(None::<Tensor>);
+    let picture = RwSignal::new(None::<(Tensor, Origin)>);
+    let camera_on = RwSignal::new(false);
+    // Another test digit chosen: it is the input again (the pad cleared, the camera off).
+    Effect::new(move |before: Option<usize>| {
+        let now = img.get();
+        if before.is_some_and(|b| b != now) {
+            drawn.set(None);
+            picture.set(None);
+            camera_on.set(false);
+        }
+        now
+    });
     let image = Memo::new(move |_| {
         if let Some(t) = drawn.get() {
-            return Some((t, None));
+            return Some((t, Origin::Drawing));
+        }
+        if let Some(p) = picture.get() {
+            return Some(p);
         }
         let i = img.get();
         digits.with(|d| {
             let test = &d.as_ref()?.as_ref().ok()?.test;
             let (x, labels) = test.batch(&[i.min(test.len().checked_sub(1)?)]);
-            Some((x, Some(labels[0])))
+            Some((x, Origin::Test(labels[0])))
         })
     });
+    let requested = StoredValue::new(None::<Tensor>);
     let computed = use_op_all(move || {
         let model = model.get()?;
         let params = match params.get()? {
@@ -142,11 +178,19 @@ pub fn InsidePage() -> impl IntoView {
             Err(e) => return Some(Err(e)),
         };
         let (input, _) = image.get()?;
+        requested.set_value(Some(input.clone()));
         Some(Ok(Op::Inside {
             model,
             params: (*params).clone(),
             input,
         }))
+    });
+    // A new input shows at once, its layers' outputs when the engine answers: until then the
+    // outputs shown are the last input's. An answer is always to the newest request (older ones
+    // are dropped), so its input is the one last asked for.
+    let outputs_input = Memo::new(move |_| {
+        computed.track();
+        requested.get_value()
     });
     // The op gives every layer's output, then the residual blocks' paths.
     let layers = Memo::new(move |_| model.with(|m| m.as_ref().map_or(0, |m| m.leaves().len())));
@@ -222,8 +266,11 @@ pub fn InsidePage() -> impl IntoView {
         model,
         params,
         drawn,
+        picture,
+        camera_on,
         image,
         outputs,
+        outputs_input,
         paths,
         class,
         blocks,

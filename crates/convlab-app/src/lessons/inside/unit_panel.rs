@@ -123,7 +123,7 @@ pub fn UnitPanel(inside: Inside) -> impl IntoView {
         inside.outputs.with(|o| {
             let outputs = o.as_ref()?.as_ref().ok()?;
             let input = match layer {
-                0 => inside.image.with(|i| i.as_ref().map(|(x, _)| x.clone()))?,
+                0 => inside.outputs_input.get()?,
                 _ => outputs.get(layer - 1)?.clone(),
             };
             inside.paths.with(|paths| {

@@ -1,7 +1,7 @@
 //! The images the kernel can be applied to, as signals: the bundled digits (fetched once), the
 //! shipped photo (decoded the first time it is shown), the student's upload (kept while they
 //! visit other lessons, never sent anywhere) and their camera (opened while it is the image,
-//! a frame every `camera::FRAME_MS`, turned off when another image is chosen or the student
+//! a frame every [`FRAME_MS`], turned off when another image is chosen or the student
 //! leaves the lesson).
 
 use std::cell::RefCell;
@@ -10,14 +10,17 @@ use std::rc::Rc;
 use convlab_core::dataset::{Dataset, Split};
 use leptos::prelude::*;
 
-use super::camera::{self, Camera};
-use super::decode::{read_photo, read_upload, UploadError};
 use super::model::{digit, MAX_SIDE};
 use super::state::Source;
-use crate::browser::sleep;
 use crate::components::heatmap::Plane;
 use crate::data::bundled_mnist;
 use crate::i18n::use_i18n;
+use crate::picture::camera::follow_camera;
+use crate::picture::decode::{read_photo, read_upload, UploadError};
+
+/// How often a camera frame is taken: often enough to look live, rarely enough to leave the page
+/// time to compute each frame's feature map.
+const FRAME_MS: i32 = 150;
 
 thread_local! {
     /// The shipped photo, once decoded (it is the same for the whole visit).
@@ -70,7 +73,7 @@ impl Images {
         Effect::new(move |_| {
             if source.get() == Source::Photo && photo.get_untracked().is_none() {
                 leptos::task::spawn_local(async move {
-                    let result = read_photo().await;
+                    let result = read_photo(MAX_SIDE).await;
                     if let Ok(p) = &result {
                         PHOTO.with(|cache| *cache.borrow_mut() = Some(p.clone()));
                     }
@@ -78,7 +81,11 @@ impl Images {
                 });
             }
         });
-        let camera_frame = follow_camera(source);
+        let camera_frame = follow_camera(
+            Signal::derive(move || source.get() == Source::Camera),
+            MAX_SIDE / 2,
+            FRAME_MS,
+        );
         let upload = RwSignal::new(UPLOAD.with(|u| u.borrow().clone()));
         let picture = Memo::new(move |_| match source.get() {
             Source::Digit(n) => mnist.with(|m| match m {
@@ -140,7 +147,7 @@ impl Images {
         let (upload, upload_error) = (self.upload, self.upload_error);
         upload_error.set(None);
         leptos::task::spawn_local(async move {
-            match read_upload(&file).await {
+            match read_upload(&file, MAX_SIDE).await {
                 Ok(plane) => {
                     let name = file.name();
                     UPLOAD.with(|u| *u.borrow_mut() = Some((name.clone(), plane.clone())));
@@ -154,52 +161,4 @@ impl Images {
             }
         });
     }
-}
-
-/// The camera's latest frame while `source` is the camera (or why there is none).
-fn follow_camera(
-    source: Memo<Source>,
-) -> RwSignal<Option<Result<Plane, &'static str>>, LocalStorage> {
-    let frame = RwSignal::new_local(None::<Result<Plane, &'static str>>);
-    let camera = StoredValue::new_local(None::<Rc<Camera>>);
-    let stop = move || {
-        if let Some(c) = camera.try_update_value(Option::take).flatten() {
-            c.stop();
-        }
-    };
-    Effect::new(move |_| {
-        if source.get() != Source::Camera {
-            stop();
-            frame.set(None);
-            return;
-        }
-        if camera.with_value(Option::is_some) {
-            return;
-        }
-        leptos::task::spawn_local(async move {
-            let opened = match Camera::open().await {
-                Ok(c) => Rc::new(c),
-                Err(e) => {
-                    frame.try_set(Some(Err(e)));
-                    return;
-                }
-            };
-            if source.try_get_untracked() != Some(Source::Camera) {
-                opened.stop();
-                return;
-            }
-            camera.set_value(Some(opened.clone()));
-            // Frames while this camera is the one in use.
-            while camera.try_with_value(|c| c.as_ref().is_some_and(|c| Rc::ptr_eq(c, &opened)))
-                == Some(true)
-            {
-                if let Some(f) = opened.frame(MAX_SIDE / 2) {
-                    frame.try_set(Some(Ok(f)));
-                }
-                sleep(camera::FRAME_MS).await;
-            }
-        });
-    });
-    on_cleanup(stop);
-    frame
 }

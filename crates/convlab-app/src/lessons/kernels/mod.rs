@@ -4,17 +4,14 @@
 //! thread, never sent anywhere).
 //!
 //! - `state.rs`: the URL state; `presets.rs`: the named kernels;
-//! - `model.rs`: the kernel and its edits, image sizes and grey levels, the convolution's
-//!   geometry (which pixel feeds which output), the PyTorch line;
-//! - `images.rs`: the images as signals; `decode.rs`: uploads checked and decoded;
-//!   `camera.rs`: the camera's frames;
+//! - `model.rs`: the kernel and its edits, the images' size, the convolution's geometry (which
+//!   pixel feeds which output), the PyTorch line;
+//! - `images.rs`: the images as signals (decoded and the camera read by `crate::picture`);
 //! - `page.rs`: the signals every part reads and the student's actions;
 //! - `picker.rs`: the images to choose from; `kernel.rs`: the presets and the kernel's editor;
 //!   `figures.rs`: the image, the feature map and the values under the pointer;
-//! - `ko.rs`: the Korean of the lesson's texts and messages.
+//! - `ko.rs`: the Korean of the lesson's texts.
 
-mod camera;
-mod decode;
 mod figures;
 mod images;
 mod kernel;

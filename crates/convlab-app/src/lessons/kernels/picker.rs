@@ -3,12 +3,12 @@
 
 use leptos::prelude::*;
 
-use super::decode::UploadError;
 use super::page::Kernels;
 use super::state::Source;
 use crate::browser::take_picked_file;
 use crate::components::heatmap::Heatmap;
-use crate::i18n::{use_i18n, I18n};
+use crate::i18n::use_i18n;
+use crate::picture::refusal::refusal;
 
 #[component]
 pub fn Picker(kn: Kernels) -> impl IntoView {
@@ -100,30 +100,5 @@ pub fn Picker(kn: Kernels) -> impl IntoView {
         <p class="error" data-testid="upload-error" role="alert">
             {move || images.upload_error.get().map(|e| refusal(&i18n, &e))}
         </p>
-    }
-}
-
-/// Why an upload was refused, in the page's language.
-fn refusal(i18n: &I18n, e: &UploadError) -> String {
-    match e {
-        UploadError::NotImage { name, kind } => i18n
-            .t("“{name}” is not an image ({type}): choose a PNG, JPEG, GIF, WebP or BMP file.")
-            .replace("{name}", name)
-            .replace(
-                "{type}",
-                if kind.is_empty() {
-                    i18n.t("unknown type")
-                } else {
-                    kind
-                },
-            ),
-        UploadError::TooLarge { name, megabytes } => i18n
-            .t("“{name}” is {size} MB: the limit is 20 MB.")
-            .replace("{name}", name)
-            .replace("{size}", &format!("{megabytes:.1}")),
-        UploadError::Refused { name, reason } => format!("“{name}”: {}", i18n.message(reason)),
-        UploadError::Unreadable { name } => i18n
-            .t("“{name}” could not be read as an image.")
-            .replace("{name}", name),
     }
 }
