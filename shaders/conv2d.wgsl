@@ -1,4 +1,5 @@
-// 2-D convolution (PyTorch's Conv2d, a cross-correlation), forward and backward.
+// 2-D convolution (PyTorch's Conv2d, a cross-correlation), forward and backward, and the
+// transposed convolution (ConvTranspose2d), which is the backward pass's input gradient.
 //
 // Layouts are NCHW and row-major, as in PyTorch:
 //   x       [N, C_in, H, W]             x[((n * C_in + c) * H + iy) * W + ix]
@@ -149,14 +150,7 @@ fn reader(pos: u32, k: u32, stride: u32, pad: u32, dil: u32, size: u32) -> i32 {
 
 // grad_x[n, ci, iy, ix] = sum over every (co, ki, kj) whose window put x[n, ci, iy, ix] under
 // weight[co, c, ki, kj], of grad_y at that window's output position times that weight.
-@compute @workgroup_size(64)
-fn backward_input(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
-    let i = linear_id(gid, groups);
-    if (i >= p.n * p.c_in * p.h * p.w) { return; }
-    let ix = i % p.w;
-    let iy = (i / p.w) % p.h;
-    let ci = (i / (p.w * p.h)) % p.c_in;
-    let n = i / (p.w * p.h * p.c_in);
+fn input_grad_at(n: u32, ci: u32, iy: u32, ix: u32) -> f32 {
     let in_per_group = p.c_in / p.groups;
     let out_per_group = p.c_out / p.groups;
     let group = ci / in_per_group;
@@ -174,6 +168,35 @@ fn backward_input(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_wo
             }
         }
     }
+    return acc;
+}
+
+// Splits invocation i into its (n, ci, iy, ix) of the input-sized output.
+fn input_position(i: u32) -> vec4<u32> {
+    return vec4<u32>(i / (p.w * p.h * p.c_in), (i / (p.w * p.h)) % p.c_in, (i / p.w) % p.h, i % p.w);
+}
+
+@compute @workgroup_size(64)
+fn backward_input(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+    let i = linear_id(gid, groups);
+    if (i >= p.n * p.c_in * p.h * p.w) { return; }
+    let at = input_position(i);
+    out[i] = input_grad_at(at.x, at.y, at.z, at.w);
+}
+
+// The transposed convolution (ConvTranspose2d) IS the input gradient above. These Params describe
+// the convolution it transposes: that convolution's input has the transposed output's shape
+// (C_in channels of h × w here) and its output the transposed input's (C_out channels of oh × ow),
+// so the transposed input is bound as grad_y; the transposed weight [C_in_t, C_out_t / groups,
+// kH, kW] is that convolution's weight [C_out, C_in / groups, kH, kW] as it is. Each output pixel
+// gathers every input pixel whose window covers it, times the tap it lies under, plus its bias.
+@compute @workgroup_size(64)
+fn transposed(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+    let i = linear_id(gid, groups);
+    if (i >= p.n * p.c_in * p.h * p.w) { return; }
+    let at = input_position(i);
+    var acc = input_grad_at(at.x, at.y, at.z, at.w);
+    if (p.has_bias == 1u) { acc += bias[at.y]; }
     out[i] = acc;
 }
 

@@ -6,7 +6,7 @@
 //! function of [`crate::ops`], which is the CPU implementation and the definition of the others.
 
 use crate::error::Result;
-use crate::ops::{self, BatchNormStats, Conv2dParams, Grads, Pool2dParams};
+use crate::ops::{self, BatchNormStats, Conv2dParams, ConvTranspose2dParams, Grads, Pool2dParams};
 use crate::optim::{self, AdamConfig, SgdConfig};
 use crate::tensor::Tensor;
 
@@ -52,6 +52,24 @@ pub trait Backend {
         let g = self.conv2d_backward(x, w, grad_out, p, with_bias)?;
         Ok((g.weight, g.bias))
     }
+
+    /// The transposed convolution, weight `[C_in, C_out/groups, kH, kW]`: the input gradient
+    /// of the convolution it transposes, plus its bias.
+    fn conv_transpose2d(
+        &self,
+        x: &Self::Tensor,
+        w: &Self::Tensor,
+        b: Option<&Self::Tensor>,
+        p: ConvTranspose2dParams,
+    ) -> Result<Self::Tensor>;
+    fn conv_transpose2d_backward(
+        &self,
+        x: &Self::Tensor,
+        w: &Self::Tensor,
+        grad_out: &Self::Tensor,
+        p: ConvTranspose2dParams,
+        with_bias: bool,
+    ) -> Result<Grads<Self::Tensor>>;
 
     fn max_pool2d(&self, x: &Self::Tensor, p: Pool2dParams) -> Result<Self::Tensor>;
     fn max_pool2d_backward(
@@ -218,6 +236,26 @@ impl Backend for CpuBackend {
         with_bias: bool,
     ) -> Result<(Tensor, Option<Tensor>)> {
         ops::conv2d::param_grads(x, w, gy, p, with_bias)
+    }
+
+    fn conv_transpose2d(
+        &self,
+        x: &Tensor,
+        w: &Tensor,
+        b: Option<&Tensor>,
+        p: ConvTranspose2dParams,
+    ) -> Result<Tensor> {
+        ops::conv_transpose2d::forward(x, w, b, p)
+    }
+    fn conv_transpose2d_backward(
+        &self,
+        x: &Tensor,
+        w: &Tensor,
+        gy: &Tensor,
+        p: ConvTranspose2dParams,
+        with_bias: bool,
+    ) -> Result<Grads<Tensor>> {
+        ops::conv_transpose2d::backward(x, w, gy, p, with_bias)
     }
 
     fn max_pool2d(&self, x: &Tensor, p: Pool2dParams) -> Result<Tensor> {

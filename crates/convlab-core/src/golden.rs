@@ -11,10 +11,11 @@ use serde_json::{json, Map, Value};
 use crate::backend::Backend;
 use crate::error::{Error, Result};
 use crate::nn::{self, Layer, Mode, Model, Module, ParamStore, ResidualSpec};
-use crate::ops::{Conv2dParams, Pool2dParams};
+use crate::ops::{Conv2dParams, ConvTranspose2dParams, Pool2dParams};
 use crate::optim::AdamConfig;
 use crate::shape::conv_output_hw;
 use crate::tensor::Tensor;
+use crate::transposed_shape::conv_transpose_output_hw;
 
 pub const CASES_FORMAT: &str = "convlab-golden/1";
 pub const RESULTS_FORMAT: &str = "convlab-results/1";
@@ -220,6 +221,30 @@ pub fn evaluate<B: Backend>(b: &B, case: &Case) -> Result<Map<String, Value>> {
             put("output", &b.conv2d(&x, &w, bias.as_ref(), p)?)?;
             if let Some(gy) = &grad_out {
                 let g = b.conv2d_backward(&x, &w, gy, p, bias.is_some())?;
+                put("grad_input", &g.input)?;
+                put("grad_weight", &g.weight)?;
+                if let Some(gb) = &g.bias {
+                    put("grad_bias", gb)?;
+                }
+            }
+        }
+        "conv_transpose2d" => {
+            let p = ConvTranspose2dParams {
+                stride: r.pair("stride")?,
+                padding: r.pair("padding")?,
+                output_padding: r.pair("output_padding")?,
+                dilation: r.pair("dilation")?,
+                groups: r.attr("groups")?.as_u64().unwrap_or(1) as usize,
+            };
+            let (x, w) = (up("input")?, up("weight")?);
+            let bias = if case.inputs.contains_key("bias") {
+                Some(up("bias")?)
+            } else {
+                None
+            };
+            put("output", &b.conv_transpose2d(&x, &w, bias.as_ref(), p)?)?;
+            if let Some(gy) = &grad_out {
+                let g = b.conv_transpose2d_backward(&x, &w, gy, p, bias.is_some())?;
                 put("grad_input", &g.input)?;
                 put("grad_weight", &g.weight)?;
                 if let Some(gb) = &g.bias {
@@ -473,6 +498,24 @@ pub fn evaluate<B: Backend>(b: &B, case: &Case) -> Result<Map<String, Value>> {
                 r.pair("kernel_size")?,
                 r.pair("stride")?,
                 r.pair("padding")?,
+                r.pair("dilation")?,
+            );
+            match hw {
+                Ok([h, w]) => {
+                    out.insert("output_hw".into(), json!([h.output, w.output]));
+                }
+                Err(e) => {
+                    out.insert("error".into(), json!(e.to_string()));
+                }
+            }
+        }
+        "conv_transpose_output_size" => {
+            let hw = conv_transpose_output_hw(
+                r.pair("input_hw")?,
+                r.pair("kernel_size")?,
+                r.pair("stride")?,
+                r.pair("padding")?,
+                r.pair("output_padding")?,
                 r.pair("dilation")?,
             );
             match hw {

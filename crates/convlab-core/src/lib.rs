@@ -2,6 +2,7 @@
 //!
 //! - [`tensor`]: a dense NCHW `f32` tensor on the host.
 //! - [`shape`]: the output-size formula of convolution and pooling, with its worked steps.
+//! - [`transposed_shape`]: the output-size formula of the transposed convolution, and its refusals.
 //! - [`ops`]: the CPU reference ops, forward and backward, with PyTorch semantics.
 //! - [`backend`]: the op interface every compute backend implements (CPU here, GPU in `convlab-gpu`).
 //! - [`conformance`]: the table of cases every backend must pass (CPU reference and finite differences).
@@ -47,6 +48,7 @@ pub mod shape;
 pub mod tensor;
 pub mod text;
 pub mod train;
+pub mod transposed_shape;
 
 pub use backend::{Backend, CpuBackend};
 pub use error::{Error, Result};

@@ -95,6 +95,18 @@ pub enum ShapeErrorKind {
         padding: usize,
         kernel: usize,
     },
+    /// A transposed convolution's `output_padding` must be below its stride or its dilation
+    /// (PyTorch: it only picks which of the sizes one stride apart is meant).
+    OutputPaddingTooLarge {
+        output_padding: usize,
+        stride: usize,
+        dilation: usize,
+    },
+    /// A transposed convolution whose padding removes every row: `(in − 1)·s − 2p + d(k − 1) +
+    /// output_padding + 1` is below 1.
+    TransposedOutputBelowOne {
+        output: i128,
+    },
 }
 
 impl ShapeError {
@@ -136,6 +148,18 @@ impl fmt::Display for ShapeError {
                 "pooling padding{along} must be at most half the kernel size: padding {padding} is more than \
                  {kernel}/2; reduce the padding to {} or less",
                 kernel / 2
+            ),
+            ShapeErrorKind::OutputPaddingTooLarge { output_padding, stride, dilation } => write!(
+                f,
+                "output_padding{along} must be smaller than either the stride or the dilation: \
+                 output_padding {output_padding} is not below stride {stride} or dilation {dilation}; \
+                 use an output_padding of at most {}",
+                (*stride).max(*dilation) - 1
+            ),
+            ShapeErrorKind::TransposedOutputBelowOne { output } => write!(
+                f,
+                "the transposed convolution's output size{along} would be {output}: the padding \
+                 removes more rows than the kernel adds; reduce the padding"
             ),
         }
     }

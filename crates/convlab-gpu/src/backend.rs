@@ -3,8 +3,10 @@
 //! kernels; results stay in GPU buffers until read back.
 
 use convlab_core::backend::Backend;
-use convlab_core::ops::{batch_norm, conv2d, linear, loss, pool, BatchNormStats, Grads};
-use convlab_core::ops::{Conv2dGeometry, Conv2dParams, Pool2dParams};
+use convlab_core::ops::{
+    batch_norm, conv2d, conv_transpose2d, linear, loss, pool, BatchNormStats, Grads,
+};
+use convlab_core::ops::{Conv2dGeometry, Conv2dParams, ConvTranspose2dParams, Pool2dParams};
 use convlab_core::optim::{adam_bias_corrections, check_lengths, AdamConfig, SgdConfig};
 use convlab_core::tensor::{expect_shape, expect_vector};
 use convlab_core::{Error, Result, Tensor};
@@ -219,6 +221,31 @@ impl GpuBackend {
 impl GpuBackend {
     /// The geometry and the shader's `Params` of a convolution's backward pass, once the output
     /// gradient is checked to have the output's shape.
+    /// A convolution of geometry `geo` (checked by the caller).
+    fn conv_forward(
+        &self,
+        geo: &Conv2dGeometry,
+        x: &GpuTensor,
+        w: &GpuTensor,
+        b: Option<&GpuTensor>,
+    ) -> Result<GpuTensor> {
+        let out = self.engine.alloc(&geo.output_shape())?;
+        let params = Self::conv_params(geo, b.is_some())?;
+        let buffers = [Some(x), Some(w), b, None, Some(&out)];
+        // The tiled kernel computes 4 output channels × 4 columns per invocation; it needs each
+        // group's output channels in whole blocks of 4 (all the course's models have them).
+        if (geo.out_channels / geo.params.groups).is_multiple_of(4) {
+            let [oh, ow] = geo.out_hw;
+            let tiles = geo.batch * (geo.out_channels / 4) * oh * ow.div_ceil(4);
+            self.engine
+                .dispatch("forward_tiled", &params, &buffers, Engine::linear(tiles))?;
+        } else {
+            self.engine
+                .dispatch("forward", &params, &buffers, Engine::linear(out.numel()))?;
+        }
+        Ok(out)
+    }
+
     fn conv_backward_params(
         x: &GpuTensor,
         w: &GpuTensor,
@@ -363,21 +390,7 @@ impl Backend for GpuBackend {
     ) -> Result<GpuTensor> {
         let geo = Conv2dGeometry::new(&x.shape, &w.shape, p)?;
         conv2d::check_bias(b.map(|b| b.shape.as_slice()), geo.out_channels)?;
-        let out = self.engine.alloc(&geo.output_shape())?;
-        let params = Self::conv_params(&geo, b.is_some())?;
-        let buffers = [Some(x), Some(w), b, None, Some(&out)];
-        // The tiled kernel computes 4 output channels × 4 columns per invocation; it needs each
-        // group's output channels in whole blocks of 4 (all the course's models have them).
-        if (geo.out_channels / geo.params.groups).is_multiple_of(4) {
-            let [oh, ow] = geo.out_hw;
-            let tiles = geo.batch * (geo.out_channels / 4) * oh * ow.div_ceil(4);
-            self.engine
-                .dispatch("forward_tiled", &params, &buffers, Engine::linear(tiles))?;
-        } else {
-            self.engine
-                .dispatch("forward", &params, &buffers, Engine::linear(out.numel()))?;
-        }
-        Ok(out)
+        self.conv_forward(&geo, x, w, b)
     }
 
     fn conv2d_backward(
@@ -408,6 +421,79 @@ impl Backend for GpuBackend {
     ) -> Result<(GpuTensor, Option<GpuTensor>)> {
         let (geo, params) = Self::conv_backward_params(x, w, gy, p, with_bias)?;
         self.conv_param_grads(&geo, &params, x, gy, with_bias)
+    }
+
+    fn conv_transpose2d(
+        &self,
+        x: &GpuTensor,
+        w: &GpuTensor,
+        b: Option<&GpuTensor>,
+        p: ConvTranspose2dParams,
+    ) -> Result<GpuTensor> {
+        let geo = conv_transpose2d::transposed_geometry(&x.shape, &w.shape, p)?;
+        conv2d::check_bias(b.map(|b| b.shape.as_slice()), geo.in_channels)?;
+        let out = self.engine.alloc(&conv_transpose2d::output_shape(&geo))?;
+        let params = Self::conv_params(&geo, b.is_some())?;
+        // The input gradient of the convolution it transposes (see `transposed` in conv2d.wgsl):
+        // the transposed input goes where that convolution's output gradient would.
+        self.engine.dispatch(
+            "transposed",
+            &params,
+            &[None, Some(w), b, Some(x), Some(&out)],
+            Engine::linear(out.numel()),
+        )?;
+        Ok(out)
+    }
+
+    fn conv_transpose2d_backward(
+        &self,
+        x: &GpuTensor,
+        w: &GpuTensor,
+        gy: &GpuTensor,
+        p: ConvTranspose2dParams,
+        with_bias: bool,
+    ) -> Result<Grads<GpuTensor>> {
+        let geo = conv_transpose2d::transposed_geometry(&x.shape, &w.shape, p)?;
+        expect_shape(
+            "the output gradient",
+            &conv_transpose2d::output_shape(&geo),
+            &gy.shape,
+        )?;
+        // Of the convolution it transposes, whose input is `gy`'s shape and output `x`'s: the
+        // input gradient is that convolution of `gy`, the weight gradient its weight gradient
+        // with `gy` as the input and `x` as the output gradient.
+        let input = self.conv_forward(&geo, gy, w, None)?;
+        let params = Self::conv_params(&geo, false)?;
+        let (weight, _) = self.conv_param_grads(&geo, &params, gy, x, false)?;
+        // The bias gradient sums `gy` per channel: `backward_bias` of any convolution whose
+        // output `gy` is, here the 1×1 one that keeps it.
+        let bias = if with_bias {
+            let [n, c, h, w_out] = conv_transpose2d::output_shape(&geo);
+            let keep = Conv2dGeometry {
+                batch: n,
+                in_channels: c,
+                in_hw: [h, w_out],
+                out_channels: c,
+                kernel: [1, 1],
+                out_hw: [h, w_out],
+                params: Conv2dParams::default(),
+            };
+            let gb = self.engine.alloc(&[c])?;
+            self.engine.dispatch(
+                "backward_bias",
+                &Self::conv_params(&keep, true)?,
+                &[None, None, None, Some(gy), Some(&gb)],
+                Engine::linear(c),
+            )?;
+            Some(gb)
+        } else {
+            None
+        };
+        Ok(Grads {
+            input,
+            weight,
+            bias,
+        })
     }
 
     fn max_pool2d(&self, x: &GpuTensor, p: Pool2dParams) -> Result<GpuTensor> {

@@ -68,6 +68,7 @@ fn entry_points(shader: Shader) -> &'static [&'static str] {
             "backward_weight",
             "backward_weight_tiled",
             "backward_bias",
+            "transposed",
         ],
         Shader::Pool => &["max_forward", "avg_forward", "max_backward", "avg_backward"],
         Shader::BatchNormForward => &["batch_stats", "normalize"],

@@ -26,18 +26,10 @@ fn golden(file: &str) -> CaseFile {
     CaseFile::parse(&text).unwrap()
 }
 
+/// Every case of `file`, on the GPU.
 fn assert_golden(file: &str) {
-    assert_golden_ops(file, |_| true);
-}
-
-/// The cases of `file` whose op `wanted` takes, on the GPU.
-fn assert_golden_ops(file: &str, wanted: impl Fn(&str) -> bool) {
     let b = gpu();
-    let cases: Vec<_> = golden(file)
-        .cases
-        .into_iter()
-        .filter(|c| wanted(&c.op))
-        .collect();
+    let cases = golden(file).cases;
     assert!(!cases.is_empty(), "{file}: no case to check");
     for case in cases {
         let result = evaluate(&b, &case).unwrap_or_else(|e| panic!("{}: {e}", case.name));
@@ -61,11 +53,11 @@ fn pytorch_ops_match_on_gpu() {
     assert_golden("pytorch_ops.json");
 }
 
-/// Saliency and Grad-CAM of the MNIST ConvNet (pytorch_ops_2.json; its transposed-convolution
-/// cases wait for that op).
+/// Transposed and depthwise convolutions, the transposed output sizes, and the saliency and
+/// Grad-CAM of the MNIST ConvNet (pytorch_ops_2.json).
 #[test]
-fn the_explanation_matches_pytorch_on_gpu() {
-    assert_golden_ops("pytorch_ops_2.json", |op| op == "mnist_convnet_explain");
+fn pytorch_ops_2_match_on_gpu() {
+    assert_golden("pytorch_ops_2.json");
 }
 
 /// FORMAT.md's tolerance, the GPU against the CPU reference.

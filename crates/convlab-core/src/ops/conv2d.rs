@@ -101,20 +101,20 @@ impl Conv2dGeometry {
         ]
     }
 
-    fn in_per_group(&self) -> usize {
+    pub(super) fn in_per_group(&self) -> usize {
         self.in_channels / self.params.groups
     }
 
-    fn out_per_group(&self) -> usize {
+    pub(super) fn out_per_group(&self) -> usize {
         self.out_channels / self.params.groups
     }
 
     /// Rows of the im2col matrix: one per (input channel of the group, kernel row, kernel column).
-    fn patch_len(&self) -> usize {
+    pub(super) fn patch_len(&self) -> usize {
         self.in_per_group() * self.kernel[0] * self.kernel[1]
     }
 
-    fn out_pixels(&self) -> usize {
+    pub(super) fn out_pixels(&self) -> usize {
         self.out_hw[0] * self.out_hw[1]
     }
 
@@ -128,7 +128,7 @@ impl Conv2dGeometry {
     }
 
     /// im2col of group `g` of one image `x` (`[C_in, H, W]`) into `cols` (`[patch_len, out_pixels]`).
-    fn im2col(&self, x: &[f32], g: usize, cols: &mut [f32]) {
+    pub(super) fn im2col(&self, x: &[f32], g: usize, cols: &mut [f32]) {
         let [h, w] = self.in_hw;
         let [kh, kw] = self.kernel;
         let [oh, ow] = self.out_hw;
@@ -155,7 +155,7 @@ impl Conv2dGeometry {
     }
 
     /// The adjoint of [`Self::im2col`]: adds each column entry back onto the input pixel it came from.
-    fn col2im(&self, cols: &[f32], g: usize, x: &mut [f32]) {
+    pub(super) fn col2im(&self, cols: &[f32], g: usize, x: &mut [f32]) {
         let [h, w] = self.in_hw;
         let [kh, kw] = self.kernel;
         let [oh, ow] = self.out_hw;

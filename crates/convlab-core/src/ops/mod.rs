@@ -4,6 +4,7 @@
 
 pub mod batch_norm;
 pub mod conv2d;
+pub mod conv_transpose2d;
 pub mod elementwise;
 pub mod gemm;
 pub mod global_pool;
@@ -14,5 +15,6 @@ pub mod pool;
 
 pub use batch_norm::BatchNormStats;
 pub use conv2d::{Conv2dGeometry, Conv2dParams};
+pub use conv_transpose2d::ConvTranspose2dParams;
 pub use grads::Grads;
 pub use pool::Pool2dParams;
