@@ -8,6 +8,7 @@
 //! lesson imports another: what two share lives in `components/` or in the core.
 
 pub mod architectures;
+pub mod backward;
 pub mod batchnorm;
 pub mod channels;
 pub mod conv;
@@ -32,7 +33,7 @@ pub struct Lesson {
     pub view: fn() -> AnyView,
 }
 
-pub const LESSONS: [Lesson; 10] = [
+pub const LESSONS: [Lesson; 11] = [
     Lesson {
         slug: "conv",
         title: "Convolution",
@@ -95,6 +96,13 @@ pub const LESSONS: [Lesson; 10] = [
         ko: train::ko::KO,
         ko_messages: train::ko::KO_MESSAGES,
         view: || view! { <train::TrainingPage/> }.into_any(),
+    },
+    Lesson {
+        slug: "backward",
+        title: "Gradients",
+        ko: backward::ko::KO,
+        ko_messages: &[],
+        view: || view! { <backward::GradientsPage/> }.into_any(),
     },
     Lesson {
         slug: "inside",

@@ -3,6 +3,7 @@
 
 use convlab_core::budget::{self, Cost};
 use convlab_core::nn::Model;
+use convlab_core::ops::conv_transpose2d::{self, transposed_geometry};
 use convlab_core::ops::Conv2dParams;
 use convlab_core::Tensor;
 
@@ -38,6 +39,20 @@ impl Op {
                 params,
                 ..
             } => conv(input, weight, params)?.times(2),
+            // The input gradient of the convolution it transposes: that convolution's work.
+            Op::ConvTranspose2d {
+                input,
+                weight,
+                params,
+                ..
+            } => {
+                let geo = transposed_geometry(&input.shape, &weight.shape, *params)?;
+                budget::conv2d(
+                    &conv_transpose2d::output_shape(&geo),
+                    &weight.shape,
+                    params.conv(),
+                )?
+            }
             Op::MaxPool2d { input, params } | Op::AvgPool2d { input, params, .. } => {
                 budget::pool2d(&input.shape, *params)?
             }

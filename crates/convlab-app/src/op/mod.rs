@@ -6,7 +6,7 @@
 mod cost;
 
 use convlab_core::nn::{self, Mode, Model, ParamStore};
-use convlab_core::ops::{Conv2dParams, Pool2dParams};
+use convlab_core::ops::{Conv2dParams, ConvTranspose2dParams, Pool2dParams};
 use convlab_core::{activations, explain};
 use convlab_core::{Backend, Tensor};
 use serde::{Deserialize, Serialize};
@@ -28,6 +28,13 @@ pub enum Op {
         grad_output: Tensor,
         params: Conv2dParams,
         with_bias: bool,
+    },
+    /// `nn.ConvTranspose2d`, weight `(C_in, C_out/groups, kH, kW)`.
+    ConvTranspose2d {
+        input: Tensor,
+        weight: Tensor,
+        bias: Option<Tensor>,
+        params: ConvTranspose2dParams,
     },
     MaxPool2d {
         input: Tensor,
@@ -185,6 +192,20 @@ impl Op {
                 )?])
             }
             Op::Add { a, b: rhs } => Ok(vec![b.add(&b.upload(a)?, &b.upload(rhs)?)?]),
+            Op::ConvTranspose2d {
+                input,
+                weight,
+                bias,
+                params,
+            } => {
+                let bias = upload_opt(bias)?;
+                Ok(vec![b.conv_transpose2d(
+                    &b.upload(input)?,
+                    &b.upload(weight)?,
+                    bias.as_ref(),
+                    *params,
+                )?])
+            }
             Op::Conv2dBackward {
                 input,
                 weight,

@@ -129,7 +129,7 @@ pub fn Examples(state: LessonUrl<ConvState>, player: Player) -> impl IntoView {
 
 /// A `[height, width]` control: one field while the axes agree, two once split.
 #[component]
-fn PairParam(
+pub fn PairParam(
     label: &'static str,
     spec: PairSpec,
     value: Signal<[usize; 2]>,

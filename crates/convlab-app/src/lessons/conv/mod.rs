@@ -11,14 +11,14 @@
 
 mod animation;
 mod arithmetic;
-mod controls;
+pub(crate) mod controls;
 mod explain;
 pub mod ko;
 mod lights;
 mod model;
 mod scene;
 mod stage;
-mod state;
+pub(crate) mod state;
 
 use leptos::prelude::*;
 

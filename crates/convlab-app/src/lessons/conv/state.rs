@@ -66,7 +66,7 @@ pub const MAX_CHANNELS: usize = 3;
 pub const VALUE_RANGE: std::ops::RangeInclusive<f32> = -999.0..=999.0;
 
 impl PairSpec {
-    fn read(&self, r: &mut Reader) -> [usize; 2] {
+    pub fn read(&self, r: &mut Reader) -> [usize; 2] {
         let range = self.min..=self.max;
         let both = match self.combined {
             Some(key) => r.whole(key, self.default, range.clone()),
@@ -76,7 +76,7 @@ impl PairSpec {
     }
 
     /// Nothing at the default, the combined key when the axes agree, else one key per axis.
-    fn write(&self, w: &mut Writer, v: [usize; 2]) {
+    pub fn write(&self, w: &mut Writer, v: [usize; 2]) {
         match self.combined {
             _ if v == [self.default; 2] => {}
             Some(key) if v[0] == v[1] => w.put(key, v[0]),
