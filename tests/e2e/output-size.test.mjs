@@ -2,9 +2,17 @@
 // the controls showing the URL's values, typing into them, and a configuration that cannot work.
 
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 
-import { eachBrowser, expectQuery, expectText, expectValue, until } from './lib/harness.mjs';
+import { eachBrowser, expectQuery, expectText, expectValue, root, until } from './lib/harness.mjs';
+
+/** PyTorch's transposed output sizes and refusals (pytorch_ops_2.json), those this lesson can
+ * express: one stride, padding, output_padding and dilation for both axes. */
+const TRANSPOSED = JSON.parse(readFileSync(join(root, 'tests/golden/pytorch_ops_2.json'), 'utf8'))
+  .cases.filter((c) => c.op === 'conv_transpose_output_size')
+  .filter(({ attrs: a }) => ['stride', 'padding', 'output_padding', 'dilation'].every((k) => a[k][0] === a[k][1]));
 
 eachBrowser('output size', (b) => {
   test('AlexNet conv1 from the URL: 227, k11, s4, p0, d1 → 55 × 55; typing a stride', async () => {
@@ -68,5 +76,27 @@ eachBrowser('output size', (b) => {
       seen.add(JSON.stringify(shown));
     }
     assert.ok(seen.size > 1, 'the exercises load different configurations');
+  });
+  test('the transposed convolution\'s size: PyTorch\'s numbers and its refusals', async () => {
+    const { page } = b;
+    assert.ok(TRANSPOSED.length >= 6, 'golden cases to check');
+    for (const { name, attrs: a, expected } of TRANSPOSED) {
+      await page.open(`?page=output-size&h=${a.input_hw[0]}&w=${a.input_hw[1]}&kh=${a.kernel_size[0]}&kw=${a.kernel_size[1]}` +
+        `&s=${a.stride[0]}&p=${a.padding[0]}&d=${a.dilation[0]}&op=${a.output_padding[0]}`);
+      if (expected.error) {
+        await expectText(page, 'transposed-size', /output_padding along the height must be smaller|output size along the height would be/, name);
+      } else {
+        await expectText(page, 'transposed-size', `${expected.output_hw[0]} × ${expected.output_hw[1]}`, name);
+        await expectText(page, 'transposed-formula-h', new RegExp(`= ${expected.output_hw[0]}$`), name);
+      }
+    }
+    // The DCGAN step, typed: 7 → 14 with k 4, s 2, p 1, and the round trip back to 7.
+    await page.open('?page=output-size&h=7&w=7&k=4&s=2&p=1&d=1');
+    await expectText(page, 'transposed-size', '14 × 14');
+    await expectText(page, 'transposed-round-trip', /14 × 14 → 7 × 7$/);
+    await page.fill('[data-testid=param-op]', '2');
+    await expectText(page, 'transposed-size', /output_padding along the height must be smaller than either the stride or the dilation/);
+    await expectQuery(page, { op: '2' });
+    await page.shot('output-size-transposed');
   });
 });

@@ -31,6 +31,14 @@ const TEMPLATES: &[(&str, &str)] = &[
         "{along}풀링의 패딩은 커널 크기의 절반 이하여야 합니다: 패딩 {p}은(는) {k}/2보다 큽니다. 패딩을 {max} 이하로 줄이세요",
     ),
     (
+        "output_padding{along} must be smaller than either the stride or the dilation: output_padding {op} is not below stride {s} or dilation {d}; use an output_padding of at most {max}",
+        "{along}output_padding은 스트라이드나 팽창(dilation) 중 하나보다 작아야 합니다: output_padding {op}은(는) 스트라이드 {s}보다도, 팽창 {d}보다도 작지 않습니다. output_padding을 {max} 이하로 하세요",
+    ),
+    (
+        "the transposed convolution's output size{along} would be {n}: the padding removes more rows than the kernel adds; reduce the padding",
+        "{along}전치 합성곱의 출력 크기가 {n}이 됩니다: 패딩이 커널이 더하는 행보다 더 많이 잘라냅니다. 패딩을 줄이세요",
+    ),
+    (
         "the block's output {main} and its shortcut {shortcut} differ, so they cannot be added: use a 1×1 convolution on the shortcut (use_1x1conv) when the channels or the stride change",
         "블록의 출력 {main}과(와) 지름길 {shortcut}의 모양이 달라서 더할 수 없습니다: 채널 수나 스트라이드가 바뀔 때는 지름길에 1×1 합성곱(use_1x1conv)을 쓰세요",
     ),
@@ -127,6 +135,7 @@ mod tests {
     use convlab_core::arch;
     use convlab_core::nn::{Layer, ResidualSpec};
     use convlab_core::shape::{conv_output_hw, pool_output_len};
+    use convlab_core::transposed_shape::conv_transpose_output_hw;
 
     /// Every message the core gives for these mistakes is translated, with its numbers kept.
     #[test]
@@ -174,6 +183,22 @@ mod tests {
                 .unwrap_err()
                 .to_string(),
                 &["블록의 출력 [3, 6, 6]과(와) 지름길 [3, 12, 12]의 모양이 달라서"],
+            ),
+            (
+                conv_transpose_output_hw([4, 4], [3, 3], [2, 2], [1, 1], [0, 2], [1, 1])
+                    .unwrap_err()
+                    .to_string(),
+                &[
+                    "너비 방향: output_padding은",
+                    "output_padding 2은(는) 스트라이드 2보다도",
+                    "1 이하로",
+                ],
+            ),
+            (
+                conv_transpose_output_hw([1, 1], [1, 1], [1, 1], [1, 1], [0, 0], [1, 1])
+                    .unwrap_err()
+                    .to_string(),
+                &["높이 방향: 전치 합성곱의 출력 크기가 -1이 됩니다"],
             ),
         ];
         let truncated = convlab_core::dataset::parse_idx_images(&{

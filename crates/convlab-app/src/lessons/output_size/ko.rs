@@ -57,4 +57,10 @@ pub const KO: &[(&str, &str)] = &[
         "Not quite: the output is {h} × {w}. The steps:",
         "아쉽네요: 출력은 {h} × {w}입니다. 풀이:",
     ),
+    ("The transposed convolution", "전치 합성곱"),
+    (
+        "ConvTranspose2d runs the formula backwards, out = (in − 1)·s − 2p + d·(k − 1) + output_padding + 1, taking an input of this size to a larger one. With a stride above 1 several sizes convolve to the same input; output_padding (below the stride or the dilation) picks one.",
+        "ConvTranspose2d는 공식을 거꾸로 씁니다: out = (in − 1)·s − 2p + d·(k − 1) + output_padding + 1. 이 크기의 입력을 더 큰 출력으로 키웁니다. 스트라이드가 1보다 크면 여러 크기가 합성곱 후 같은 입력 크기가 되므로, output_padding(스트라이드나 팽창보다 작아야 함)으로 그중 하나를 고릅니다.",
+    ),
+    ("Round trip: Conv2d with the same numbers takes", "되돌려 보기: 같은 수의 Conv2d는"),
 ];

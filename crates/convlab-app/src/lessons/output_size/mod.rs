@@ -6,7 +6,8 @@
 //! - `state.rs`: the URL state and its limits; `model.rs`: the configuration, exercises, quiz
 //!   problems, the floor's fraction, the taps on the padded axis;
 //! - `calculator.rs`: the settings, the result and each axis; `formula.rs`: one axis's formula
-//!   and floor note; `diagram.rs`: one axis to scale; `quiz.rs`: the quiz;
+//!   and floor note; `diagram.rs`: one axis to scale; `quiz.rs`: the quiz; `transposed.rs`: the
+//!   transposed convolution's size on the same numbers;
 //! - `ko.rs`: the Korean of the lesson's texts.
 
 mod calculator;
@@ -16,12 +17,14 @@ pub mod ko;
 mod model;
 mod quiz;
 mod state;
+mod transposed;
 
 use leptos::prelude::*;
 
 use self::calculator::Calculator;
 use self::quiz::{random_seed, Quiz};
 use self::state::OutputSizeState;
+use self::transposed::TransposedSize;
 use crate::components::address_note::AddressNote;
 use crate::i18n::use_i18n;
 use crate::url::lesson::use_lesson_state;
@@ -52,7 +55,11 @@ pub fn OutputSizePage() -> impl IntoView {
                     {move || i18n.t("Quiz me")}
                 </button>
             </div>
-            {move || if quiz.get() { view! { <Quiz state=state/> }.into_any() } else { view! { <Calculator state=state/> }.into_any() }}
+            {move || if quiz.get() {
+                view! { <Quiz state=state/> }.into_any()
+            } else {
+                view! { <Calculator state=state/> <TransposedSize state=state/> }.into_any()
+            }}
         </section>
     }
 }

@@ -39,15 +39,22 @@ impl Config {
 
     /// `nn.Conv2d(C_in, C_out, kernel_size=.., stride=.., padding=.., dilation=..)`.
     pub fn pytorch(&self) -> String {
-        let kernel = if self.kernel[0] == self.kernel[1] {
+        format!(
+            "nn.Conv2d(C_in, C_out, kernel_size={}, stride={}, padding={}, dilation={})",
+            self.kernel_size(),
+            self.stride,
+            self.padding,
+            self.dilation
+        )
+    }
+
+    /// `kernel_size=` as PyTorch takes it: one number when square.
+    pub fn kernel_size(&self) -> String {
+        if self.kernel[0] == self.kernel[1] {
             self.kernel[0].to_string()
         } else {
             format!("({}, {})", self.kernel[0], self.kernel[1])
-        };
-        format!(
-            "nn.Conv2d(C_in, C_out, kernel_size={kernel}, stride={}, padding={}, dilation={})",
-            self.stride, self.padding, self.dilation
-        )
+        }
     }
 }
 

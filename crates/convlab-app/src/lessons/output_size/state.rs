@@ -1,4 +1,5 @@
-//! The output-size lesson's URL state: `h`, `w` (input), `k` (or `kh`, `kw`), `s`, `p`, `d`;
+//! The output-size lesson's URL state: `h`, `w` (input), `k` (or `kh`, `kw`), `s`, `p`, `d`, `op`
+//! (the transposed convolution's output_padding);
 //! `quiz=1` and `seed` for the quiz (the same seed gives the same problem, so a shared link poses
 //! the same question).
 //!
@@ -22,6 +23,8 @@ pub const MAX_SEED: usize = 1_000_000_000;
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct OutputSizeState {
     pub config: Config,
+    /// The transposed convolution's `output_padding` (the convolution has none).
+    pub output_padding: usize,
     /// The quiz instead of the calculator.
     pub quiz: bool,
     /// The quiz's problem; kept while the calculator shows, so that going back poses it again.
@@ -29,8 +32,9 @@ pub struct OutputSizeState {
 }
 
 impl LessonState for OutputSizeState {
-    const KEYS: &'static [&'static str] =
-        &["h", "w", "k", "kh", "kw", "s", "p", "d", "quiz", "seed"];
+    const KEYS: &'static [&'static str] = &[
+        "h", "w", "k", "kh", "kw", "s", "p", "d", "op", "quiz", "seed",
+    ];
 
     fn read(r: &mut Reader) -> Self {
         let d = Config::default();
@@ -48,12 +52,18 @@ impl LessonState for OutputSizeState {
             padding: r.whole("p", d.padding, size),
             dilation: r.whole("d", d.dilation, 0..=MAX_DILATION),
         };
+        let output_padding = r.whole("op", 0, 0..=MAX_SIZE);
         let quiz = r.flag("quiz");
         let seed = r
             .raw("seed")
             .is_some()
             .then(|| r.whole("seed", 1, 0..=MAX_SEED) as u64);
-        OutputSizeState { config, quiz, seed }
+        OutputSizeState {
+            config,
+            output_padding,
+            quiz,
+            seed,
+        }
     }
 
     /// Every number of the formula, so that a link says the whole configuration.
@@ -65,6 +75,7 @@ impl LessonState for OutputSizeState {
         w.put("s", c.stride);
         w.put("p", c.padding);
         w.put("d", c.dilation);
+        w.put_unless("op", self.output_padding, 0);
         w.flag("quiz", self.quiz);
         if let Some(seed) = self.seed {
             w.put("seed", seed);
