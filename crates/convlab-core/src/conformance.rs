@@ -13,7 +13,7 @@
 use crate::backend::{Backend, CpuBackend};
 use crate::golden::first_mismatch;
 use crate::nn::{self, Layer, Mode, Model, Module, ParamStore, ResidualSpec};
-use crate::ops::{Conv2dParams, Pool2dParams};
+use crate::ops::{Conv2dParams, ConvTranspose2dParams, Pool2dParams};
 use crate::rng::Rng;
 use crate::tensor::Tensor;
 use crate::{arch, Result};
@@ -240,6 +240,58 @@ pub fn table() -> Vec<Case> {
         Op::Model {
             model: arch::lenet(),
             input: [2, 1, 28, 28],
+            h: 1e-2,
+        },
+    );
+    // An encoder–decoder: a strided convolution down, then transposed convolutions back up (one
+    // with output_padding, one grouped and dilated), through nn::forward and nn::backward.
+    let up = |in_channels, out_channels, kernel, params| Layer::ConvTranspose2d {
+        in_channels,
+        out_channels,
+        kernel,
+        params,
+        bias: true,
+    };
+    let decoder = [
+        Layer::conv(2, 4, 3, 2, 1),
+        Layer::ReLU,
+        up(
+            4,
+            4,
+            [3, 3],
+            ConvTranspose2dParams {
+                stride: [2, 2],
+                padding: [1, 1],
+                output_padding: [1, 0],
+                ..ConvTranspose2dParams::default()
+            },
+        ),
+        up(
+            4,
+            2,
+            [2, 3],
+            ConvTranspose2dParams {
+                padding: [0, 1],
+                dilation: [2, 1],
+                groups: 2,
+                ..ConvTranspose2dParams::default()
+            },
+        ),
+    ];
+    add(
+        "encoder-decoder with transposed convolutions".into(),
+        Op::Model {
+            model: Model {
+                name: "decoder".into(),
+                input_shape: [2, 7, 6],
+                modules: decoder
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, l)| Module::layer(i.to_string(), l))
+                    .collect(),
+                lazy: false,
+            },
+            input: [2, 2, 7, 6],
             h: 1e-2,
         },
     );

@@ -78,6 +78,33 @@ pub fn constructor(layer: &Layer) -> String {
             }
             s + ")"
         }
+        Layer::ConvTranspose2d {
+            in_channels,
+            out_channels,
+            kernel,
+            params,
+            bias,
+        } => {
+            let mut s = format!(
+                "nn.ConvTranspose2d({in_channels}, {out_channels}, kernel_size={}, stride={}, padding={}",
+                pair(*kernel),
+                pair(params.stride),
+                pair(params.padding)
+            );
+            if params.output_padding != [0, 0] {
+                s += &format!(", output_padding={}", pair(params.output_padding));
+            }
+            if params.groups != 1 {
+                s += &format!(", groups={}", params.groups);
+            }
+            if !bias {
+                s += ", bias=False";
+            }
+            if params.dilation != [1, 1] {
+                s += &format!(", dilation={}", pair(params.dilation));
+            }
+            s + ")"
+        }
         Layer::BatchNorm2d {
             channels,
             eps,

@@ -98,6 +98,9 @@ fn reads(layer: &Layer) -> Option<Reads> {
         Layer::AdaptiveAvgPool2d => Reads::All,
         // The output has no positions left: fields end before it.
         Layer::Flatten | Layer::Linear { .. } => return None,
+        // An output position of a transposed convolution is fed by the inputs whose scattered
+        // windows cover it, not by one window: not traced here.
+        Layer::ConvTranspose2d { .. } => return None,
         Layer::Residual(spec) => {
             // conv1 (3×3, stride s, padding 1) then conv2 (3×3, padding 1); the batch norms and
             // ReLUs keep positions.

@@ -157,6 +157,10 @@ fn layer_forward<B: Backend>(
             let bias_t = if *bias { Some(params.get(&name("bias"))?) } else { None };
             (b.conv2d(x, params.get(&name("weight"))?, bias_t, *p)?, Saved::Input(x.clone()))
         }
+        Layer::ConvTranspose2d { params: p, bias, .. } => {
+            let bias_t = if *bias { Some(params.get(&name("bias"))?) } else { None };
+            (b.conv_transpose2d(x, params.get(&name("weight"))?, bias_t, *p)?, Saved::Input(x.clone()))
+        }
         Layer::BatchNorm2d { eps, momentum, .. } => {
             let (gamma, beta) = (params.get(&name("weight"))?.clone(), params.get(&name("bias"))?.clone());
             match mode {
@@ -265,6 +269,19 @@ fn layer_backward<B: Backend>(
             Saved::Input(x),
         ) => {
             let g = b.conv2d_backward(&x, params.get(&name("weight"))?, gy, *p, *bias)?;
+            grads.insert(name("weight"), g.weight);
+            if let Some(gb) = g.bias {
+                grads.insert(name("bias"), gb);
+            }
+            g.input
+        }
+        (
+            Layer::ConvTranspose2d {
+                params: p, bias, ..
+            },
+            Saved::Input(x),
+        ) => {
+            let g = b.conv_transpose2d_backward(&x, params.get(&name("weight"))?, gy, *p, *bias)?;
             grads.insert(name("weight"), g.weight);
             if let Some(gb) = g.bias {
                 grads.insert(name("bias"), gb);

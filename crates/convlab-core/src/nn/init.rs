@@ -21,7 +21,9 @@ pub fn pytorch_default(model: &Model, seed: u64) -> ParamStore<Tensor> {
 
 fn init_layer(layer: &Layer, path: &str, rng: &mut Rng, params: &mut ParamStore<Tensor>) {
     match layer {
-        Layer::Conv2d { .. } | Layer::Linear { .. } => {
+        // ConvTranspose2d too: PyTorch's fan_in is its weight's second dimension times the
+        // kernel, as for the others.
+        Layer::Conv2d { .. } | Layer::ConvTranspose2d { .. } | Layer::Linear { .. } => {
             let specs = layer.params();
             // Both the weight and the bias draw from ±1/√fan_in of the weight.
             let fan_in: usize = specs[0].shape.iter().skip(1).product::<usize>().max(1);

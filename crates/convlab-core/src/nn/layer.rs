@@ -4,9 +4,10 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::ops::{Conv2dParams, Pool2dParams};
+use crate::ops::{Conv2dParams, ConvTranspose2dParams, Pool2dParams};
 use crate::shape::{conv_output_hw, pool_output_hw};
 use crate::tensor::count;
+use crate::transposed_shape::conv_transpose_output_hw;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Layer {
@@ -15,6 +16,14 @@ pub enum Layer {
         out_channels: usize,
         kernel: [usize; 2],
         params: Conv2dParams,
+        bias: bool,
+    },
+    /// `nn.ConvTranspose2d`: weight `[in_channels, out_channels/groups, kH, kW]`.
+    ConvTranspose2d {
+        in_channels: usize,
+        out_channels: usize,
+        kernel: [usize; 2],
+        params: ConvTranspose2dParams,
         bias: bool,
     },
     BatchNorm2d {
@@ -119,6 +128,7 @@ impl Layer {
     pub fn type_name(&self) -> &'static str {
         match self {
             Layer::Conv2d { .. } => "Conv2d",
+            Layer::ConvTranspose2d { .. } => "ConvTranspose2d",
             Layer::BatchNorm2d { .. } => "BatchNorm2d",
             Layer::ReLU => "ReLU",
             Layer::Sigmoid => "Sigmoid",
@@ -152,6 +162,28 @@ impl Layer {
                     vec![
                         out_channels,
                         in_channels / params.groups.max(1),
+                        kernel[0],
+                        kernel[1],
+                    ],
+                    true,
+                )];
+                if bias {
+                    v.push(p("bias", vec![out_channels], true));
+                }
+                v
+            }
+            Layer::ConvTranspose2d {
+                in_channels,
+                out_channels,
+                kernel,
+                params,
+                bias,
+            } => {
+                let mut v = vec![p(
+                    "weight",
+                    vec![
+                        in_channels,
+                        out_channels / params.groups.max(1),
                         kernel[0],
                         kernel[1],
                     ],
@@ -216,6 +248,13 @@ impl Layer {
                 let outputs = count(&self.output_shape(input)?).ok_or_else(too_many)?;
                 per_output.checked_mul(outputs).ok_or_else(too_many)
             }
+            // Each input value is scattered through its group's weights.
+            Layer::ConvTranspose2d { .. } => {
+                let weight = &self.params()[0].shape;
+                let per_input = count(&weight[1..]).ok_or_else(too_many)?;
+                let inputs = count(input).ok_or_else(too_many)?;
+                per_input.checked_mul(inputs).ok_or_else(too_many)
+            }
             Layer::Residual(spec) => {
                 let mut total = 0u64;
                 let mut shape = input.to_vec();
@@ -244,6 +283,24 @@ impl Layer {
                     return Err(Error::Invalid(format!("groups={} must divide {c} and {out_channels}", params.groups)));
                 }
                 let [oh, ow] = conv_output_hw([h, w], *kernel, params.stride, params.padding, params.dilation)?;
+                Ok(vec![*out_channels, oh.output, ow.output])
+            }
+            Layer::ConvTranspose2d { in_channels, out_channels, kernel, params, .. } => {
+                let [c, h, w] = feature_map(input)?;
+                if c != *in_channels {
+                    return Err(Error::Invalid(format!("expects {in_channels} input channels but receives {c}")));
+                }
+                if params.groups == 0 || c % params.groups != 0 || out_channels % params.groups != 0 {
+                    return Err(Error::Invalid(format!("groups={} must divide {c} and {out_channels}", params.groups)));
+                }
+                let [oh, ow] = conv_transpose_output_hw(
+                    [h, w],
+                    *kernel,
+                    params.stride,
+                    params.padding,
+                    params.output_padding,
+                    params.dilation,
+                )?;
                 Ok(vec![*out_channels, oh.output, ow.output])
             }
             Layer::BatchNorm2d { channels, .. } => {

@@ -44,6 +44,7 @@ impl Layer {
     fn infer_input_dims(&mut self, input: &[usize]) {
         match (self, input) {
             (Layer::Conv2d { in_channels, .. }, &[c, _, _]) => *in_channels = c,
+            (Layer::ConvTranspose2d { in_channels, .. }, &[c, _, _]) => *in_channels = c,
             (Layer::BatchNorm2d { channels, .. }, &[c, _, _]) => *channels = c,
             (Layer::Linear { in_features, .. }, &[f]) => *in_features = f,
             (Layer::Residual(spec), &[c, _, _]) => spec.in_channels = c,

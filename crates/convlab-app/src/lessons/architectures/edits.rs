@@ -2,6 +2,7 @@
 //! that a shared link rebuilds exactly the same network (see [`encode`]).
 
 use convlab_core::nn::{Layer, Model};
+use convlab_core::ops::ConvTranspose2dParams;
 use convlab_core::tensor::count;
 
 /// The most layers an edited network may have: every layer is a row of the table and a block of
@@ -40,15 +41,18 @@ pub enum Field {
     Padding,
     /// Residual's 1×1 convolution on the shortcut (0 or 1).
     Shortcut,
+    /// ConvTranspose2d's `output_padding`.
+    OutputPadding,
 }
 
-const ALL_FIELDS: [Field; 6] = [
+const ALL_FIELDS: [Field; 7] = [
     Field::In,
     Field::Out,
     Field::Kernel,
     Field::Stride,
     Field::Padding,
     Field::Shortcut,
+    Field::OutputPadding,
 ];
 
 impl Field {
@@ -60,6 +64,7 @@ impl Field {
             Field::Stride => 's',
             Field::Padding => 'p',
             Field::Shortcut => 'u',
+            Field::OutputPadding => 'q',
         }
     }
 
@@ -76,6 +81,8 @@ impl Field {
             (Field::Stride, _) => (1, 8),
             (Field::Padding, _) => (0, 16),
             (Field::Shortcut, _) => (0, 1),
+            // PyTorch refuses one not below the stride or the dilation: the page says so.
+            (Field::OutputPadding, _) => (0, 7),
         }
     }
 
@@ -91,6 +98,7 @@ impl Field {
             (Field::Stride, _) => "stride",
             (Field::Padding, _) => "padding",
             (Field::Shortcut, _) => "use_1x1conv",
+            (Field::OutputPadding, _) => "output_padding",
         }
     }
 }
@@ -101,6 +109,7 @@ pub fn fields(layer: &Layer) -> &'static [Field] {
     use Field::*;
     match layer {
         Layer::Conv2d { .. } => &[In, Out, Kernel, Stride, Padding],
+        Layer::ConvTranspose2d { .. } => &[In, Out, Kernel, Stride, Padding, OutputPadding],
         Layer::MaxPool2d(_) | Layer::AvgPool2d(_) => &[Kernel, Stride, Padding],
         Layer::Linear { .. } => &[In, Out],
         Layer::BatchNorm2d { .. } => &[In],
@@ -116,6 +125,12 @@ pub fn get(layer: &Layer, field: Field) -> usize {
         (Layer::Conv2d { kernel, .. }, Field::Kernel) => kernel[0],
         (Layer::Conv2d { params, .. }, Field::Stride) => params.stride[0],
         (Layer::Conv2d { params, .. }, Field::Padding) => params.padding[0],
+        (Layer::ConvTranspose2d { in_channels, .. }, Field::In) => *in_channels,
+        (Layer::ConvTranspose2d { out_channels, .. }, Field::Out) => *out_channels,
+        (Layer::ConvTranspose2d { kernel, .. }, Field::Kernel) => kernel[0],
+        (Layer::ConvTranspose2d { params, .. }, Field::Stride) => params.stride[0],
+        (Layer::ConvTranspose2d { params, .. }, Field::Padding) => params.padding[0],
+        (Layer::ConvTranspose2d { params, .. }, Field::OutputPadding) => params.output_padding[0],
         (Layer::MaxPool2d(p) | Layer::AvgPool2d(p), Field::Kernel) => p.kernel[0],
         (Layer::MaxPool2d(p) | Layer::AvgPool2d(p), Field::Stride) => p.stride[0],
         (Layer::MaxPool2d(p) | Layer::AvgPool2d(p), Field::Padding) => p.padding[0],
@@ -137,6 +152,14 @@ pub fn set(layer: &mut Layer, field: Field, v: usize) {
         (Layer::Conv2d { kernel, .. }, Field::Kernel) => *kernel = [v; 2],
         (Layer::Conv2d { params, .. }, Field::Stride) => params.stride = [v; 2],
         (Layer::Conv2d { params, .. }, Field::Padding) => params.padding = [v; 2],
+        (Layer::ConvTranspose2d { in_channels, .. }, Field::In) => *in_channels = v,
+        (Layer::ConvTranspose2d { out_channels, .. }, Field::Out) => *out_channels = v,
+        (Layer::ConvTranspose2d { kernel, .. }, Field::Kernel) => *kernel = [v; 2],
+        (Layer::ConvTranspose2d { params, .. }, Field::Stride) => params.stride = [v; 2],
+        (Layer::ConvTranspose2d { params, .. }, Field::Padding) => params.padding = [v; 2],
+        (Layer::ConvTranspose2d { params, .. }, Field::OutputPadding) => {
+            params.output_padding = [v; 2]
+        }
         (Layer::MaxPool2d(p) | Layer::AvgPool2d(p), Field::Kernel) => p.kernel = [v; 2],
         (Layer::MaxPool2d(p) | Layer::AvgPool2d(p), Field::Stride) => p.stride = [v; 2],
         (Layer::MaxPool2d(p) | Layer::AvgPool2d(p), Field::Padding) => p.padding = [v; 2],
@@ -155,6 +178,7 @@ pub fn set(layer: &mut Layer, field: Field, v: usize) {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum NewKind {
     Conv,
+    ConvTranspose,
     Relu,
     MaxPool,
     BatchNorm,
@@ -162,8 +186,9 @@ pub enum NewKind {
     Linear,
 }
 
-pub const NEW_KINDS: [NewKind; 6] = [
+pub const NEW_KINDS: [NewKind; 7] = [
     NewKind::Conv,
+    NewKind::ConvTranspose,
     NewKind::Relu,
     NewKind::MaxPool,
     NewKind::BatchNorm,
@@ -175,6 +200,7 @@ impl NewKind {
     fn code(self) -> char {
         match self {
             NewKind::Conv => 'C',
+            NewKind::ConvTranspose => 'T',
             NewKind::Relu => 'R',
             NewKind::MaxPool => 'M',
             NewKind::BatchNorm => 'B',
@@ -186,6 +212,7 @@ impl NewKind {
     pub fn label(self) -> &'static str {
         match self {
             NewKind::Conv => "Conv2d 3×3",
+            NewKind::ConvTranspose => "ConvTranspose2d ×2",
             NewKind::Relu => "ReLU",
             NewKind::MaxPool => "MaxPool2d 2",
             NewKind::BatchNorm => "BatchNorm2d",
@@ -197,6 +224,7 @@ impl NewKind {
     pub fn testid(self) -> &'static str {
         match self {
             NewKind::Conv => "insert-conv",
+            NewKind::ConvTranspose => "insert-convtranspose",
             NewKind::Relu => "insert-relu",
             NewKind::MaxPool => "insert-maxpool",
             NewKind::BatchNorm => "insert-batchnorm",
@@ -208,6 +236,7 @@ impl NewKind {
     fn of(layer: &Layer) -> Option<NewKind> {
         Some(match layer {
             Layer::Conv2d { .. } => NewKind::Conv,
+            Layer::ConvTranspose2d { .. } => NewKind::ConvTranspose,
             Layer::ReLU => NewKind::Relu,
             Layer::MaxPool2d(_) => NewKind::MaxPool,
             Layer::BatchNorm2d { .. } => NewKind::BatchNorm,
@@ -219,7 +248,8 @@ impl NewKind {
 
     /// The new layer for an input of shape `input` (if known): it keeps the shape where it can
     /// (a 3×3 convolution with padding 1 and as many channels out as in), so the layers after it
-    /// still fit. Its sizes stay within what the fields accept.
+    /// still fit; the transposed convolution doubles the size (kernel 2, stride 2: a decoder's
+    /// step). Its sizes stay within what the fields accept.
     pub fn make(self, input: Option<&[usize]>) -> Layer {
         let channels = match input {
             Some(&[c, _, _]) => c.clamp(1, MAX_CHANNELS),
@@ -231,6 +261,16 @@ impl NewKind {
         });
         match self {
             NewKind::Conv => Layer::conv(channels, channels, 3, 1, 1),
+            NewKind::ConvTranspose => Layer::ConvTranspose2d {
+                in_channels: channels,
+                out_channels: channels,
+                kernel: [2, 2],
+                params: ConvTranspose2dParams {
+                    stride: [2, 2],
+                    ..ConvTranspose2dParams::default()
+                },
+                bias: true,
+            },
             NewKind::Relu => Layer::ReLU,
             NewKind::MaxPool => Layer::max_pool(2, 2, 0),
             NewKind::BatchNorm => Layer::batch_norm(channels),

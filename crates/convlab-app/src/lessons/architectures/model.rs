@@ -146,7 +146,7 @@ pub fn analyse(
             };
             for part in parts {
                 let k = match part {
-                    Layer::Conv2d { .. } => 0,
+                    Layer::Conv2d { .. } | Layer::ConvTranspose2d { .. } => 0,
                     Layer::Linear { .. } => 1,
                     _ => 2,
                 };
@@ -265,6 +265,23 @@ pub fn details(layer: &Layer) -> (Option<usize>, String) {
                 sq(params.padding)
             ),
         ),
+        Layer::ConvTranspose2d {
+            in_channels,
+            out_channels,
+            kernel,
+            params,
+            ..
+        } => (
+            Some(*in_channels),
+            format!(
+                "→{out_channels}, {}×{}, s{}, p{}, op{}",
+                kernel[0],
+                kernel[1],
+                sq(params.stride),
+                sq(params.padding),
+                sq(params.output_padding)
+            ),
+        ),
         Layer::BatchNorm2d { channels, .. } => (Some(*channels), String::new()),
         Layer::MaxPool2d(p) | Layer::AvgPool2d(p) => (
             None,
@@ -295,6 +312,7 @@ pub fn details(layer: &Layer) -> (Option<usize>, String) {
 fn abbreviation(layer: &Layer) -> &'static str {
     match layer {
         Layer::Conv2d { .. } => "conv",
+        Layer::ConvTranspose2d { .. } => "convT",
         Layer::BatchNorm2d { .. } => "BN",
         Layer::ReLU => "ReLU",
         Layer::Sigmoid => "σ",
