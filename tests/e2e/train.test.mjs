@@ -310,5 +310,22 @@ eachBrowser('training', (b) => {
     }, { timeout: TRAINING_MS, what: 'the learned kernel to approach [1, −1]', page });
     assert.equal(kernel.length, 2);
     await page.shot('train-kernel');
+    // The last step's ∂loss/∂K, and the same step worked out on the Gradients lesson: its ∂L/∂W
+    // equals the test's own sums over that page's X and ∂L/∂Y (shown to 3 decimals).
+    const grad = (await page.cells('kernel-grad')).map(Number);
+    assert.equal(grad.length, 2);
+    await expectText(page, 'kernel-update', /^K ← K − lr·∂loss\/∂K = /);
+    const href = await page.evaluate(() => document.querySelector('[data-testid=kernel-grad-link]').getAttribute('href'));
+    await page.open(href);
+    await until(async () => (await page.cells('grad-weight'))?.every((v) => v !== ''), { what: 'the lesson\'s ∂L/∂W', page });
+    const x = (await page.cells('input')).map(Number);
+    const g = (await page.cells('grad-output')).map(Number);
+    const shown = (await page.cells('grad-weight')).map(Number);
+    for (const t of [0, 1]) {
+      let sum = 0;
+      for (let r = 0; r < 6; r++) for (let c = 0; c < 7; c++) sum += x[r * 8 + c + t] * g[r * 7 + c];
+      assert.ok(Math.abs(shown[t] - sum) < 0.01, `∂L/∂W[0, ${t}]: ${shown[t]} vs ${sum}`);
+      assert.ok(Math.abs(shown[t] - grad[t]) < 0.01, `the demo's ∂loss/∂K[${t}] ${grad[t]} vs the lesson's ${shown[t]}`);
+    }
   });
 });

@@ -20,6 +20,7 @@ use crate::components::grid::Grid;
 use crate::compute::{new_slot, use_compute, Compute, Op};
 use crate::i18n::use_i18n;
 use crate::url::lesson::LessonUrl;
+use crate::url::writer::encode;
 use crate::url::History;
 use crate::worker::Slot;
 
@@ -130,6 +131,8 @@ pub fn KernelDemo(state: LessonUrl<TrainState>) -> impl IntoView {
     let target_y = RwSignal::new(None::<Tensor>);
     let losses = RwSignal::new(Vec::<f32>::new());
     let kernels = RwSignal::new(Vec::<[f32; 2]>::new());
+    // ∂loss/∂K of the last epoch, with the output gradient 2(Ŷ − Y) it came from.
+    let last_grad = RwSignal::new(None::<([f32; 2], Vec<f32>)>);
     let y_hat = RwSignal::new(None::<Vec<f32>>);
     let running = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
@@ -155,6 +158,7 @@ pub fn KernelDemo(state: LessonUrl<TrainState>) -> impl IntoView {
             let mut k = [rng.symmetric(bound), rng.symmetric(bound)];
             losses.set(vec![]);
             kernels.set(vec![k]);
+            last_grad.set(None);
             y_hat.set(None);
             running.set(true);
             leptos::task::spawn_local(async move {
@@ -184,6 +188,13 @@ pub fn KernelDemo(state: LessonUrl<TrainState>) -> impl IntoView {
                     match epoch(&compute, slot, &x, &y, k).await {
                         Ok(None) => return,
                         Ok(Some(e)) => {
+                            let grad_y = e
+                                .y_hat
+                                .iter()
+                                .zip(&y.data)
+                                .map(|(a, b)| 2.0 * (a - b))
+                                .collect();
+                            last_grad.set(Some((e.grad, grad_y)));
                             k = [k[0] - lr * e.grad[0], k[1] - lr * e.grad[1]];
                             losses.update(|l| l.push(e.loss));
                             kernels.update(|v| v.push(k));
@@ -254,6 +265,35 @@ pub fn KernelDemo(state: LessonUrl<TrainState>) -> impl IntoView {
         });
         out
     };
+    // The last step's update written out, and the same gradient worked out on the Gradients
+    // lesson (X, the kernel before the step and ∂loss/∂Ŷ = 2(Ŷ − Y) in its address).
+    let update = move || {
+        let (g, _) = last_grad.get()?;
+        let ks = kernels.get();
+        let (before, after) = (ks.get(ks.len().checked_sub(2)?)?, ks.last()?);
+        Some(format!(
+            "K ← K − lr·∂loss/∂K = {} − {}·[{:.4}, {:.4}] = {}",
+            fmt_kernel(*before),
+            lr.get(),
+            g[0],
+            g[1],
+            fmt_kernel(*after)
+        ))
+    };
+    let gradients_link = {
+        let xv = x.data.clone();
+        move || {
+            let (_, grad_y) = last_grad.get()?;
+            let ks = kernels.get();
+            let before = ks.get(ks.len().checked_sub(2)?)?;
+            Some(format!(
+                "?page=backward&h=6&w=8&kh=1&kw=2&s=1&x={}&wt={}&g={}",
+                encode(&xv),
+                encode(before),
+                encode(&grad_y)
+            ))
+        }
+    };
     let xv = x.data.clone();
     let yv = Signal::derive(move || {
         target_y
@@ -307,6 +347,17 @@ pub fn KernelDemo(state: LessonUrl<TrainState>) -> impl IntoView {
                     <figcaption>{move || i18n.t("Ŷ = conv2d(X, K) now")}</figcaption>
                     <Grid testid="kernel-yhat" label=Signal::derive(|| "Ŷ".to_string()) rows=6 cols=7 values=Signal::derive(move || y_hat.get().unwrap_or_else(|| vec![0.0; 42]))/>
                 </figure>
+            </div>
+            <div class="kernel-grads">
+                <figure>
+                    <figcaption>{move || i18n.t("∂loss/∂K at the last step")}</figcaption>
+                    <Grid testid="kernel-grad" label=Signal::derive(move || i18n.t("∂loss/∂K at the last step").to_string()) rows=1 cols=2
+                        values=Signal::derive(move || last_grad.get().map(|(g, _)| g.to_vec()).unwrap_or_else(|| vec![0.0; 2]))/>
+                </figure>
+                <p class="kernel-update" data-testid="kernel-update">{update}</p>
+                {move || gradients_link().map(|href| view! {
+                    <p><a data-testid="kernel-grad-link" href=href>{move || i18n.t("This step's gradient, worked out on the Gradients lesson")}</a></p>
+                })}
             </div>
             <p class="learned">
                 {move || i18n.t("Learned kernel K")}": "

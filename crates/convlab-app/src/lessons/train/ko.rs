@@ -1,6 +1,11 @@
 //! The Korean of the training lesson's texts, and of its own messages.
 
 pub const KO: &[(&str, &str)] = &[
+    ("∂loss/∂K at the last step", "마지막 단계의 ∂loss/∂K"),
+    (
+        "This step's gradient, worked out on the Gradients lesson",
+        "이 단계의 기울기를 기울기 단원에서 풀어 보기",
+    ),
     ("True", "정답"),
     ("Measure the test set now", "지금 테스트 세트로 측정"),
     (
