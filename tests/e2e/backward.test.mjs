@@ -122,4 +122,32 @@ eachBrowser('gradients', (b) => {
     await expectText(page, 'grad-bias', '1');
     await page.assertNoProblems();
   });
+  test('pooling backward: max routes each gradient to its window\'s winner, average spreads it', async () => {
+    const { page } = b;
+    // 6×5, windows 3×2 with stride 2×1 (overlapping rows): gradients add up where windows overlap.
+    const [h, w, kh, kw, sh, sw] = [6, 5, 3, 2, 2, 1];
+    const x = values(h * w, 4);
+    await page.open(`?page=backward&h=${h}&w=${w}&kh=${kh}&kw=${kw}&sh=${sh}&sw=${sw}&x=${x}`);
+    const [oh, ow] = [Math.floor((h - kh) / sh) + 1, Math.floor((w - kw) / sw) + 1];
+    const max = new Array(h * w).fill(0);
+    const avg = new Array(h * w).fill(0);
+    for (let oy = 0; oy < oh; oy++) for (let ox = 0; ox < ow; ox++) {
+      const g = oy * ow + ox + 1;
+      // PyTorch's winner: the first largest value in the window, row by row.
+      let best = null;
+      for (let a = 0; a < kh; a++) for (let c = 0; c < kw; c++) {
+        const i = (oy * sh + a) * w + ox * sw + c;
+        if (best === null || x[i] > x[best]) best = i;
+        avg[i] += g / (kh * kw);
+      }
+      max[best] += g;
+    }
+    await expectCells(page, 'pool-grad-max', max);
+    const shown = await until(async () => {
+      const cells = await page.cells('pool-grad-avg');
+      return cells?.length === h * w && cells.every((v) => v !== '') ? cells.map(Number) : null;
+    }, { what: 'average pooling\'s ∂L/∂X', page });
+    shown.forEach((v, i) => assert.ok(Math.abs(v - avg[i]) < 1e-3, `avg ∂L/∂X[${i}]: ${v} vs ${avg[i]}`));
+    await page.shot('backward-pooling');
+  });
 });

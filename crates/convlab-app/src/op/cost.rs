@@ -56,6 +56,10 @@ impl Op {
             Op::MaxPool2d { input, params } | Op::AvgPool2d { input, params, .. } => {
                 budget::pool2d(&input.shape, *params)?
             }
+            // The forward pass's windows again, writing into an input-sized gradient.
+            Op::Pool2dBackward { input, params, .. } => {
+                budget::pool2d(&input.shape, *params)?.plus(Cost::held(&input.shape))
+            }
             Op::Linear { input, weight, .. } => {
                 let [n, f_in] = input.dims2("the linear layer's input")?;
                 let [f_out, _] = weight.dims2("the linear layer's weight")?;

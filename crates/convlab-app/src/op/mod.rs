@@ -45,6 +45,15 @@ pub enum Op {
         params: Pool2dParams,
         count_include_pad: bool,
     },
+    /// The backward pass of max pooling (`max`: each gradient goes to its window's winner) or of
+    /// average pooling (`count_include_pad=True`: spread evenly over the window) for the output
+    /// gradient `grad_output`. Output: `∂L/∂input`.
+    Pool2dBackward {
+        input: Tensor,
+        grad_output: Tensor,
+        params: Pool2dParams,
+        max: bool,
+    },
     /// `nn.Linear`: `input · weightᵀ + bias`, input `(N, in)`, weight `(out, in)`.
     Linear {
         input: Tensor,
@@ -192,6 +201,19 @@ impl Op {
                 )?])
             }
             Op::Add { a, b: rhs } => Ok(vec![b.add(&b.upload(a)?, &b.upload(rhs)?)?]),
+            Op::Pool2dBackward {
+                input,
+                grad_output,
+                params,
+                max,
+            } => {
+                let (x, gy) = (b.upload(input)?, b.upload(grad_output)?);
+                Ok(vec![if *max {
+                    b.max_pool2d_backward(&x, &gy, *params)?
+                } else {
+                    b.avg_pool2d_backward(&x, &gy, *params, true)?
+                }])
+            }
             Op::ConvTranspose2d {
                 input,
                 weight,

@@ -83,11 +83,11 @@ pub fn InputGrad(page: Backward) -> impl IntoView {
         let g = geo.get();
         let [ph, pw] = [0, 1].map(|a| model::full_padding(&g, a));
         format!(
-            "{} {} × {}; {} d·(k − 1) − p = {ph} × {pw}{}",
-            i18n.t("Spread by the stride:"),
+            "{} s − 1 = {} × {}; {} d·(k − 1) − p = {ph} × {pw}{}",
+            i18n.t("Zeros between the rows and columns of ∂L/∂Y:"),
             g.stride[0] - 1,
             g.stride[1] - 1,
-            i18n.t("zeros between; full padding"),
+            i18n.t("full padding:"),
             if ph < 0 || pw < 0 {
                 i18n.t(" (negative: rows cut)")
             } else {

@@ -45,4 +45,12 @@ pub const KO: &[(&str, &str)] = &[
         "합성곱은 X를 Y로 보내고, 같은 커널의 전치 합성곱은 Y를 X의 크기로 되돌립니다 (X의 값으로는 아닙니다). 디코더와 GAN은 이렇게 맵을 키웁니다. 위의 ∂L/∂X는 이 층을 ∂L/∂Y에 적용한 것입니다.",
     ),
     ("The transposed convolution of Y", "Y의 전치 합성곱"),
+    ("Pooling backward", "풀링의 역전파"),
+    (
+        "The same X through max and average pooling (the lesson's kernel size and stride, no padding), with the gradient 1, 2, 3, … arriving at the outputs. Max pooling sends each output's gradient to its window's winner only; average pooling spreads it evenly over the window.",
+        "같은 X를 최대 풀링과 평균 풀링에 넣고(이 단원의 커널 크기와 스트라이드, 패딩 없음) 출력에 기울기 1, 2, 3, …이 도착하게 합니다. 최대 풀링은 각 출력의 기울기를 창의 최댓값 칸에만 보내고, 평균 풀링은 창 전체에 고르게 나눕니다.",
+    ),
+    ("Max pooling", "최대 풀링"),
+    ("Average pooling", "평균 풀링"),
+    ("The gradient arriving at the pooling's outputs", "풀링의 출력에 도착하는 기울기"),
 ];

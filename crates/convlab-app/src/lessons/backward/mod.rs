@@ -2,12 +2,14 @@
 //! pass. The student edits X, K and the upstream gradient ∂L/∂Y; the engine computes Y and the
 //! three gradients; the page shows how each is made: ∂L/∂X as the transposed convolution of
 //! ∂L/∂Y (spread by the stride, fully padded, the kernel turned 180°), ∂L/∂W as the correlation
-//! of X with ∂L/∂Y, ∂L/∂b as its sum; any cell checked by finite differences; and the
-//! transposed convolution as a layer, taking Y back to the input's size.
+//! of X with ∂L/∂Y, ∂L/∂b as its sum; any cell checked by finite differences; pooling's
+//! backward passes beside it; and the transposed convolution as a layer, taking Y back to the
+//! input's size.
 //!
 //! - `state.rs`: the URL state; `model.rs`: each gradient cell's terms, the loss for the check;
 //! - `controls.rs`: the sizes; `forward.rs`: X, K, Y and ∂L/∂Y; `input_grad.rs`: ∂L/∂X and its
 //!   steps; `weight_grad.rs`: ∂L/∂W and ∂L/∂b; `check.rs`: the finite-difference check;
+//!   `pooling.rs`: max and average pooling's backward passes on the same X;
 //!   `transposed.rs`: ConvTranspose2d beside the convolution;
 //! - `ko.rs`: the Korean of the lesson's texts.
 
@@ -17,6 +19,7 @@ mod forward;
 mod input_grad;
 pub mod ko;
 mod model;
+mod pooling;
 mod state;
 mod transposed;
 mod weight_grad;
@@ -28,6 +31,7 @@ use self::check::Check;
 use self::controls::Controls;
 use self::forward::Forward;
 use self::input_grad::InputGrad;
+use self::pooling::PoolingBackward;
 use self::state::{BackwardState, Geometry};
 use self::transposed::Transposed;
 use self::weight_grad::WeightGrad;
@@ -159,6 +163,7 @@ pub fn GradientsPage() -> impl IntoView {
             <InputGrad page=page/>
             <WeightGrad page=page/>
             <Check page=page/>
+            <PoolingBackward page=page/>
             <Transposed page=page/>
         </section>
     }
