@@ -65,6 +65,13 @@ function bottleneck(bc, bm, bh) {
   };
   return { plain: [conv(bc, bc, 3)], neck: [conv(bc, bm, 1), conv(bm, bm, 3), conv(bm, bc, 1)] };
 }
+/** MobileNet's depthwise separable rows for `c` channels on `h` × `h`: 3×3 per channel, then 1×1. */
+function separable(c, h) {
+  return [
+    { code: `nn.Conv2d(${c}, ${c}, kernel_size=3, padding=1, groups=${c})`, shape: `(${c}, ${h}, ${h})`, params: c * 9 + c, macs: c * 9 * h * h },
+    { code: `nn.Conv2d(${c}, ${c}, kernel_size=1)`, shape: `(${c}, ${h}, ${h})`, params: c * c + c, macs: c * c * h * h },
+  ];
+}
 const thousands = (n) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 const total = (rows, key) => rows.reduce((s, r) => s + r[key], 0);
 /** The table body's rows as the page should write them, totals last. */
@@ -269,5 +276,14 @@ eachBrowser('channels', (b) => {
     assert.deepEqual(tableRows(small.neck)[0], ['nn.Conv2d(10, 3, kernel_size=1)', '(3, 4, 4)', '33', '480']);
     await expectEval(page, () => bodyRows(page, 'counts-bottleneck'), tableRows(small.neck), 'the bottleneck rows of 10 → 3 → 10 on 4 × 4');
     await expectEval(page, () => bodyRows(page, 'counts-plain'), tableRows(small.plain), 'the plain row of 10 channels on 4 × 4');
+  });
+  test('a depthwise separable convolution (groups = C, then 1×1) against the plain 3×3: its counts and saving', async () => {
+    const { page } = b;
+    await page.open('?page=channels&bc=32&bh=14');
+    const rows = separable(32, 14);
+    const { plain } = bottleneck(32, 64, 14);
+    await expectEval(page, () => bodyRows(page, 'counts-separable'), tableRows(rows), 'the separable rows');
+    const ratio = (key) => `${(total(plain, key) / total(rows, key)).toFixed(1)}×`;
+    await expectText(page, 'separable-saving', new RegExp(`^The depthwise separable convolution needs ${ratio('params')} fewer parameters and ${ratio('macs')} fewer multiply-adds`));
   });
 });

@@ -1,5 +1,6 @@
 //! Why a 1×1 bottleneck saves compute: the parameters and multiply-adds of a plain 3×3
-//! convolution against 1×1 → 3×3 → 1×1, counted by the core's layers (never computed, so the
+//! convolution against 1×1 → 3×3 → 1×1 and against MobileNet's depthwise separable convolution
+//! (3×3 per channel, groups = C, then 1×1), counted by the core's layers (never computed, so the
 //! sizes go as far as real networks).
 
 use convlab_core::export::shape_text;
@@ -63,11 +64,15 @@ pub fn Bottleneck(state: LessonUrl<ChannelsState>) -> impl IntoView {
     let (bc, set_bc) = state.field(|s| s.bc, |s, v| s.bc = v);
     let (bm, set_bm) = state.field(|s| s.bm, |s, v| s.bm = v);
     let (bh, set_bh) = state.field(|s| s.bh, |s, v| s.bh = v);
-    let table = Memo::new(move |_| model::bottleneck(bc.get(), bm.get(), bh.get()));
+    let table = Memo::new(move |_| {
+        let (plain, neck) = model::bottleneck(bc.get(), bm.get(), bh.get())?;
+        Ok::<_, String>((plain, neck, model::separable(bc.get(), bh.get())?))
+    });
     let counts = move || match table.get() {
         Err(e) => view! { <p class="error" role="alert">{i18n.message(&e)}</p> }.into_any(),
-        Ok((plain, neck)) => {
+        Ok((plain, neck, separable)) => {
             let ((pp, pm), (np, nm)) = (model::totals(&plain), model::totals(&neck));
+            let (sp, sm) = model::totals(&separable);
             view! {
                 <table class="counts">
                     <thead>
@@ -80,9 +85,13 @@ pub fn Bottleneck(state: LessonUrl<ChannelsState>) -> impl IntoView {
                     </thead>
                     {rows(i18n, &plain, "counts-plain", "Plain 3×3 convolution")}
                     {rows(i18n, &neck, "counts-bottleneck", "Bottleneck: 1×1 → 3×3 → 1×1")}
+                    {rows(i18n, &separable, "counts-separable", "Depthwise separable (MobileNet): 3×3 per channel (groups = C) → 1×1")}
                 </table>
                 <p class="saving" data-testid="bottleneck-saving">
                     {move || fill(i18n.t("The bottleneck needs {} fewer parameters and {} fewer multiply-adds."), &[model::ratio(pp, np), model::ratio(pm, nm)])}
+                </p>
+                <p class="saving" data-testid="separable-saving">
+                    {move || fill(i18n.t("The depthwise separable convolution needs {} fewer parameters and {} fewer multiply-adds than the plain 3×3: each channel gets its own 3×3 filter (groups = C), and a 1×1 convolution mixes them."), &[model::ratio(pp, sp), model::ratio(pm, sm)])}
                 </p>
             }
             .into_any()

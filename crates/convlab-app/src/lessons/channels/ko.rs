@@ -39,4 +39,12 @@ pub const KO: &[(&str, &str)] = &[
     ("Bottleneck: 1×1 → 3×3 → 1×1", "병목: 1×1 → 3×3 → 1×1"),
     ("total", "합계"),
     ("The bottleneck needs {} fewer parameters and {} fewer multiply-adds.", "병목 블록은 파라미터가 {}, 곱셈-덧셈이 {} 적습니다."),
+    (
+        "Depthwise separable (MobileNet): 3×3 per channel (groups = C) → 1×1",
+        "깊이별 분리 합성곱(MobileNet): 채널마다 3×3 (groups = C) → 1×1",
+    ),
+    (
+        "The depthwise separable convolution needs {} fewer parameters and {} fewer multiply-adds than the plain 3×3: each channel gets its own 3×3 filter (groups = C), and a 1×1 convolution mixes them.",
+        "깊이별 분리 합성곱은 일반 3×3보다 파라미터가 {} 적고 곱셈-덧셈이 {} 적습니다: 채널마다 자기 3×3 필터를 쓰고(groups = C), 1×1 합성곱이 채널을 섞습니다.",
+    ),
 ];
