@@ -585,7 +585,8 @@ fn shuffled_ramp(rng: &mut Rng, shape: &[usize]) -> Result<Tensor> {
     )
 }
 
-fn dot(a: &Tensor, b: &Tensor) -> f64 {
+/// Σ a·b in f64.
+pub(crate) fn dot(a: &Tensor, b: &Tensor) -> f64 {
     a.data
         .iter()
         .zip(&b.data)

@@ -16,6 +16,7 @@
 
 use crate::nn::model::ModuleKind;
 use crate::nn::{Layer, Model, Module};
+use crate::ops::{Conv2dParams, ConvTranspose2dParams};
 use crate::text::thousands;
 
 /// `text` as `# ` comment lines of at most about `width` characters, broken between words.
@@ -51,60 +52,76 @@ fn pair(v: [usize; 2]) -> String {
     }
 }
 
-/// The layer's PyTorch constructor, e.g. `nn.Conv2d(1, 16, kernel_size=5, stride=1, padding=2)`.
-pub fn constructor(layer: &Layer) -> String {
-    match layer {
+/// `nn.Conv2d(…)` or `nn.ConvTranspose2d(…)`: PyTorch's defaults left out, the arguments in
+/// its signature's order (the transposed one puts output_padding after padding and dilation
+/// last).
+fn conv_constructor(layer: &Layer) -> String {
+    let (in_channels, out_channels, kernel, stride, padding, dilation, groups, bias) = match *layer
+    {
         Layer::Conv2d {
             in_channels,
             out_channels,
             kernel,
-            params,
+            params:
+                Conv2dParams {
+                    stride,
+                    padding,
+                    dilation,
+                    groups,
+                },
             bias,
-        } => {
-            let mut s = format!(
-                "nn.Conv2d({in_channels}, {out_channels}, kernel_size={}, stride={}, padding={}",
-                pair(*kernel),
-                pair(params.stride),
-                pair(params.padding)
-            );
-            if params.dilation != [1, 1] {
-                s += &format!(", dilation={}", pair(params.dilation));
-            }
-            if params.groups != 1 {
-                s += &format!(", groups={}", params.groups);
-            }
-            if !bias {
-                s += ", bias=False";
-            }
-            s + ")"
         }
-        Layer::ConvTranspose2d {
+        | Layer::ConvTranspose2d {
             in_channels,
             out_channels,
             kernel,
-            params,
+            params:
+                ConvTranspose2dParams {
+                    stride,
+                    padding,
+                    dilation,
+                    groups,
+                    ..
+                },
             bias,
-        } => {
-            let mut s = format!(
-                "nn.ConvTranspose2d({in_channels}, {out_channels}, kernel_size={}, stride={}, padding={}",
-                pair(*kernel),
-                pair(params.stride),
-                pair(params.padding)
-            );
-            if params.output_padding != [0, 0] {
-                s += &format!(", output_padding={}", pair(params.output_padding));
-            }
-            if params.groups != 1 {
-                s += &format!(", groups={}", params.groups);
-            }
-            if !bias {
-                s += ", bias=False";
-            }
-            if params.dilation != [1, 1] {
-                s += &format!(", dilation={}", pair(params.dilation));
-            }
-            s + ")"
+        } => (
+            in_channels,
+            out_channels,
+            kernel,
+            stride,
+            padding,
+            dilation,
+            groups,
+            bias,
+        ),
+        _ => return String::new(),
+    };
+    let mut args = vec![
+        in_channels.to_string(),
+        out_channels.to_string(),
+        format!("kernel_size={}", pair(kernel)),
+        format!("stride={}", pair(stride)),
+        format!("padding={}", pair(padding)),
+    ];
+    let dilation = (dilation != [1, 1]).then(|| format!("dilation={}", pair(dilation)));
+    let groups = (groups != 1).then(|| format!("groups={groups}"));
+    let bias = (!bias).then(|| "bias=False".to_string());
+    let rest = match layer {
+        Layer::ConvTranspose2d { params, .. } => {
+            let op = params.output_padding;
+            let op = (op != [0, 0]).then(|| format!("output_padding={}", pair(op)));
+            [op, groups, bias, dilation]
         }
+        _ => [dilation, groups, bias, None],
+    };
+    args.extend(rest.into_iter().flatten());
+    format!("nn.{}({})", layer.type_name(), args.join(", "))
+}
+
+/// The layer's PyTorch constructor, e.g. `nn.Conv2d(1, 16, kernel_size=5, stride=1, padding=2)`.
+pub fn constructor(layer: &Layer) -> String {
+    match layer {
+        Layer::Conv2d { .. } | Layer::ConvTranspose2d { .. } => conv_constructor(layer),
         Layer::BatchNorm2d {
             channels,
             eps,

@@ -205,8 +205,9 @@ pub fn evaluate<B: Backend>(b: &B, case: &Case) -> Result<Map<String, Value>> {
         None => None,
     };
     match case.op.as_str() {
-        "conv2d" => {
-            let p = Conv2dParams {
+        // A convolution or a transposed convolution: the same inputs, outputs and gradients.
+        "conv2d" | "conv_transpose2d" => {
+            let conv = Conv2dParams {
                 stride: r.pair("stride")?,
                 padding: r.pair("padding")?,
                 dilation: r.pair("dilation")?,
@@ -218,33 +219,29 @@ pub fn evaluate<B: Backend>(b: &B, case: &Case) -> Result<Map<String, Value>> {
             } else {
                 None
             };
-            put("output", &b.conv2d(&x, &w, bias.as_ref(), p)?)?;
-            if let Some(gy) = &grad_out {
-                let g = b.conv2d_backward(&x, &w, gy, p, bias.is_some())?;
-                put("grad_input", &g.input)?;
-                put("grad_weight", &g.weight)?;
-                if let Some(gb) = &g.bias {
-                    put("grad_bias", gb)?;
-                }
-            }
-        }
-        "conv_transpose2d" => {
-            let p = ConvTranspose2dParams {
-                stride: r.pair("stride")?,
-                padding: r.pair("padding")?,
-                output_padding: r.pair("output_padding")?,
-                dilation: r.pair("dilation")?,
-                groups: r.attr("groups")?.as_u64().unwrap_or(1) as usize,
-            };
-            let (x, w) = (up("input")?, up("weight")?);
-            let bias = if case.inputs.contains_key("bias") {
-                Some(up("bias")?)
+            let with_bias = bias.is_some();
+            let (y, grads) = if case.op == "conv2d" {
+                let y = b.conv2d(&x, &w, bias.as_ref(), conv)?;
+                let g = grad_out
+                    .as_ref()
+                    .map(|gy| b.conv2d_backward(&x, &w, gy, conv, with_bias));
+                (y, g.transpose()?)
             } else {
-                None
+                let p = ConvTranspose2dParams {
+                    stride: conv.stride,
+                    padding: conv.padding,
+                    output_padding: r.pair("output_padding")?,
+                    dilation: conv.dilation,
+                    groups: conv.groups,
+                };
+                let y = b.conv_transpose2d(&x, &w, bias.as_ref(), p)?;
+                let g = grad_out
+                    .as_ref()
+                    .map(|gy| b.conv_transpose2d_backward(&x, &w, gy, p, with_bias));
+                (y, g.transpose()?)
             };
-            put("output", &b.conv_transpose2d(&x, &w, bias.as_ref(), p)?)?;
-            if let Some(gy) = &grad_out {
-                let g = b.conv_transpose2d_backward(&x, &w, gy, p, bias.is_some())?;
+            put("output", &y)?;
+            if let Some(g) = grads {
                 put("grad_input", &g.input)?;
                 put("grad_weight", &g.weight)?;
                 if let Some(gb) = &g.bias {
@@ -492,40 +489,23 @@ pub fn evaluate<B: Backend>(b: &B, case: &Case) -> Result<Map<String, Value>> {
             put("exp_avg", &m)?;
             put("exp_avg_sq", &v)?;
         }
-        "conv_output_size" => {
-            let hw = conv_output_hw(
-                r.pair("input_hw")?,
-                r.pair("kernel_size")?,
-                r.pair("stride")?,
-                r.pair("padding")?,
-                r.pair("dilation")?,
-            );
+        // The output size of a convolution or a transposed convolution, or PyTorch's refusal.
+        "conv_output_size" | "conv_transpose_output_size" => {
+            let (input, kernel) = (r.pair("input_hw")?, r.pair("kernel_size")?);
+            let (stride, padding, dilation) =
+                (r.pair("stride")?, r.pair("padding")?, r.pair("dilation")?);
+            let hw = if case.op == "conv_output_size" {
+                conv_output_hw(input, kernel, stride, padding, dilation)
+                    .map(|[h, w]| [h.output, w.output])
+            } else {
+                let op = r.pair("output_padding")?;
+                conv_transpose_output_hw(input, kernel, stride, padding, op, dilation)
+                    .map(|[h, w]| [h.output, w.output])
+            };
             match hw {
-                Ok([h, w]) => {
-                    out.insert("output_hw".into(), json!([h.output, w.output]));
-                }
-                Err(e) => {
-                    out.insert("error".into(), json!(e.to_string()));
-                }
-            }
-        }
-        "conv_transpose_output_size" => {
-            let hw = conv_transpose_output_hw(
-                r.pair("input_hw")?,
-                r.pair("kernel_size")?,
-                r.pair("stride")?,
-                r.pair("padding")?,
-                r.pair("output_padding")?,
-                r.pair("dilation")?,
-            );
-            match hw {
-                Ok([h, w]) => {
-                    out.insert("output_hw".into(), json!([h.output, w.output]));
-                }
-                Err(e) => {
-                    out.insert("error".into(), json!(e.to_string()));
-                }
-            }
+                Ok(hw) => out.insert("output_hw".into(), json!(hw)),
+                Err(e) => out.insert("error".into(), json!(e.to_string())),
+            };
         }
         other => return Err(r.err(format!("unknown op '{other}'"))),
     }

@@ -150,43 +150,30 @@ impl Layer {
             trainable,
         };
         match *self {
+            // A convolution's weight is [C_out, C_in/groups, kH, kW]; a transposed
+            // convolution's is [C_in, C_out/groups, kH, kW] (that of the convolution it
+            // transposes). Either has one bias per output channel.
             Layer::Conv2d {
                 in_channels,
                 out_channels,
                 kernel,
-                params,
+                params: Conv2dParams { groups, .. },
                 bias,
-            } => {
-                let mut v = vec![p(
-                    "weight",
-                    vec![
-                        out_channels,
-                        in_channels / params.groups.max(1),
-                        kernel[0],
-                        kernel[1],
-                    ],
-                    true,
-                )];
-                if bias {
-                    v.push(p("bias", vec![out_channels], true));
-                }
-                v
             }
-            Layer::ConvTranspose2d {
+            | Layer::ConvTranspose2d {
                 in_channels,
                 out_channels,
                 kernel,
-                params,
+                params: ConvTranspose2dParams { groups, .. },
                 bias,
             } => {
+                let (rows, per_group) = match self {
+                    Layer::Conv2d { .. } => (out_channels, in_channels),
+                    _ => (in_channels, out_channels),
+                };
                 let mut v = vec![p(
                     "weight",
-                    vec![
-                        in_channels,
-                        out_channels / params.groups.max(1),
-                        kernel[0],
-                        kernel[1],
-                    ],
+                    vec![rows, per_group / groups.max(1), kernel[0], kernel[1]],
                     true,
                 )];
                 if bias {
@@ -275,24 +262,12 @@ impl Layer {
     pub fn output_shape(&self, input: &[usize]) -> Result<Vec<usize>> {
         match self {
             Layer::Conv2d { in_channels, out_channels, kernel, params, .. } => {
-                let [c, h, w] = feature_map(input)?;
-                if c != *in_channels {
-                    return Err(Error::Invalid(format!("expects {in_channels} input channels but receives {c}")));
-                }
-                if params.groups == 0 || c % params.groups != 0 || out_channels % params.groups != 0 {
-                    return Err(Error::Invalid(format!("groups={} must divide {c} and {out_channels}", params.groups)));
-                }
+                let [h, w] = channels_fit(input, *in_channels, *out_channels, params.groups)?;
                 let [oh, ow] = conv_output_hw([h, w], *kernel, params.stride, params.padding, params.dilation)?;
                 Ok(vec![*out_channels, oh.output, ow.output])
             }
             Layer::ConvTranspose2d { in_channels, out_channels, kernel, params, .. } => {
-                let [c, h, w] = feature_map(input)?;
-                if c != *in_channels {
-                    return Err(Error::Invalid(format!("expects {in_channels} input channels but receives {c}")));
-                }
-                if params.groups == 0 || c % params.groups != 0 || out_channels % params.groups != 0 {
-                    return Err(Error::Invalid(format!("groups={} must divide {c} and {out_channels}", params.groups)));
-                }
+                let [h, w] = channels_fit(input, *in_channels, *out_channels, params.groups)?;
                 let [oh, ow] = conv_transpose_output_hw(
                     [h, w],
                     *kernel,
@@ -354,6 +329,28 @@ impl Layer {
             }
         }
     }
+}
+
+/// A convolution's (or transposed convolution's) check of its input: a feature map of
+/// `in_channels` channels, and groups that divide both channel counts. Gives `[H, W]`.
+fn channels_fit(
+    input: &[usize],
+    in_channels: usize,
+    out_channels: usize,
+    groups: usize,
+) -> Result<[usize; 2]> {
+    let [c, h, w] = feature_map(input)?;
+    if c != in_channels {
+        return Err(Error::Invalid(format!(
+            "expects {in_channels} input channels but receives {c}"
+        )));
+    }
+    if groups == 0 || !c.is_multiple_of(groups) || !out_channels.is_multiple_of(groups) {
+        return Err(Error::Invalid(format!(
+            "groups={groups} must divide {c} and {out_channels}"
+        )));
+    }
+    Ok([h, w])
 }
 
 fn feature_map(input: &[usize]) -> Result<[usize; 3]> {

@@ -204,16 +204,9 @@ pub fn backward(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::conformance::dot;
     use crate::ops::conv2d;
     use crate::rng::Rng;
-
-    fn dot(a: &Tensor, b: &Tensor) -> f64 {
-        a.data
-            .iter()
-            .zip(&b.data)
-            .map(|(x, y)| f64::from(*x) * f64::from(*y))
-            .sum()
-    }
 
     /// The transposed convolution is the convolution's adjoint: ⟨conv(a), b⟩ = ⟨a, convᵀ(b)⟩
     /// for every `a` and `b` (the definition, independent of either implementation), and its

@@ -6,6 +6,7 @@
 use convlab_core::export;
 use convlab_core::nn::model::ModuleKind;
 use convlab_core::nn::{Layer, Model, Module};
+use convlab_core::ops::{Conv2dParams, ConvTranspose2dParams};
 
 use super::edits::{base_entries, Entry};
 
@@ -253,35 +254,38 @@ pub fn details(layer: &Layer) -> (Option<usize>, String) {
             in_channels,
             out_channels,
             kernel,
-            params,
+            params: Conv2dParams {
+                stride, padding, ..
+            },
             ..
-        } => (
-            Some(*in_channels),
-            format!(
-                "→{out_channels}, {}×{}, s{}, p{}",
-                kernel[0],
-                kernel[1],
-                sq(params.stride),
-                sq(params.padding)
-            ),
-        ),
-        Layer::ConvTranspose2d {
+        }
+        | Layer::ConvTranspose2d {
             in_channels,
             out_channels,
             kernel,
-            params,
+            params: ConvTranspose2dParams {
+                stride, padding, ..
+            },
             ..
-        } => (
-            Some(*in_channels),
-            format!(
-                "→{out_channels}, {}×{}, s{}, p{}, op{}",
-                kernel[0],
-                kernel[1],
-                sq(params.stride),
-                sq(params.padding),
-                sq(params.output_padding)
-            ),
-        ),
+        } => {
+            // A transposed convolution also shows its output padding.
+            let op = match layer {
+                Layer::ConvTranspose2d { params, .. } => {
+                    format!(", op{}", sq(params.output_padding))
+                }
+                _ => String::new(),
+            };
+            (
+                Some(*in_channels),
+                format!(
+                    "→{out_channels}, {}×{}, s{}, p{}{op}",
+                    kernel[0],
+                    kernel[1],
+                    sq(*stride),
+                    sq(*padding)
+                ),
+            )
+        }
         Layer::BatchNorm2d { channels, .. } => (Some(*channels), String::new()),
         Layer::MaxPool2d(p) | Layer::AvgPool2d(p) => (
             None,

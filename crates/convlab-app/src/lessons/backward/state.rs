@@ -9,47 +9,20 @@ use convlab_core::ops::Conv2dParams;
 use convlab_core::shape::conv_output_hw;
 
 use crate::format;
+use crate::lessons::conv::state as conv;
 pub use crate::lessons::conv::state::PairSpec;
 use crate::lessons::conv::state::VALUE_RANGE;
 use crate::url::lesson::LessonState;
 use crate::url::reader::{Reader, Reason};
 use crate::url::writer::Writer;
 
-pub const INPUT: PairSpec = PairSpec {
-    combined: None,
-    keys: ["h", "w"],
-    default: 5,
-    min: 1,
-    max: 8,
-};
-pub const KERNEL: PairSpec = PairSpec {
-    combined: Some("k"),
-    keys: ["kh", "kw"],
-    default: 3,
-    min: 1,
-    max: 4,
-};
-pub const STRIDE: PairSpec = PairSpec {
-    combined: Some("s"),
-    keys: ["sh", "sw"],
-    default: 2,
-    min: 1,
-    max: 3,
-};
-pub const PADDING: PairSpec = PairSpec {
-    combined: Some("p"),
-    keys: ["ph", "pw"],
-    default: 0,
-    min: 0,
-    max: 3,
-};
-pub const DILATION: PairSpec = PairSpec {
-    combined: Some("d"),
-    keys: ["dh", "dw"],
-    default: 1,
-    min: 1,
-    max: 2,
-};
+// The Convolution lesson's keys and limits, with smaller maxima (and stride 2 by default, so
+// the spread-out gradient shows its inserted zeros).
+pub const INPUT: PairSpec = conv::INPUT.with(5, 8);
+pub const KERNEL: PairSpec = conv::KERNEL.with(3, 4);
+pub const STRIDE: PairSpec = conv::STRIDE.with(2, 3);
+pub const PADDING: PairSpec = conv::PADDING.with(0, 3);
+pub const DILATION: PairSpec = conv::DILATION.with(1, 2);
 
 /// The lesson's convolution: sizes only (one input and one output channel).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

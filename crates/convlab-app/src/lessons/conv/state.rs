@@ -66,6 +66,15 @@ pub const MAX_CHANNELS: usize = 3;
 pub const VALUE_RANGE: std::ops::RangeInclusive<f32> = -999.0..=999.0;
 
 impl PairSpec {
+    /// The same keys with another default and maximum (a lesson whose grids must stay smaller).
+    pub const fn with(self, default: usize, max: usize) -> PairSpec {
+        PairSpec {
+            default,
+            max,
+            ..self
+        }
+    }
+
     pub fn read(&self, r: &mut Reader) -> [usize; 2] {
         let range = self.min..=self.max;
         let both = match self.combined {
