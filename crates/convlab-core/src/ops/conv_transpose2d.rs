@@ -127,15 +127,25 @@ pub fn forward(
     let plane = geo.in_hw[0] * geo.in_hw[1];
     let (in_image, out_image) = (geo.out_channels * p, geo.in_channels * plane);
     let mut out = Tensor::zeros(&output_shape(&geo));
+    // weight_t[g] = W_gᵀ, `[patch_len, C_in/groups]`, made once for the whole batch.
+    let weight_t: Vec<Vec<f32>> = (0..params.groups)
+        .map(|g| transpose(og, k, &weight.data[g * og * k..][..og * k]))
+        .collect();
     let mut cols = vec![0.0; k * p];
     for n in 0..geo.batch {
         let image = &x.data[n * in_image..][..in_image];
         let out_img = &mut out.data[n * out_image..][..out_image];
         for g in 0..params.groups {
             // cols = W_gᵀ · x_g, each column the window one input pixel scatters onto.
-            let w_t = transpose(og, k, &weight.data[g * og * k..][..og * k]);
             cols.fill(0.0);
-            matmul_acc(k, og, p, &w_t, &image[g * og * p..][..og * p], &mut cols);
+            matmul_acc(
+                k,
+                og,
+                p,
+                &weight_t[g],
+                &image[g * og * p..][..og * p],
+                &mut cols,
+            );
             geo.col2im(&cols, g, out_img);
         }
         if let Some(b) = bias {

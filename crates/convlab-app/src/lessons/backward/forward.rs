@@ -9,8 +9,8 @@ use crate::components::grid::Grid;
 use crate::i18n::use_i18n;
 use crate::url::History;
 
-/// An edit of one value of the list `field` of the state (`len` values, `fallback` when the
-/// address gives none).
+/// An edit of one value of the list `field` of the state: the list as shown (`current`, the
+/// default values when the address gives none) with that value changed.
 pub fn edit_values(
     page: Backward,
     current: Memo<Vec<f32>>,
