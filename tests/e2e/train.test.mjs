@@ -312,10 +312,15 @@ eachBrowser('training', (b) => {
     await page.shot('train-kernel');
     // The last step's ∂loss/∂K, and the same step worked out on the Gradients lesson: its ∂L/∂W
     // equals the test's own sums over that page's X and ∂L/∂Y (shown to 3 decimals).
-    const grad = (await page.cells('kernel-grad')).map(Number);
-    assert.equal(grad.length, 2);
+    // The run goes on after the kernel is close: read the gradient and the link of one step,
+    // its last, once the run has ended.
+    await expectText(page, 'kernel-run', 'Run again');
     await expectText(page, 'kernel-update', /^K ← K − lr·∂loss\/∂K = /);
-    const href = await page.evaluate(() => document.querySelector('[data-testid=kernel-grad-link]').getAttribute('href'));
+    const [grad, href] = await page.evaluate(() => [
+      [...document.querySelectorAll('[data-testid=kernel-grad] .cell')].map((c) => Number(c.textContent)),
+      document.querySelector('[data-testid=kernel-grad-link]').getAttribute('href'),
+    ]);
+    assert.equal(grad.length, 2);
     await page.open(href);
     await until(async () => (await page.cells('grad-weight'))?.every((v) => v !== ''), { what: 'the lesson\'s ∂L/∂W', page });
     const x = (await page.cells('input')).map(Number);
