@@ -1,13 +1,14 @@
 //! Parts of a page built one per browser task. A lesson at its largest sizes has thousands of
 //! cells (three channels of 18 × 18 inputs, kernels and partial sums): building them in one task
 //! holds the page's thread past the 50 ms a responsive page allows, so a lesson lists its parts
-//! (one per channel) and shows the first at once, the next in the following task, and so on.
+//! (one per channel) and shows none at first (the rest of the page is a task's worth already),
+//! the first in the following task, the next in the one after, and so on.
 
 use std::time::Duration;
 
 use leptos::prelude::*;
 
-/// How many of the parts to show now: one when `key` (what the parts are built from) changes,
+/// How many of the parts to show now: none when `key` (what the parts are built from) changes,
 /// then one more per task until all `count(key)` are there. Keep the parts shown keyed (`<For>`)
 /// so that each is built once.
 pub fn one_per_task<K>(key: Memo<K>, count: fn(&K) -> usize) -> Memo<usize>
@@ -15,10 +16,10 @@ where
     K: Clone + PartialEq + Send + Sync + 'static,
 {
     // The key the count was made for, and how many parts were shown for it.
-    let built = RwSignal::new((key.get_untracked(), 1usize));
+    let built = RwSignal::new((key.get_untracked(), 0usize));
     let shown = Memo::new(move |_| {
         let k = key.get();
-        let n = built.with(|(for_key, n)| if *for_key == k { *n } else { 1 });
+        let n = built.with(|(for_key, n)| if *for_key == k { *n } else { 0 });
         n.min(count(&k))
     });
     Effect::new(move |_| {
