@@ -80,6 +80,38 @@ const tableRows = (rows) => [
   ['total', thousands(total(rows, 'params')), thousands(total(rows, 'macs'))],
 ];
 
+/** Input channel `c` of the grouped convolution at (y, x): the image's channel `c mod 3`, negated (1 − v) from the fourth on; 0 in the padding. */
+function groupedPx(c, y, x) {
+  if (y < 0 || x < 0 || y >= IMG || x >= IMG) return 0;
+  const v = px(c % 3, y, x);
+  return c >= 3 ? 1 - v : v;
+}
+const GROUP_KERNELS = [
+  [-1, 0, 1, -2, 0, 2, -1, 0, 1], // Sobel x
+  [-1, -2, -1, 0, 0, 0, 1, 2, 1], // Sobel y
+  [0, 1, 0, 1, 1, 1, 0, 1, 0], // plus
+  [0, 0, 0, 0, 1, 0, 0, 0, 0], // centre
+];
+/**
+ * Output `o` of nn.Conv2d(cin, cout, 3, padding=1, groups=g, bias=False) at (y, x): filter `o` is in group
+ * ⌊o / (cout/g)⌋ and reads only that group's cin/g channels; its slice over the j-th is kernel (o + j) mod 4.
+ */
+function grouped(cin, cout, g, o, y, x) {
+  const k = cin / g;
+  const first = Math.floor(o / (cout / g)) * k;
+  let s = 0;
+  for (let j = 0; j < k; j++) {
+    const w = GROUP_KERNELS[(o + j) % 4];
+    for (let a = 0; a < 3; a++) for (let b = 0; b < 3; b++) s += groupedPx(first + j, y + a - 1, x + b - 1) * w[a * 3 + b];
+  }
+  return s;
+}
+/** Which input channel feeds which filter: `[c, o]` pairs, filter after filter. */
+function links(cin, cout, g) {
+  const k = cin / g;
+  return Array.from({ length: cout }, (_, o) => Array.from({ length: k }, (_, j) => [Math.floor(o / (cout / g)) * k + j, o])).flat();
+}
+
 // ---------------------------------------------------------------------------------------------
 // Reading the page
 
@@ -99,6 +131,24 @@ const bodyRows = (page, testid) =>
       ),
     testid,
   );
+
+/** The wiring diagram's lines as `[input channel, filter]` pairs. */
+const wiring = (page) =>
+  page.evaluate(() => [...document.querySelectorAll('[data-testid=groups-wiring] line')].map((l) => [Number(l.dataset.from), Number(l.dataset.to)]));
+
+/** The grouped section for `cin` → `cout` in `g` groups: PyTorch's line, the weight's shape, the wiring, the counts, every output map. */
+async function expectGrouped(page, cin, cout, g) {
+  const what = `${cin} → ${cout}, groups=${g}`;
+  await expectText(page, 'groups-pytorch', `nn.Conv2d(${cin}, ${cout}, kernel_size=3, padding=1, groups=${g}, bias=False)`);
+  await expectText(page, 'groups-weight-shape', `(${cout}, ${cin / g}, 3, 3)`, what);
+  await expectEval(page, () => wiring(page), links(cin, cout, g), `the wiring of ${what}`);
+  const weights = cout * (cin / g) * 9;
+  const counts = () => page.evaluate(() => ({ ...document.querySelector('[data-testid=groups-counts]')?.dataset }));
+  const want = { testid: 'groups-counts', params: String(weights), macs: String(weights * IMG * IMG), fullParams: String(cout * cin * 9), fullMacs: String(cout * cin * 9 * IMG * IMG) };
+  await expectEval(page, counts, want, `the counts of ${what}`);
+  for (let o = 0; o < cout; o++) await expectRange(page, `grouped-output-${o + 1}`, rangeOver((y, x) => grouped(cin, cout, g, o, y, x)), what);
+  assert.equal(await page.exists(`[data-testid=grouped-output-${cout + 1}]`), false, `${cout} output maps`);
+}
 
 /** Leaves the focused field, so its `change` fires (as a user tabbing away). */
 const blur = (page) => page.evaluate(() => document.activeElement?.blur());
@@ -285,5 +335,37 @@ eachBrowser('channels', (b) => {
     await expectEval(page, () => bodyRows(page, 'counts-separable'), tableRows(rows), 'the separable rows');
     const ratio = (key) => `${(total(plain, key) / total(rows, key)).toFixed(1)}×`;
     await expectText(page, 'separable-saving', new RegExp(`^The depthwise separable convolution needs ${ratio('params')} fewer parameters and ${ratio('macs')} fewer multiply-adds`));
+  });
+
+  test('groups: 4 → 4 in 2 groups, depthwise, PyTorch\'s refusal with the groups that fit, in English and Korean', async () => {
+    const { page } = b;
+    await page.open('?page=channels');
+    // By hand: 2 groups of 2 channels, filters 0–1 read x0–x1 and filters 2–3 read x2–x3: 8 links, 4·2·9 = 72 weights.
+    assert.deepEqual(links(4, 4, 2), [[0, 0], [1, 0], [0, 1], [1, 1], [2, 2], [3, 2], [2, 3], [3, 3]]);
+    await expectGrouped(page, 4, 4, 2);
+    await expectText(page, 'groups-counts', 'Parameters: 72 (groups = 1: 144). Multiply-adds: 10,368 (groups = 1: 20,736).');
+
+    // groups = C_in: depthwise, one channel per filter.
+    await page.fill('[data-testid=param-groups]', 4);
+    await expectQuery(page, { page: 'channels', g: 4 });
+    await expectGrouped(page, 4, 4, 4);
+    await expectText(page, 'groups-kind', /^groups = C_in = 4: a depthwise convolution\./);
+
+    // Six input channels: 4 groups no longer divide them; PyTorch's refusal, with the groups that do.
+    await page.fill('[data-testid=param-gi]', 6);
+    await expectQuery(page, { page: 'channels', gi: 6, g: 4 });
+    await expectText(page, 'groups-error', 'groups=4 must be at least 1 and divide both the input channels (6) and the output channels (4). Groups that fit these channels: 1, 2');
+    await expectEval(page, () => wiring(page), [], 'no wiring while refused');
+    assert.equal(await page.exists('[data-testid=grouped-output-1]'), false, 'no output while refused');
+    assert.equal(await page.exists('[data-testid=groups-counts]'), false, 'no counts while refused');
+    await page.fill('[data-testid=param-groups]', 2);
+    await expectGrouped(page, 6, 4, 2);
+    await page.shot('channels-groups');
+
+    // The refusal in Korean, from a shared link.
+    await page.open('?page=channels&gi=6&g=4&lang=ko');
+    await expectText(page, 'groups-error', 'groups=4는 1 이상이고 입력 채널 수(6)와 출력 채널 수(4)를 모두 나누어야 합니다. 이 채널 수에 맞는 그룹 수: 1, 2');
+    await page.open('?page=channels&gi=6&go=6&g=3&lang=ko');
+    await expectGrouped(page, 6, 6, 3);
   });
 });

@@ -57,6 +57,7 @@ pub const KO: &[(&str, &str)] = &[
     ("Height", "높이"),
     ("Width", "너비"),
     ("Channel", "채널"),
+    ("Input channels", "입력 채널 수"),
     ("Output channels", "출력 채널 수"),
     ("Bottleneck channels", "병목 채널 수"),
     ("Height and width", "높이와 너비"),

@@ -43,6 +43,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         "블록의 출력 {main}과(와) 지름길 {shortcut}의 모양이 달라서 더할 수 없습니다: 채널 수나 스트라이드가 바뀔 때는 지름길에 1×1 합성곱(use_1x1conv)을 쓰세요",
     ),
     (
+        "groups={g} must be at least 1 and divide both the input channels ({cin}) and the output channels ({cout})",
+        "groups={g}는 1 이상이고 입력 채널 수({cin})와 출력 채널 수({cout})를 모두 나누어야 합니다",
+    ),
+    (
         "{what} must have shape {expected}, but it has shape {got}",
         "{what}의 모양은 {expected}이어야 하는데 {got}입니다",
     ),

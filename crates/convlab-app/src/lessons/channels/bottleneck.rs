@@ -8,26 +8,11 @@ use convlab_core::text::thousands;
 use leptos::prelude::*;
 
 use super::model::{self, Count};
+use super::sentence::fill;
 use super::state::{ChannelsState, MAX_BOTTLENECK_CHANNELS, MAX_BOTTLENECK_SIDE};
 use crate::components::controls::NumberField;
 use crate::i18n::{use_i18n, I18n};
 use crate::url::lesson::LessonUrl;
-
-/// A translated sentence with `{}` placeholders, the values filled in bold.
-fn fill(template: &str, values: &[String]) -> impl IntoView {
-    let mut parts = template.split("{}");
-    let mut out = Vec::new();
-    if let Some(first) = parts.next() {
-        out.push(view! { <span>{first.to_string()}</span> }.into_any());
-    }
-    for (i, part) in parts.enumerate() {
-        out.push(
-            view! { <strong>{values.get(i).cloned().unwrap_or_default()}</strong> }.into_any(),
-        );
-        out.push(view! { <span>{part.to_string()}</span> }.into_any());
-    }
-    out
-}
 
 /// One group of the table: its layers and their total; the totals also in `data-` attributes.
 fn rows(i18n: I18n, rows: &[Count], testid: &'static str, title: &'static str) -> impl IntoView {

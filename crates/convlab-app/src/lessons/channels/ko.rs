@@ -47,4 +47,30 @@ pub const KO: &[(&str, &str)] = &[
         "The depthwise separable convolution needs {} fewer parameters and {} fewer multiply-adds than the plain 3×3: each channel gets its own 3×3 filter (groups = C), and a 1×1 convolution mixes them.",
         "깊이별 분리 합성곱은 일반 3×3보다 파라미터가 {} 적고 곱셈-덧셈이 {} 적습니다: 채널마다 자기 3×3 필터를 쓰고(groups = C), 1×1 합성곱이 채널을 섞습니다.",
     ),
+    (
+        "Groups: each filter reads only its group's channels",
+        "그룹: 필터는 자기 그룹의 채널만 읽습니다",
+    ),
+    (
+        "groups = g cuts the input channels into g groups and the filters into g groups; a filter reads only the channels of its own group. The weight becomes (C_out, C_in/groups, kH, kW): g times fewer parameters and multiply-adds. PyTorch requires g to divide both channel counts. The input here is the image's R, G, B and their negatives 1 − R, 1 − G, 1 − B.",
+        "groups = g는 입력 채널을 g개 그룹으로, 필터도 g개 그룹으로 나눕니다. 필터는 자기 그룹의 채널만 읽습니다. 가중치는 (C_out, C_in/groups, kH, kW)가 되어 파라미터와 곱셈-덧셈이 g배 줄어듭니다. PyTorch는 g가 두 채널 수를 모두 나누어야 받아들입니다. 여기서 입력은 이미지의 R, G, B와 그 반전 1 − R, 1 − G, 1 − B입니다.",
+    ),
+    ("Groups", "그룹 수"),
+    ("Groups that fit these channels:", "이 채널 수에 맞는 그룹 수:"),
+    (
+        "groups = 1: every filter reads all {} input channels (the full convolution).",
+        "groups = 1: 모든 필터가 입력 채널 {}개를 전부 읽습니다(일반 합성곱).",
+    ),
+    (
+        "groups = C_in = {}: a depthwise convolution. Each filter reads one channel; MobileNet follows it with a 1×1 convolution that mixes the channels.",
+        "groups = C_in = {}: 깊이별(depthwise) 합성곱입니다. 필터마다 채널 하나만 읽습니다. MobileNet은 그 뒤에 채널을 섞는 1×1 합성곱을 둡니다.",
+    ),
+    (
+        "{} groups: each filter reads {} of the {} input channels, as if {} convolutions of {} channels to {} ran side by side (AlexNet split its layers in 2 groups across two GPUs; ResNeXt uses 32).",
+        "그룹 {}개: 필터마다 채널 {}개만 읽습니다(입력 채널 {}개 중). 합성곱 {}개(채널 {}개 → {}개)가 나란히 도는 것과 같습니다(AlexNet은 층을 GPU 두 대에 2그룹으로 나눴고, ResNeXt는 32그룹을 씁니다).",
+    ),
+    (
+        "Parameters: {} (groups = 1: {}). Multiply-adds: {} (groups = 1: {}).",
+        "파라미터: {} (groups = 1이면 {}). 곱셈-덧셈: {} (groups = 1이면 {}).",
+    ),
 ];

@@ -17,14 +17,17 @@ pub const IMG: usize = 12;
 pub const KERNEL: usize = 3;
 pub const CHANNEL_NAMES: [&str; 3] = ["red", "green", "blue"];
 
+/// The 3×3 kernels the lesson's filters are made of: vertical and horizontal edges (Sobel), a
+/// plus-shaped sum and the centre pixel alone.
+pub const SOBEL_X: [f32; 9] = [-1., 0., 1., -2., 0., 2., -1., 0., 1.];
+pub const SOBEL_Y: [f32; 9] = [-1., -2., -1., 0., 0., 0., 1., 2., 1.];
+pub const PLUS: [f32; 9] = [0., 1., 0., 1., 1., 1., 0., 1., 0.];
+pub const CENTRE: [f32; 9] = [0., 0., 0., 0., 1., 0., 0., 0., 0.];
+
 /// The default filters, weight `i` of the `(4, 3, 3, 3)` tensor: edges and blobs (vertical edges
 /// of red, horizontal edges of green, minus the blue blobs), the centre pixel of each channel
 /// (R + G + B), green minus blue, and the horizontal edges of all three channels.
 pub fn default_weight(i: usize) -> f32 {
-    const SOBEL_X: [f32; 9] = [-1., 0., 1., -2., 0., 2., -1., 0., 1.];
-    const SOBEL_Y: [f32; 9] = [-1., -2., -1., 0., 0., 0., 1., 2., 1.];
-    const PLUS: [f32; 9] = [0., 1., 0., 1., 1., 1., 0., 1., 0.];
-    const CENTRE: [f32; 9] = [0., 0., 0., 0., 1., 0., 0., 0., 0.];
     let (o, c, k) = (i / PER_FILTER, (i / 9) % 3, i % 9);
     match (o % MAX_FILTERS, c) {
         (0, 0) => SOBEL_X[k],
@@ -209,13 +212,13 @@ pub struct Count {
 }
 
 /// `layer`, a convolution, on `input`: the core's output shape, parameter count and multiply-adds.
-fn count(layer: &Layer, input: &[usize]) -> Result<Count, String> {
+pub fn count(layer: &Layer, input: &[usize]) -> Result<Count, String> {
     let Layer::Conv2d {
         in_channels,
         out_channels,
         kernel,
         params,
-        ..
+        bias,
     } = layer
     else {
         return Err("not a convolution".into());
@@ -230,9 +233,10 @@ fn count(layer: &Layer, input: &[usize]) -> Result<Count, String> {
     } else {
         String::new()
     };
+    let bias = if *bias { "" } else { ", bias=False" };
     Ok(Count {
         code: format!(
-            "nn.Conv2d({in_channels}, {out_channels}, kernel_size={}{padding}{groups})",
+            "nn.Conv2d({in_channels}, {out_channels}, kernel_size={}{padding}{groups}{bias})",
             kernel[0]
         ),
         out: layer.output_shape(input).map_err(|e| e.to_string())?,

@@ -1,7 +1,8 @@
 //! The channels lesson's URL state: `cout` (filters), `wt` (their weights, `cout·3·3·3` values,
 //! filter after filter, channel after channel), `b` (their biases), `o` (the filter taken apart,
 //! from 1), `c1` and `k1` (the 1×1 convolution's output channels and its `c1·3` weights), `bc`,
-//! `bm`, `bh` (the bottleneck's channels, middle channels and feature-map size).
+//! `bm`, `bh` (the bottleneck's channels, middle channels and feature-map size), `gi`, `go`, `g`
+//! (the grouped convolution's input channels, output channels and groups).
 
 use std::ops::RangeInclusive;
 
@@ -19,6 +20,8 @@ pub const VALUE_RANGE: RangeInclusive<f32> = -999.0..=999.0;
 /// so they go as far as real networks (u64 counts: 4096² · 9 · 512² is 4·10¹³).
 pub const MAX_BOTTLENECK_CHANNELS: usize = 4096;
 pub const MAX_BOTTLENECK_SIDE: usize = 512;
+/// The grouped convolution's largest channel counts and groups: 6 has the divisors 1, 2, 3, 6.
+pub const MAX_GROUPED_CHANNELS: usize = 6;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct ChannelsState {
@@ -38,11 +41,16 @@ pub struct ChannelsState {
     pub bc: usize,
     pub bm: usize,
     pub bh: usize,
+    /// The grouped convolution: input channels, output channels and groups. Groups that do not
+    /// divide both counts are kept: the lesson shows PyTorch's refusal.
+    pub gi: usize,
+    pub go: usize,
+    pub groups: usize,
 }
 
 impl Default for ChannelsState {
-    /// Two filters, a 1×1 convolution to two channels, and the notes' 256 → 64 → 256 bottleneck
-    /// on 28 × 28.
+    /// Two filters, a 1×1 convolution to two channels, the notes' 256 → 64 → 256 bottleneck on
+    /// 28 × 28, and a convolution of 4 channels to 4 in 2 groups.
     fn default() -> Self {
         ChannelsState {
             cout: 2,
@@ -54,6 +62,9 @@ impl Default for ChannelsState {
             bc: 256,
             bm: 64,
             bh: 28,
+            gi: 4,
+            go: 4,
+            groups: 2,
         }
     }
 }
@@ -90,7 +101,9 @@ impl ChannelsState {
 }
 
 impl LessonState for ChannelsState {
-    const KEYS: &'static [&'static str] = &["cout", "wt", "b", "o", "c1", "k1", "bc", "bm", "bh"];
+    const KEYS: &'static [&'static str] = &[
+        "cout", "wt", "b", "o", "c1", "k1", "bc", "bm", "bh", "gi", "go", "g",
+    ];
 
     fn read(r: &mut Reader) -> Self {
         let d = ChannelsState::default();
@@ -106,6 +119,9 @@ impl LessonState for ChannelsState {
             bc: r.whole("bc", d.bc, 1..=MAX_BOTTLENECK_CHANNELS),
             bm: r.whole("bm", d.bm, 1..=MAX_BOTTLENECK_CHANNELS),
             bh: r.whole("bh", d.bh, 1..=MAX_BOTTLENECK_SIDE),
+            gi: r.whole("gi", d.gi, 1..=MAX_GROUPED_CHANNELS),
+            go: r.whole("go", d.go, 1..=MAX_GROUPED_CHANNELS),
+            groups: r.whole("g", d.groups, 1..=MAX_GROUPED_CHANNELS),
         }
     }
 
@@ -121,6 +137,9 @@ impl LessonState for ChannelsState {
         w.put_unless("bc", self.bc, d.bc);
         w.put_unless("bm", self.bm, d.bm);
         w.put_unless("bh", self.bh, d.bh);
+        w.put_unless("gi", self.gi, d.gi);
+        w.put_unless("go", self.go, d.go);
+        w.put_unless("g", self.groups, d.groups);
     }
 }
 
@@ -173,6 +192,17 @@ mod tests {
                 ("bh", Reason::NotANumber),
             ]
         );
+    }
+
+    /// Groups that do not divide the channels are a lesson (PyTorch's refusal), not a bad address.
+    #[test]
+    fn groups_are_kept_even_when_they_do_not_divide() {
+        let (s, adjusted) = parse::<ChannelsState>(&query(&[("gi", "6"), ("go", "4"), ("g", "3")]));
+        assert_eq!((s.gi, s.go, s.groups), (6, 4, 3));
+        assert!(adjusted.is_empty());
+        let (s, adjusted) = parse::<ChannelsState>(&query(&[("g", "0"), ("gi", "7")]));
+        assert_eq!((s.gi, s.groups), (6, 1));
+        assert_eq!(adjusted.len(), 2);
     }
 
     #[test]

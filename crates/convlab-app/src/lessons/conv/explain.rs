@@ -59,12 +59,19 @@ pub fn Explain(scene: Scene) -> impl IntoView {
         })
     };
     let channels_note = move || {
-        (scene.channels.get() > 1).then(|| {
+        let c = scene.channels.get();
+        (c > 1).then(|| {
+            // The same channels in groups, one per group: each filter then has a single slice.
+            let depthwise = format!("?page=channels&gi={c}&go={c}&g={c}#groups");
             view! {
                 <p class="channels-note" data-testid="channels-note">
                     <strong>{t("Channels in = kernel depth.")}</strong>
                     " "
                     {t("The kernel has one slice per input channel; each slice slides over its own channel (the partial sums), and the partial sums are added, plus one bias, into one output channel. nn.Conv2d(C_in, C_out, …) holds C_out such kernels; here C_out = 1.")}
+                    " "
+                    <a data-testid="groups-link" href=depthwise>
+                        {t("With groups, a filter reads only some of the channels (groups = C_in: one each, the depthwise convolution): the Channels lesson.")}
+                    </a>
                 </p>
             }
         })

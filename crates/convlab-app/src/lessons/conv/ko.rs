@@ -82,6 +82,10 @@ pub const KO: &[(&str, &str)] = &[
         "Why is it called convolution? In mathematics a convolution flips the kernel. Deep-learning libraries skip the flip because the kernel is learned: a network learns the flipped kernel just as well.",
         "왜 합성곱이라고 부를까요? 수학의 합성곱은 커널을 뒤집어서 곱합니다. 딥러닝 라이브러리는 뒤집기를 생략하는데, 커널은 학습되는 값이라 네트워크가 뒤집힌 커널을 똑같이 잘 배우기 때문입니다.",
     ),
+    (
+        "With groups, a filter reads only some of the channels (groups = C_in: one each, the depthwise convolution): the Channels lesson.",
+        "groups를 쓰면 필터는 채널의 일부만 읽습니다(groups = C_in이면 하나씩: 깊이별 합성곱). 채널 단원에서 볼 수 있습니다.",
+    ),
 ];
 
 /// The lesson's own reasons for not taking an address's value (see `url::reader::Reason::Other`).

@@ -18,7 +18,6 @@ pub const KO: &[(&str, &str)] = &[
     ("1×1 convolution shortcut", "1×1 합성곱 shortcut"),
     ("stride 1", "스트라이드 1"),
     ("stride 2", "스트라이드 2"),
-    ("Input channels", "입력 채널 수"),
     ("Channel drawn", "그릴 채널"),
     ("d2l: Residual(3)", "d2l: Residual(3)"),
     ("d2l: Residual(6, use_1x1conv=True, strides=2)", "d2l: Residual(6, use_1x1conv=True, strides=2)"),
