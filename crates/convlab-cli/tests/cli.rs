@@ -306,3 +306,34 @@ fn the_bundled_pretrained_weights_reach_98_percent() {
         assert!(text.contains("on 2000 images"), "{text}");
     }
 }
+
+/// `convlab experiment PRESET --json`: one loss per step for each run, named; an unknown preset
+/// is refused with the list of presets.
+#[test]
+fn experiment_prints_each_runs_loss_per_step() {
+    let out = convlab(&["experiment", "bn", "--steps", "3", "--json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(v["preset"], "bn");
+    let runs = v["runs"].as_array().unwrap();
+    let names: Vec<_> = runs.iter().map(|r| r["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["plain", "batch norm"]);
+    for r in runs {
+        let loss = r["loss"].as_array().unwrap();
+        assert_eq!(loss.len(), 3);
+        // Ten classes at initialisation: the first loss is near ln 10 ≈ 2.30.
+        let first = loss[0].as_f64().unwrap();
+        assert!((1.5..3.5).contains(&first), "{first}");
+    }
+    let out = convlab(&["experiment", "dropout"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("bn, residual, optimizer, lr, kernel, pooling"),
+        "{err}"
+    );
+}

@@ -31,6 +31,7 @@ pub mod budget;
 pub mod conformance;
 pub mod dataset;
 pub mod error;
+pub mod experiment;
 pub mod explain;
 pub mod export;
 pub mod golden;

@@ -1,0 +1,92 @@
+//! `convlab experiment PRESET`: the runs of one of the Experiments lesson's presets side by side,
+//! from one seed, on the same batches of the bundled digits; prints each run's loss per step.
+
+use std::time::Instant;
+
+use convlab_core::dataset::Dataset;
+use convlab_core::experiment::{tail_mean, Experiment, Preset};
+use convlab_core::{Backend, CpuBackend};
+use convlab_gpu::GpuBackend;
+use serde_json::json;
+
+use crate::BackendChoice;
+
+pub struct ExperimentArgs {
+    pub preset: String,
+    pub steps: usize,
+    pub batch: usize,
+    pub seed: u64,
+    pub backend: BackendChoice,
+    pub json: bool,
+}
+
+pub fn run(args: &ExperimentArgs, data: &Dataset) -> Result<(), String> {
+    let preset = Preset::from_slug(&args.preset).map_err(|e| e.to_string())?;
+    if args.steps == 0 || args.batch == 0 {
+        return Err("--steps and --batch must be at least 1".into());
+    }
+    match args.backend {
+        BackendChoice::Cpu => run_on(&CpuBackend, preset, args, data),
+        BackendChoice::Gpu => run_on(
+            &GpuBackend::new_blocking().map_err(|e| e.to_string())?,
+            preset,
+            args,
+            data,
+        ),
+    }
+}
+
+fn run_on<B: Backend>(
+    b: &B,
+    preset: Preset,
+    args: &ExperimentArgs,
+    data: &Dataset,
+) -> Result<(), String> {
+    let err = |e: convlab_core::Error| e.to_string();
+    let mut experiment = Experiment::new(b, preset, data, args.batch, args.seed).map_err(err)?;
+    let start = Instant::now();
+    for _ in 0..args.steps {
+        experiment.step(b, data).map_err(err)?;
+    }
+    let seconds = start.elapsed().as_secs_f64();
+    let curves = experiment.curves();
+    // Every run sees every batch: images/s over all runs together.
+    let images_per_s = (args.steps * args.batch * curves.len()) as f64 / seconds;
+    if args.json {
+        let runs: Vec<_> = curves
+            .iter()
+            .map(|c| json!({ "name": c.name, "loss": c.loss, "diverged": c.diverged }))
+            .collect();
+        let out = json!({
+            "preset": preset.slug(),
+            "claim": preset.claim(),
+            "steps": args.steps,
+            "batch": args.batch,
+            "seed": args.seed,
+            "backend": b.device(),
+            "images_per_s": images_per_s.round(),
+            "runs": runs,
+        });
+        println!("{out}");
+    } else {
+        println!("{}: {}", preset.slug(), preset.claim());
+        println!(
+            "{} steps of {} images, seed {}, on {}:",
+            args.steps,
+            args.batch,
+            args.seed,
+            b.device()
+        );
+        for c in curves {
+            let status = if c.diverged { " (diverged)" } else { "" };
+            println!(
+                "  {:<28} loss {:.4} → {:.4} (mean of the last 10 steps){status}",
+                c.name,
+                c.loss.first().copied().unwrap_or(f32::NAN),
+                tail_mean(&c.loss, 10)
+            );
+        }
+        println!("{images_per_s:.0} images/s over all runs");
+    }
+    Ok(())
+}
