@@ -37,6 +37,7 @@ const HOSTILE = [
   ['residual', 'block=zzz&shortcut=maybe&stride=0&c=4096&cout=-1&mid=NaN&h=4096'],
   ['architectures', 'model=nope&input=99,0,100000&edits=0-8_9o4194304_zz_!!!&wire=zz&sel=-1'],
   ['train', 'model=nope&opt=zz&lr=NaN&batch=100000&epochs=-1&seed=abc&img=1e9'],
+  ['experiments', 'preset=dropout&steps=-4&seed=abc'],
   ['train', 'batches=0&batch=-5', 'bench=1'],
   ['train', 'lr=-1&epochs=100000', 'demo=kernel'],
   ['inside', 'model=nope&weights=zz&img=-1&layer=99&ch=NaN&y=1e9&x=abc'],

@@ -4,19 +4,27 @@
 use std::time::Instant;
 
 use convlab_core::dataset::Dataset;
-use convlab_core::experiment::{tail_mean, Experiment, Preset};
+use convlab_core::experiment::{self, tail_mean, Preset};
 use convlab_core::{Backend, CpuBackend};
 use convlab_gpu::GpuBackend;
 use serde_json::json;
 
 use crate::BackendChoice;
 
+#[derive(clap::Args)]
 pub struct ExperimentArgs {
+    /// One of: bn, residual, optimizer, lr, kernel, pooling.
     pub preset: String,
+    #[arg(long, default_value_t = 100)]
     pub steps: usize,
+    #[arg(long, default_value_t = 32)]
     pub batch: usize,
+    #[arg(long, default_value_t = 0)]
     pub seed: u64,
+    #[arg(long, value_enum, default_value = "cpu")]
     pub backend: BackendChoice,
+    /// Print {"runs": [{"name", "loss": [per step], "diverged"}, ...], ...} as JSON.
+    #[arg(long)]
     pub json: bool,
 }
 
@@ -43,13 +51,10 @@ fn run_on<B: Backend>(
     data: &Dataset,
 ) -> Result<(), String> {
     let err = |e: convlab_core::Error| e.to_string();
-    let mut experiment = Experiment::new(b, preset, data, args.batch, args.seed).map_err(err)?;
     let start = Instant::now();
-    for _ in 0..args.steps {
-        experiment.step(b, data).map_err(err)?;
-    }
+    let curves =
+        experiment::run(b, preset, data, args.steps, args.batch, args.seed).map_err(err)?;
     let seconds = start.elapsed().as_secs_f64();
-    let curves = experiment.curves();
     // Every run sees every batch: images/s over all runs together.
     let images_per_s = (args.steps * args.batch * curves.len()) as f64 / seconds;
     if args.json {
@@ -77,7 +82,7 @@ fn run_on<B: Backend>(
             args.seed,
             b.device()
         );
-        for c in curves {
+        for c in &curves {
             let status = if c.diverged { " (diverged)" } else { "" };
             println!(
                 "  {:<28} loss {:.4} → {:.4} (mean of the last 10 steps){status}",

@@ -127,21 +127,7 @@ enum Command {
         input: Option<String>,
     },
     /// Train the runs of an experiment side by side (same seed, same batches) and print their losses.
-    Experiment {
-        /// One of: bn, residual, optimizer, lr, kernel, pooling.
-        preset: String,
-        #[arg(long, default_value_t = 100)]
-        steps: usize,
-        #[arg(long, default_value_t = 32)]
-        batch: usize,
-        #[arg(long, default_value_t = 0)]
-        seed: u64,
-        #[arg(long, value_enum, default_value = "cpu")]
-        backend: BackendChoice,
-        /// Print {"runs": [{"name", "loss": [per step], "diverged"}, ...], ...} as JSON.
-        #[arg(long)]
-        json: bool,
-    },
+    Experiment(experiment::ExperimentArgs),
     /// Measure training and inference images/s (MNIST ConvNet, batch 100) and conv2d GFLOP/s on both backends.
     Bench {
         /// Timed steps per measurement.
@@ -203,26 +189,9 @@ fn main() -> ExitCode {
         .and_then(|d| weights::accuracy(&model, &weights, &d))
         .map(|()| ExitCode::SUCCESS),
         Command::Export { model, input } => weights::export(&model, input.as_deref()),
-        Command::Experiment {
-            preset,
-            steps,
-            batch,
-            seed,
-            backend,
-            json,
-        } => {
-            let args = experiment::ExperimentArgs {
-                preset,
-                steps,
-                batch,
-                seed,
-                backend,
-                json,
-            };
-            data::bundled()
-                .and_then(|d| experiment::run(&args, &d.train))
-                .map(|()| ExitCode::SUCCESS)
-        }
+        Command::Experiment(args) => data::bundled()
+            .and_then(|d| experiment::run(&args, &d.train))
+            .map(|()| ExitCode::SUCCESS),
         Command::Bench {
             steps,
             json,

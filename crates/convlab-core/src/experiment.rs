@@ -280,23 +280,55 @@ pub struct Curve {
     pub diverged: bool,
 }
 
-/// The runs of a preset, stepped together: every step gives each run the same batch.
-pub struct Experiment<B: Backend> {
-    trainers: Vec<Trainer<B>>,
-    curves: Vec<Curve>,
+/// The order of the batches: the data shuffled from the seed, cut into batches, shuffled again
+/// after each pass over it. Every run of an experiment takes the same batches from it.
+pub struct BatchOrder {
     order: Vec<usize>,
     next: usize,
     batch: usize,
     rng: Rng,
 }
 
-impl<B: Backend> Experiment<B> {
-    pub fn new(b: &B, preset: Preset, data: &Dataset, batch: usize, seed: u64) -> Result<Self> {
-        if batch == 0 || data.is_empty() {
+impl BatchOrder {
+    /// Batches of `batch` indices (at least 1) into data of `len` images (at least 1).
+    pub fn new(len: usize, batch: usize, seed: u64) -> Result<Self> {
+        if batch == 0 || len == 0 {
             return Err(Error::Invalid(
                 "an experiment needs a batch of at least 1 image and some training data".into(),
             ));
         }
+        let mut rng = Rng::new(seed);
+        let mut order: Vec<usize> = (0..len).collect();
+        rng.shuffle(&mut order);
+        Ok(BatchOrder {
+            order,
+            next: 0,
+            batch,
+            rng,
+        })
+    }
+
+    /// The next batch's indices.
+    pub fn next_batch(&mut self) -> Vec<usize> {
+        if self.next >= self.order.len() {
+            self.rng.shuffle(&mut self.order);
+            self.next = 0;
+        }
+        let end = (self.next + self.batch).min(self.order.len());
+        let chunk = self.order[self.next..end].to_vec();
+        self.next = end;
+        chunk
+    }
+}
+
+/// The runs of a preset, stepped together: every step gives each run the same batch.
+pub struct Experiment<B: Backend> {
+    trainers: Vec<Trainer<B>>,
+    curves: Vec<Curve>,
+}
+
+impl<B: Backend> Experiment<B> {
+    pub fn new(b: &B, preset: Preset, seed: u64) -> Result<Self> {
         let runs = preset.runs();
         let params = initial_params(&runs, seed)?;
         let mut trainers = Vec::with_capacity(runs.len());
@@ -309,57 +341,56 @@ impl<B: Backend> Experiment<B> {
                 run.optimizer,
             )?);
         }
-        let mut rng = Rng::new(seed);
-        let mut order: Vec<usize> = (0..data.len()).collect();
-        rng.shuffle(&mut order);
-        Ok(Experiment {
-            trainers,
-            curves: runs
-                .iter()
-                .map(|r| Curve {
-                    name: r.name,
-                    loss: Vec::new(),
-                    diverged: false,
-                })
-                .collect(),
-            order,
-            next: 0,
-            batch,
-            rng,
-        })
+        let curves = runs
+            .iter()
+            .map(|r| Curve {
+                name: r.name,
+                loss: Vec::new(),
+                diverged: false,
+            })
+            .collect();
+        Ok(Experiment { trainers, curves })
     }
 
-    /// The next batch's indices, reshuffling the data after each pass over it.
-    fn next_batch(&mut self) -> Vec<usize> {
-        if self.next >= self.order.len() {
-            self.rng.shuffle(&mut self.order);
-            self.next = 0;
-        }
-        let end = (self.next + self.batch).min(self.order.len());
-        let chunk = self.order[self.next..end].to_vec();
-        self.next = end;
-        chunk
-    }
-
-    /// One step of every run that has not diverged, on the same batch.
-    pub fn step(&mut self, b: &B, data: &Dataset) -> Result<()> {
-        let (x, labels) = data.batch(&self.next_batch());
-        let x = b.upload(&x)?;
+    /// One step of every run that has not diverged, on the batch `x` with labels `labels`;
+    /// returns each run's loss (NaN for a run that diverged before).
+    pub fn step(&mut self, b: &B, x: &B::Tensor, labels: &[usize]) -> Result<Vec<f32>> {
+        let mut losses = Vec::with_capacity(self.trainers.len());
         for (trainer, curve) in self.trainers.iter_mut().zip(&mut self.curves) {
             if curve.diverged {
+                losses.push(f32::NAN);
                 continue;
             }
-            let loss = trainer.step(b, &x, &labels)?;
+            let loss = trainer.step(b, x, labels)?;
             let value = b.download(&loss)?.data.first().copied().unwrap_or(f32::NAN);
             curve.diverged = !value.is_finite();
             curve.loss.push(value);
+            losses.push(value);
         }
-        Ok(())
+        Ok(losses)
     }
 
     pub fn curves(&self) -> &[Curve] {
         &self.curves
     }
+}
+
+/// `steps` steps of `preset` on `data` from `seed`, in batches of `batch`: each run's curve.
+pub fn run<B: Backend>(
+    b: &B,
+    preset: Preset,
+    data: &Dataset,
+    steps: usize,
+    batch: usize,
+    seed: u64,
+) -> Result<Vec<Curve>> {
+    let mut order = BatchOrder::new(data.len(), batch, seed)?;
+    let mut experiment = Experiment::new(b, preset, seed)?;
+    for _ in 0..steps {
+        let (x, labels) = data.batch(&order.next_batch());
+        experiment.step(b, &b.upload(&x)?, &labels)?;
+    }
+    Ok(experiment.curves)
 }
 
 /// The mean of the last `n` values (fewer if there are fewer).

@@ -2,7 +2,7 @@
 //! fixed seed: each pair of runs starts from the same weights and sees the same batches.
 
 use convlab_core::dataset::parse_bundled;
-use convlab_core::experiment::{tail_mean, Experiment, Preset};
+use convlab_core::experiment::{run, tail_mean, Preset};
 use convlab_core::CpuBackend;
 
 const BUNDLED: &[u8] = include_bytes!("../../../public/data/mnist-10k.bin");
@@ -12,11 +12,11 @@ const BATCH: usize = 32;
 /// Each run's loss over `steps` steps of `preset`.
 fn losses(preset: Preset, steps: usize) -> Vec<Vec<f32>> {
     let data = parse_bundled(BUNDLED).unwrap().train;
-    let mut e = Experiment::new(&CpuBackend, preset, &data, BATCH, SEED).unwrap();
-    for _ in 0..steps {
-        e.step(&CpuBackend, &data).unwrap();
-    }
-    e.curves().iter().map(|c| c.loss.clone()).collect()
+    run(&CpuBackend, preset, &data, steps, BATCH, SEED)
+        .unwrap()
+        .into_iter()
+        .map(|c| c.loss)
+        .collect()
 }
 
 /// Both runs start from the same convolution and linear weights and see the same batches; after

@@ -3,6 +3,7 @@
 pub mod address_note;
 pub mod chart;
 pub mod controls;
+pub mod curves;
 pub mod draw_pad;
 pub mod grid;
 pub mod heatmap;

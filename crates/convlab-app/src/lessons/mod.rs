@@ -12,6 +12,7 @@ pub mod backward;
 pub mod batchnorm;
 pub mod channels;
 pub mod conv;
+pub mod experiments;
 pub mod inside;
 pub mod kernels;
 pub mod output_size;
@@ -33,7 +34,7 @@ pub struct Lesson {
     pub view: fn() -> AnyView,
 }
 
-pub const LESSONS: [Lesson; 11] = [
+pub const LESSONS: [Lesson; 12] = [
     Lesson {
         slug: "conv",
         title: "Convolution",
@@ -110,6 +111,13 @@ pub const LESSONS: [Lesson; 11] = [
         ko: inside::ko::KO,
         ko_messages: &[],
         view: || view! { <inside::InsidePage/> }.into_any(),
+    },
+    Lesson {
+        slug: "experiments",
+        title: "Experiments",
+        ko: experiments::ko::KO,
+        ko_messages: &[],
+        view: || view! { <experiments::ExperimentsPage/> }.into_any(),
     },
 ];
 

@@ -26,6 +26,11 @@ pub enum Request {
     TrainLogits { x: Tensor },
     /// The session's parameters and buffers.
     TrainParams,
+    /// Starts an experiment (replacing any other): the runs of the preset named `preset`, from
+    /// `seed`.
+    ExperimentBegin { preset: String, seed: u64 },
+    /// One step of every run of the experiment on the same batch: their losses.
+    ExperimentStep { x: Tensor, labels: Vec<usize> },
     /// The four IDX files of MNIST or Fashion-MNIST, `(name, bytes)` in any order, as a split.
     ReadIdxSet { files: Vec<(String, Vec<u8>)> },
     /// The tensors and metadata of a `.safetensors` file.
@@ -40,6 +45,8 @@ pub enum Response {
         logits: Tensor,
     },
     Params(ParamStore<Tensor>),
+    /// Each run's loss after an experiment's step (NaN for a run that diverged before).
+    Losses(Vec<f32>),
     IdxSet(IdxSet),
     Safetensors {
         tensors: ParamStore<Tensor>,
@@ -64,6 +71,7 @@ impl Response {
             Response::Tensors(_) => "tensors",
             Response::Step { .. } => "a training step",
             Response::Params(_) => "parameters",
+            Response::Losses(_) => "an experiment's losses",
             Response::IdxSet(_) => "a data set",
             Response::Safetensors { .. } => "a weights file",
             Response::Done => "done",

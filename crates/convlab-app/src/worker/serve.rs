@@ -1,9 +1,10 @@
 //! The worker's side: each message is one [`Request`], computed to the end on the CPU reference
 //! (this thread may block: that is what it is for), answered with one [`Response`]. The training
-//! session lives here between steps.
+//! session and the experiment live here between steps.
 
 use std::cell::RefCell;
 
+use convlab_core::experiment::{Experiment, Preset};
 use convlab_core::train::Trainer;
 use convlab_core::{idx_set, safetensors, CpuBackend};
 use wasm_bindgen::prelude::*;
@@ -13,6 +14,8 @@ use super::protocol::{decode, encode, Request, Response};
 thread_local! {
     /// The CPU training session, between its steps.
     static TRAINER: RefCell<Option<Trainer<CpuBackend>>> = const { RefCell::new(None) };
+    /// The Experiments lesson's runs, between their steps.
+    static EXPERIMENT: RefCell<Option<Experiment<CpuBackend>>> = const { RefCell::new(None) };
 }
 
 /// Answers one encoded request (called by `boot.js` for each message the page sends).
@@ -54,6 +57,23 @@ fn answer(request: Request) -> Response {
             with_trainer(|t| Ok(Response::Tensors(vec![t.logits(&CpuBackend, &x)?])))
         }
         Request::TrainParams => with_trainer(|t| Ok(Response::Params(t.params.clone()))),
+        Request::ExperimentBegin { preset, seed } => {
+            match Preset::from_slug(&preset).and_then(|p| Experiment::new(&CpuBackend, p, seed)) {
+                Ok(e) => {
+                    EXPERIMENT.with(|s| *s.borrow_mut() = Some(e));
+                    Response::Done
+                }
+                Err(e) => failed(e),
+            }
+        }
+        Request::ExperimentStep { x, labels } => {
+            EXPERIMENT.with(|s| match s.borrow_mut().as_mut() {
+                Some(e) => e
+                    .step(&CpuBackend, &x, &labels)
+                    .map_or_else(failed, Response::Losses),
+                None => Response::Error("internal error: no experiment in the worker".into()),
+            })
+        }
         Request::ReadIdxSet { files } => {
             idx_set::assemble(files).map_or_else(Response::Error, Response::IdxSet)
         }

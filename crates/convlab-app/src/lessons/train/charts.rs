@@ -5,8 +5,8 @@
 use leptos::prelude::*;
 use plotters::style::RGBColor;
 
-use super::model::{numbered, smoothed};
 use crate::components::chart::{LineChart, Series};
+use crate::components::curves::{numbered, smoothed};
 use crate::i18n::use_i18n;
 use crate::training::Progress;
 

@@ -1,0 +1,151 @@
+//! The experiment's runs, apart from any view: the bundled digits, the batches in the seed's
+//! order, and the runs themselves in the training worker (every run steps on the same batch in
+//! one message, so the page's thread only cuts batches and draws). A new start or a stop ends
+//! the loop at its next step.
+
+use convlab_core::experiment::{BatchOrder, Curve, Preset};
+use leptos::prelude::*;
+
+use super::state::BATCH;
+use crate::browser::now_ms;
+use crate::data::bundled_mnist;
+use crate::worker::{self, Request, Response};
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Phase {
+    Idle,
+    Loading,
+    Running,
+    Done,
+    Stopped,
+    Failed(String),
+}
+
+impl Phase {
+    /// Its name in `data-state`, for tests.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Phase::Idle => "idle",
+            Phase::Loading => "loading",
+            Phase::Running => "running",
+            Phase::Done => "done",
+            Phase::Stopped => "stopped",
+            Phase::Failed(_) => "failed",
+        }
+    }
+}
+
+/// What the page draws, as signals.
+#[derive(Clone, Copy)]
+pub struct Progress {
+    pub phase: RwSignal<Phase>,
+    /// Each run's loss per step so far.
+    pub curves: RwSignal<Vec<Curve>>,
+    /// Milliseconds since the first step, on the page's clock.
+    pub elapsed_ms: RwSignal<f64>,
+    /// Bumped by each start and stop: a loop of an older generation ends.
+    generation: StoredValue<u64>,
+}
+
+impl Progress {
+    pub fn new() -> Self {
+        Progress {
+            phase: RwSignal::new(Phase::Idle),
+            curves: RwSignal::new(Vec::new()),
+            elapsed_ms: RwSignal::new(0.0),
+            generation: StoredValue::new(0),
+        }
+    }
+
+    pub fn running(&self) -> bool {
+        matches!(self.phase.get(), Phase::Loading | Phase::Running)
+    }
+
+    /// Ends the current loop at its next step.
+    pub fn stop(&self) {
+        self.generation.update_value(|g| *g += 1);
+        if self.running() {
+            self.phase.set(Phase::Stopped);
+        }
+    }
+
+    /// Starts `steps` steps of every run of `preset` from `seed` (ending any loop before).
+    pub fn start(self, preset: Preset, steps: usize, seed: u64) {
+        self.stop();
+        let generation = self.generation.get_value();
+        self.curves.set(
+            preset
+                .runs()
+                .iter()
+                .map(|r| Curve {
+                    name: r.name,
+                    loss: Vec::new(),
+                    diverged: false,
+                })
+                .collect(),
+        );
+        self.elapsed_ms.set(0.0);
+        self.phase.set(Phase::Loading);
+        leptos::task::spawn_local(async move {
+            if let Err(message) = self.run(generation, preset, steps, seed).await {
+                if self.current(generation) {
+                    self.phase.set(Phase::Failed(message));
+                }
+            }
+        });
+    }
+
+    fn current(&self, generation: u64) -> bool {
+        self.generation.try_get_value() == Some(generation)
+    }
+
+    async fn run(
+        &self,
+        generation: u64,
+        preset: Preset,
+        steps: usize,
+        seed: u64,
+    ) -> Result<(), String> {
+        let data = bundled_mnist().await?;
+        let begin = Request::ExperimentBegin {
+            preset: preset.slug().to_string(),
+            seed,
+        };
+        match worker::training().ask(begin).await {
+            Response::Done => {}
+            other => return Err(other.unexpected()),
+        }
+        let mut order =
+            BatchOrder::new(data.train.len(), BATCH, seed).map_err(|e| e.to_string())?;
+        if !self.current(generation) {
+            return Ok(());
+        }
+        self.phase.set(Phase::Running);
+        let start = now_ms();
+        for _ in 0..steps {
+            let (x, labels) = data.train.batch(&order.next_batch());
+            let losses = match worker::training()
+                .ask(Request::ExperimentStep { x, labels })
+                .await
+            {
+                Response::Losses(l) => l,
+                other => return Err(other.unexpected()),
+            };
+            // The page may have gone to another lesson, or the student started again.
+            if !self.current(generation) {
+                return Ok(());
+            }
+            self.curves.update(|curves| {
+                for (curve, loss) in curves.iter_mut().zip(losses) {
+                    if !curve.diverged {
+                        curve.diverged = !loss.is_finite();
+                        curve.loss.push(loss);
+                    }
+                }
+            });
+            self.elapsed_ms.set(now_ms() - start);
+        }
+        self.phase.set(Phase::Done);
+        Ok(())
+    }
+}
