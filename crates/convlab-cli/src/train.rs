@@ -7,7 +7,6 @@ use std::time::Instant;
 
 use convlab_core::dataset::Split;
 use convlab_core::nn::{init, ParamStore};
-use convlab_core::optim::{AdamConfig, SgdConfig};
 use convlab_core::rng::Rng;
 use convlab_core::train::{accuracy, finite_loss, Optimizer, Trainer};
 use convlab_core::{arch, safetensors, Backend, CpuBackend};
@@ -53,14 +52,8 @@ pub fn run(args: &TrainArgs, data: &Split) -> Result<(), String> {
 
 pub fn optimizer(choice: OptimizerChoice, lr: f32) -> Optimizer {
     match choice {
-        OptimizerChoice::Adam => Optimizer::Adam(AdamConfig {
-            lr,
-            ..AdamConfig::default()
-        }),
-        OptimizerChoice::Sgd => Optimizer::Sgd(SgdConfig {
-            lr,
-            ..SgdConfig::default()
-        }),
+        OptimizerChoice::Adam => Optimizer::adam(lr),
+        OptimizerChoice::Sgd => Optimizer::sgd(lr),
     }
 }
 

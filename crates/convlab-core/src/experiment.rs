@@ -10,7 +10,6 @@ use crate::backend::Backend;
 use crate::dataset::Dataset;
 use crate::error::{Error, Result};
 use crate::nn::{init, Layer, Model, Module, ParamStore, ResidualSpec};
-use crate::optim::{AdamConfig, SgdConfig};
 use crate::rng::Rng;
 use crate::tensor::Tensor;
 use crate::train::{Optimizer, Trainer};
@@ -97,50 +96,60 @@ impl Preset {
         let cnn = |bn, kernel, down| small_cnn(SmallCnn { bn, kernel, down });
         match self {
             Preset::BatchNorm => vec![
-                run("plain", cnn(false, 3, Down::MaxPool), sgd(0.02)),
-                run("batch norm", cnn(true, 3, Down::MaxPool), sgd(0.02)),
+                run("plain", cnn(false, 3, Down::MaxPool), Optimizer::sgd(0.02)),
+                run(
+                    "batch norm",
+                    cnn(true, 3, Down::MaxPool),
+                    Optimizer::sgd(0.02),
+                ),
             ],
             Preset::Residual => vec![
-                run("plain, 17 convolutions", deep(false), sgd(0.02)),
-                run("residual, 17 convolutions", deep(true), sgd(0.02)),
+                run("plain, 17 convolutions", deep(false), Optimizer::sgd(0.02)),
+                run(
+                    "residual, 17 convolutions",
+                    deep(true),
+                    Optimizer::sgd(0.02),
+                ),
             ],
             Preset::Optimizer => vec![
-                run("SGD, momentum 0.9", cnn(false, 3, Down::MaxPool), sgd(0.01)),
-                run("Adam", cnn(false, 3, Down::MaxPool), adam(1e-3)),
+                run(
+                    "SGD, momentum 0.9",
+                    cnn(false, 3, Down::MaxPool),
+                    Optimizer::sgd(0.01),
+                ),
+                run("Adam", cnn(false, 3, Down::MaxPool), Optimizer::adam(1e-3)),
             ],
             Preset::LearningRate => vec![
-                run("lr 0.001", cnn(false, 3, Down::MaxPool), sgd(0.001)),
-                run("lr 0.01", cnn(false, 3, Down::MaxPool), sgd(0.01)),
-                run("lr 0.5", cnn(false, 3, Down::MaxPool), sgd(0.5)),
+                run(
+                    "lr 0.001",
+                    cnn(false, 3, Down::MaxPool),
+                    Optimizer::sgd(0.001),
+                ),
+                run(
+                    "lr 0.01",
+                    cnn(false, 3, Down::MaxPool),
+                    Optimizer::sgd(0.01),
+                ),
+                run("lr 0.5", cnn(false, 3, Down::MaxPool), Optimizer::sgd(0.5)),
             ],
             Preset::KernelSize => vec![
-                run("3 × 3", cnn(false, 3, Down::MaxPool), adam(1e-3)),
-                run("5 × 5", cnn(false, 5, Down::MaxPool), adam(1e-3)),
+                run("3 × 3", cnn(false, 3, Down::MaxPool), Optimizer::adam(1e-3)),
+                run("5 × 5", cnn(false, 5, Down::MaxPool), Optimizer::adam(1e-3)),
             ],
             Preset::Pooling => vec![
-                run("max pooling", cnn(false, 3, Down::MaxPool), adam(1e-3)),
+                run(
+                    "max pooling",
+                    cnn(false, 3, Down::MaxPool),
+                    Optimizer::adam(1e-3),
+                ),
                 run(
                     "stride-2 convolution",
                     cnn(false, 3, Down::StridedConv),
-                    adam(1e-3),
+                    Optimizer::adam(1e-3),
                 ),
             ],
         }
     }
-}
-
-fn sgd(lr: f32) -> Optimizer {
-    Optimizer::Sgd(SgdConfig {
-        lr,
-        ..SgdConfig::default()
-    })
-}
-
-fn adam(lr: f32) -> Optimizer {
-    Optimizer::Adam(AdamConfig {
-        lr,
-        ..AdamConfig::default()
-    })
 }
 
 /// How the small CNN halves its maps.

@@ -18,6 +18,22 @@ pub enum Optimizer {
 }
 
 impl Optimizer {
+    /// `torch.optim.SGD(params, lr, momentum=0.9)`, the course's SGD.
+    pub fn sgd(lr: f32) -> Optimizer {
+        Optimizer::Sgd(SgdConfig {
+            lr,
+            ..SgdConfig::default()
+        })
+    }
+
+    /// `torch.optim.Adam(params, lr)`, PyTorch's betas and eps.
+    pub fn adam(lr: f32) -> Optimizer {
+        Optimizer::Adam(AdamConfig {
+            lr,
+            ..AdamConfig::default()
+        })
+    }
+
     pub fn learning_rate(&self) -> f32 {
         match self {
             Optimizer::Adam(c) => c.lr,

@@ -17,7 +17,6 @@ pub mod weights;
 
 use convlab_core::arch;
 use convlab_core::nn::Model;
-use convlab_core::optim::{AdamConfig, SgdConfig};
 use convlab_core::train::Optimizer;
 
 pub use progress::{use_progress, EpochResult, Progress, RunState};
@@ -48,15 +47,9 @@ pub struct Config {
 /// `torch.optim.SGD(lr, momentum=0.9)` or `torch.optim.Adam(lr)`, by the URL's name.
 pub fn optimizer(sgd: bool, lr: f32) -> Optimizer {
     if sgd {
-        Optimizer::Sgd(SgdConfig {
-            lr,
-            ..SgdConfig::default()
-        })
+        Optimizer::sgd(lr)
     } else {
-        Optimizer::Adam(AdamConfig {
-            lr,
-            ..AdamConfig::default()
-        })
+        Optimizer::adam(lr)
     }
 }
 
