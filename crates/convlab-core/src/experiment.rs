@@ -289,6 +289,29 @@ pub struct Curve {
     pub diverged: bool,
 }
 
+impl Curve {
+    /// The curve of each run of `preset`, before its first step.
+    pub fn empty_for(preset: Preset) -> Vec<Curve> {
+        preset
+            .runs()
+            .iter()
+            .map(|r| Curve {
+                name: r.name,
+                loss: Vec::new(),
+                diverged: false,
+            })
+            .collect()
+    }
+
+    /// Adds a step's loss, unless the run diverged before; a loss that is not a number ends it.
+    pub fn record(&mut self, loss: f32) {
+        if !self.diverged {
+            self.diverged = !loss.is_finite();
+            self.loss.push(loss);
+        }
+    }
+}
+
 /// The order of the batches: the data shuffled from the seed, cut into batches, shuffled again
 /// after each pass over it. Every run of an experiment takes the same batches from it.
 pub struct BatchOrder {
@@ -350,15 +373,10 @@ impl<B: Backend> Experiment<B> {
                 run.optimizer,
             )?);
         }
-        let curves = runs
-            .iter()
-            .map(|r| Curve {
-                name: r.name,
-                loss: Vec::new(),
-                diverged: false,
-            })
-            .collect();
-        Ok(Experiment { trainers, curves })
+        Ok(Experiment {
+            trainers,
+            curves: Curve::empty_for(preset),
+        })
     }
 
     /// One step of every run that has not diverged, on the batch `x` with labels `labels`;
@@ -372,8 +390,7 @@ impl<B: Backend> Experiment<B> {
             }
             let loss = trainer.step(b, x, labels)?;
             let value = b.download(&loss)?.data.first().copied().unwrap_or(f32::NAN);
-            curve.diverged = !value.is_finite();
-            curve.loss.push(value);
+            curve.record(value);
             losses.push(value);
         }
         Ok(losses)

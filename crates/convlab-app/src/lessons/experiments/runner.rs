@@ -61,11 +61,13 @@ impl Progress {
         matches!(self.phase.get(), Phase::Loading | Phase::Running)
     }
 
-    /// Ends the current loop at its next step.
+    /// Ends the current loop at its next step. Also called when the page leaves the lesson, as
+    /// its signals are disposed: hence the `try_` forms, which do nothing on a disposed one.
     pub fn stop(&self) {
-        self.generation.update_value(|g| *g += 1);
-        if self.running() {
-            self.phase.set(Phase::Stopped);
+        self.generation.try_update_value(|g| *g += 1);
+        let phase = self.phase.try_get_untracked();
+        if matches!(phase, Some(Phase::Loading | Phase::Running)) {
+            self.phase.try_set(Phase::Stopped);
         }
     }
 
@@ -73,17 +75,7 @@ impl Progress {
     pub fn start(self, preset: Preset, steps: usize, seed: u64) {
         self.stop();
         let generation = self.generation.get_value();
-        self.curves.set(
-            preset
-                .runs()
-                .iter()
-                .map(|r| Curve {
-                    name: r.name,
-                    loss: Vec::new(),
-                    diverged: false,
-                })
-                .collect(),
-        );
+        self.curves.set(Curve::empty_for(preset));
         self.elapsed_ms.set(0.0);
         self.phase.set(Phase::Loading);
         leptos::task::spawn_local(async move {
@@ -137,10 +129,7 @@ impl Progress {
             }
             self.curves.update(|curves| {
                 for (curve, loss) in curves.iter_mut().zip(losses) {
-                    if !curve.diverged {
-                        curve.diverged = !loss.is_finite();
-                        curve.loss.push(loss);
-                    }
+                    curve.record(loss);
                 }
             });
             self.elapsed_ms.set(now_ms() - start);
