@@ -152,9 +152,12 @@ pub fn Groups(state: LessonUrl<ChannelsState>) -> impl IntoView {
         )
     };
     let counts = move || {
-        let ((grouped, full), refused) = (grouping.get().counts().ok()?, refusal.get().is_some());
-        (!refused).then(|| {
-            view! {
+        // A refused grouping has no weights to count.
+        if refusal.get().is_some() {
+            return None;
+        }
+        let (grouped, full) = grouping.get().counts().ok()?;
+        Some(view! {
                 <p
                     class="saving"
                     data-testid="groups-counts"
@@ -168,7 +171,6 @@ pub fn Groups(state: LessonUrl<ChannelsState>) -> impl IntoView {
                         &[grouped.params, full.params, grouped.macs, full.macs].map(thousands),
                     )}
                 </p>
-            }
         })
     };
     let refused_view = move || {
