@@ -37,3 +37,21 @@ where
     });
     shown
 }
+
+/// A lesson too large to build in one task, cut into parts that appear in turns: part `i`
+/// (from 1) is built in the `i`-th task after the one that builds what comes before it.
+#[derive(Clone, Copy)]
+pub struct Turns(Memo<usize>);
+
+impl Turns {
+    pub fn new(parts: usize) -> Self {
+        Turns(one_per_task(Memo::new(move |_| parts), |parts| *parts))
+    }
+
+    /// Whether part `i` (from 1) is built yet: a signal that changes once, from false to true,
+    /// so the part is built once.
+    pub fn reached(self, i: usize) -> Memo<bool> {
+        let shown = self.0;
+        Memo::new(move |_| shown.get() >= i)
+    }
+}

@@ -38,6 +38,7 @@ use self::model::{C, H, M, N, W};
 use self::state::BatchNormState;
 use self::stats::Stats;
 use crate::components::address_note::AddressNote;
+use crate::components::one_per_task::Turns;
 use crate::format;
 use crate::i18n::use_i18n;
 use crate::url::lesson::use_lesson_state;
@@ -56,6 +57,10 @@ pub fn BatchNormPage() -> impl IntoView {
             format::value(m)
         )
     };
+    // Built whole, the lesson held the page's thread past 50 ms: the maps, then the histograms
+    // and the charts, come in turns after the controls and the statistics.
+    let turns = Turns::new(2);
+    let (maps, charts) = (turns.reached(1), turns.reached(2));
     view! {
         <section class="lesson" data-page="batchnorm">
             <h1>{move || t("Batch normalization")}</h1>
@@ -77,9 +82,11 @@ pub fn BatchNormPage() -> impl IntoView {
                     </p>
                     {move || engine.error().map(|e| view! { <p class="error" role="alert" data-testid="bn-error">{i18n.message(&e)}</p> })}
                     <Stats engine=engine/>
-                    <Maps state=state engine=engine current=current/>
-                    <Histograms engine=engine current=current/>
-                    <Charts engine=engine/>
+                    {move || maps.get().then(|| view! { <Maps state=state engine=engine current=current/> })}
+                    {move || charts.get().then(|| view! {
+                        <Histograms engine=engine current=current/>
+                        <Charts engine=engine/>
+                    })}
                 </div>
                 <Explain/>
             </div>

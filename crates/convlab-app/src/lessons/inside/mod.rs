@@ -41,6 +41,7 @@ use self::unit_panel::UnitPanel;
 use self::weights::Params;
 use self::why::Why;
 use crate::components::address_note::AddressNote;
+use crate::components::one_per_task::Turns;
 use crate::compute::{use_op_all, Computed, Op};
 use crate::data::bundled_mnist;
 use crate::i18n::use_i18n;
@@ -289,6 +290,10 @@ pub fn InsidePage() -> impl IntoView {
         let op_error = outputs.with(|o| o.as_ref().and_then(|o| o.as_ref().err().cloned()));
         digits_error.or(weights_error).or(op_error)
     };
+    // Built whole, the lesson held the page's thread past 50 ms: the figure and the unit's
+    // arithmetic, then the explanation and the overview, come in turns after the controls.
+    let turns = Turns::new(2);
+    let (top, rest) = (turns.reached(1), turns.reached(2));
     view! {
         <section class="lesson" data-page="inside">
             <h1>{move || i18n.t("Inside the network")}</h1>
@@ -297,12 +302,16 @@ pub fn InsidePage() -> impl IntoView {
             <p class="lede">{move || i18n.t("A trained network on one digit: every layer's output, in the order the model runs them. Click any unit (or move with the arrow keys) to see the arithmetic that made it and the pixels it can see.")}</p>
             <Controls inside=inside/>
             {move || problem().map(|e| view! { <p class="error" role="alert" data-testid="inside-error">{i18n.message(&e)}</p> })}
-            <div class="in-top">
-                <InputFigure inside=inside/>
-                <UnitPanel inside=inside/>
-            </div>
-            <Why inside=inside/>
-            <Overview inside=inside/>
+            {move || top.get().then(|| view! {
+                <div class="in-top">
+                    <InputFigure inside=inside/>
+                    <UnitPanel inside=inside/>
+                </div>
+            })}
+            {move || rest.get().then(|| view! {
+                <Why inside=inside/>
+                <Overview inside=inside/>
+            })}
         </section>
     }
 }
