@@ -23,7 +23,8 @@ pub struct ExperimentArgs {
     pub seed: u64,
     #[arg(long, value_enum, default_value = "cpu")]
     pub backend: BackendChoice,
-    /// Print {"runs": [{"name", "loss": [per step], "diverged"}, ...], ...} as JSON.
+    /// Print {"runs": [{"name", "loss": [per step], "accuracy": [per step], "diverged"}, ...], ...}
+    /// as JSON (the accuracy is the batch's, before the step's update).
     #[arg(long)]
     pub json: bool,
 }
@@ -60,7 +61,9 @@ fn run_on<B: Backend>(
     if args.json {
         let runs: Vec<_> = curves
             .iter()
-            .map(|c| json!({ "name": c.name, "loss": c.loss, "diverged": c.diverged }))
+            .map(|c| {
+                json!({ "name": c.name, "loss": c.loss, "accuracy": c.accuracy, "diverged": c.diverged })
+            })
             .collect();
         let out = json!({
             "preset": preset.slug(),
@@ -85,10 +88,11 @@ fn run_on<B: Backend>(
         for c in &curves {
             let status = if c.diverged { " (diverged)" } else { "" };
             println!(
-                "  {:<28} loss {:.4} → {:.4} (mean of the last 10 steps){status}",
+                "  {:<28} loss {:.4} → {:.4}, batch accuracy {:.1}% (means of the last 10 steps){status}",
                 c.name,
                 c.loss.first().copied().unwrap_or(f32::NAN),
-                tail_mean(&c.loss, 10)
+                tail_mean(&c.loss, 10),
+                100.0 * tail_mean(&c.accuracy, 10)
             );
         }
         println!("{images_per_s:.0} images/s over all runs");

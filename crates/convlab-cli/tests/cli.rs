@@ -307,7 +307,7 @@ fn the_bundled_pretrained_weights_reach_98_percent() {
     }
 }
 
-/// `convlab experiment PRESET --json`: one loss per step for each run, named; an unknown preset
+/// `convlab experiment PRESET --json`: one loss and batch accuracy per step for each run, named; an unknown preset
 /// is refused with the list of presets.
 #[test]
 fn experiment_prints_each_runs_loss_per_step() {
@@ -328,6 +328,14 @@ fn experiment_prints_each_runs_loss_per_step() {
         // Ten classes at initialisation: the first loss is near ln 10 ≈ 2.30.
         let first = loss[0].as_f64().unwrap();
         assert!((1.5..3.5).contains(&first), "{first}");
+        // A fraction of a batch of 32: whole images out of 32, from 0 to 1.
+        for a in r["accuracy"].as_array().unwrap() {
+            let right = a.as_f64().unwrap() * 32.0;
+            assert!(
+                (0.0..=32.0).contains(&right) && (right - right.round()).abs() < 1e-4,
+                "{a}"
+            );
+        }
     }
     let out = convlab(&["experiment", "dropout"]);
     assert_eq!(out.status.code(), Some(2));

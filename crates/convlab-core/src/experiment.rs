@@ -6,13 +6,15 @@
 //! The models are small enough for a browser tab and the CPU reference: MNIST's 28 × 28 digits,
 //! 8 to 16 channels.
 
+use serde::{Deserialize, Serialize};
+
 use crate::backend::Backend;
 use crate::dataset::Dataset;
 use crate::error::{Error, Result};
 use crate::nn::{init, Layer, Model, Module, ParamStore, ResidualSpec};
 use crate::rng::Rng;
 use crate::tensor::Tensor;
-use crate::train::{Optimizer, Trainer};
+use crate::train::{argmax_rows, Optimizer, Trainer};
 
 /// What a preset compares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -280,13 +282,40 @@ pub fn initial_params(runs: &[RunSpec], seed: u64) -> Result<Vec<ParamStore<Tens
     Ok(all)
 }
 
-/// One run's loss at each step so far; `diverged` once its loss stopped being a number (it then
-/// stops, the others go on).
+/// What one run's step measured on its batch, before its update: the mean loss, the fraction of
+/// the batch's images the network classified right, and the L2 norm of the gradient of each
+/// layer's weights ([`weight_layers`]), first layer first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StepResult {
+    pub loss: f32,
+    pub accuracy: f32,
+    pub gradient_norms: Vec<f32>,
+}
+
+/// One run's results at each step so far; `diverged` once its loss stopped being a number (it
+/// then stops, the others go on).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Curve {
     pub name: &'static str,
     pub loss: Vec<f32>,
+    pub accuracy: Vec<f32>,
+    /// The layers whose weights' gradient norms are measured, by `state_dict` name.
+    pub layers: Vec<String>,
+    /// At each step, the norm of each layer's weight gradient.
+    pub gradient_norms: Vec<Vec<f32>>,
     pub diverged: bool,
+}
+
+/// The weights of a model's layers that learn a mapping (convolutions and linear layers: the
+/// trainable parameters of two or more dimensions), in the order the model runs them. Their
+/// gradients' norms, first layer to last, show whether the gradient reaches the early layers.
+pub fn weight_layers(model: &Model) -> Vec<String> {
+    model
+        .param_specs()
+        .into_iter()
+        .filter(|q| q.trainable && q.shape.len() >= 2)
+        .map(|q| q.name)
+        .collect()
 }
 
 impl Curve {
@@ -298,17 +327,37 @@ impl Curve {
             .map(|r| Curve {
                 name: r.name,
                 loss: Vec::new(),
+                accuracy: Vec::new(),
+                layers: weight_layers(&r.model),
+                gradient_norms: Vec::new(),
                 diverged: false,
             })
             .collect()
     }
 
-    /// Adds a step's loss, unless the run diverged before; a loss that is not a number ends it.
-    pub fn record(&mut self, loss: f32) {
+    /// Adds a step's result, unless the run diverged before; a loss that is not a number ends it.
+    pub fn record(&mut self, step: StepResult) {
         if !self.diverged {
-            self.diverged = !loss.is_finite();
-            self.loss.push(loss);
+            self.diverged = !step.loss.is_finite();
+            self.loss.push(step.loss);
+            self.accuracy.push(step.accuracy);
+            self.gradient_norms.push(step.gradient_norms);
         }
+    }
+
+    /// Each layer's weight-gradient norm, averaged over the last `n` steps (fewer if there are
+    /// fewer): one step's norms jump with its batch.
+    pub fn recent_gradient_norms(&self, n: usize) -> Vec<f32> {
+        let recent = &self.gradient_norms[self.gradient_norms.len().saturating_sub(n)..];
+        (0..self.layers.len())
+            .map(|layer| {
+                let values: Vec<f32> = recent
+                    .iter()
+                    .filter_map(|norms| norms.get(layer).copied())
+                    .collect();
+                tail_mean(&values, n)
+            })
+            .collect()
     }
 }
 
@@ -356,6 +405,8 @@ impl BatchOrder {
 /// The runs of a preset, stepped together: every step gives each run the same batch.
 pub struct Experiment<B: Backend> {
     trainers: Vec<Trainer<B>>,
+    /// For each run, the positions of its [`weight_layers`] among its trainable parameters.
+    weights: Vec<Vec<usize>>,
     curves: Vec<Curve>,
 }
 
@@ -363,37 +414,83 @@ impl<B: Backend> Experiment<B> {
     pub fn new(b: &B, preset: Preset, seed: u64) -> Result<Self> {
         let runs = preset.runs();
         let params = initial_params(&runs, seed)?;
+        let curves = Curve::empty_for(preset);
         let mut trainers = Vec::with_capacity(runs.len());
-        for (run, p) in runs.iter().zip(&params) {
-            trainers.push(Trainer::new(
-                b,
-                &run.model,
-                &run.model.input_shape,
-                p,
-                run.optimizer,
-            )?);
+        let mut weights = Vec::with_capacity(runs.len());
+        for ((run, p), curve) in runs.iter().zip(&params).zip(&curves) {
+            let mut trainer =
+                Trainer::new(b, &run.model, &run.model.input_shape, p, run.optimizer)?;
+            trainer.watch_gradients();
+            let names: Vec<&str> = trainer.trainable_names().collect();
+            weights.push(
+                curve
+                    .layers
+                    .iter()
+                    .filter_map(|layer| names.iter().position(|n| n == layer))
+                    .collect(),
+            );
+            trainers.push(trainer);
         }
         Ok(Experiment {
             trainers,
-            curves: Curve::empty_for(preset),
+            weights,
+            curves,
         })
     }
 
     /// One step of every run that has not diverged, on the batch `x` with labels `labels`;
-    /// returns each run's loss (NaN for a run that diverged before).
-    pub fn step(&mut self, b: &B, x: &B::Tensor, labels: &[usize]) -> Result<Vec<f32>> {
-        let mut losses = Vec::with_capacity(self.trainers.len());
-        for (trainer, curve) in self.trainers.iter_mut().zip(&mut self.curves) {
+    /// returns each run's result (a NaN loss for a run that diverged before).
+    pub fn step(&mut self, b: &B, x: &B::Tensor, labels: &[usize]) -> Result<Vec<StepResult>> {
+        let mut results = Vec::with_capacity(self.trainers.len());
+        let runs = self
+            .trainers
+            .iter_mut()
+            .zip(&mut self.curves)
+            .zip(&self.weights);
+        for ((trainer, curve), weights) in runs {
             if curve.diverged {
-                losses.push(f32::NAN);
+                results.push(StepResult {
+                    loss: f32::NAN,
+                    accuracy: f32::NAN,
+                    gradient_norms: Vec::new(),
+                });
                 continue;
             }
-            let loss = trainer.step(b, x, labels)?;
-            let value = b.download(&loss)?.data.first().copied().unwrap_or(f32::NAN);
-            curve.record(value);
-            losses.push(value);
+            let (loss, logits) = trainer.step_with_logits(b, x, labels)?;
+            let loss = b.download(&loss)?.data.first().copied().unwrap_or(f32::NAN);
+            let predicted = argmax_rows(&b.download(&logits)?)?;
+            let right = predicted.iter().zip(labels).filter(|(p, l)| p == l).count();
+            let norms = trainer.gradient_norms();
+            let step = StepResult {
+                loss,
+                accuracy: right as f32 / labels.len().max(1) as f32,
+                gradient_norms: weights
+                    .iter()
+                    .filter_map(|&i| norms.get(i).copied())
+                    .collect(),
+            };
+            curve.record(step.clone());
+            results.push(step);
         }
-        Ok(losses)
+        Ok(results)
+    }
+
+    /// Each run's optimizer, with the settings it uses now.
+    pub fn optimizers(&self) -> Vec<Optimizer> {
+        self.trainers.iter().map(Trainer::optimizer).collect()
+    }
+
+    /// Changes run `run`'s optimizer settings before its next step ([`Trainer::retune`]).
+    pub fn retune(&mut self, run: usize, optimizer: Optimizer) -> Result<()> {
+        let count = self.trainers.len();
+        self.trainers
+            .get_mut(run)
+            .ok_or_else(|| {
+                Error::Invalid(format!(
+                    "internal error: the experiment has {count} runs, not a run {run}"
+                ))
+            })?
+            .retune(optimizer)
     }
 
     pub fn curves(&self) -> &[Curve] {

@@ -2,6 +2,8 @@
 //! the backend and takes one step per batch (forward in training mode, softmax cross-entropy,
 //! backward, optimizer update), as the notes' PyTorch loop does.
 
+use std::ops::RangeInclusive;
+
 use serde::{Deserialize, Serialize};
 
 use crate::backend::Backend;
@@ -40,7 +42,57 @@ impl Optimizer {
             Optimizer::Sgd(c) => c.lr,
         }
     }
+
+    /// SGD's momentum (`None` for Adam, whose betas play that part).
+    pub fn momentum(&self) -> Option<f32> {
+        match self {
+            Optimizer::Adam(_) => None,
+            Optimizer::Sgd(c) => Some(c.momentum),
+        }
+    }
+
+    /// The same optimizer with learning rate `lr`, if the pages accept it ([`LEARNING_RATES`]).
+    pub fn with_learning_rate(self, lr: f32) -> Result<Optimizer> {
+        if !LEARNING_RATES.contains(&lr) {
+            return Err(Error::Invalid(format!(
+                "The learning rate must be a positive number, e.g. 0.001 (it is {lr})."
+            )));
+        }
+        Ok(match self {
+            Optimizer::Adam(c) => Optimizer::Adam(AdamConfig { lr, ..c }),
+            Optimizer::Sgd(c) => Optimizer::Sgd(SgdConfig { lr, ..c }),
+        })
+    }
+
+    /// SGD with momentum `momentum` ([`MOMENTA`]); Adam has none to set.
+    pub fn with_momentum(self, momentum: f32) -> Result<Optimizer> {
+        match self {
+            Optimizer::Sgd(c) if MOMENTA.contains(&momentum) => {
+                Ok(Optimizer::Sgd(SgdConfig { momentum, ..c }))
+            }
+            Optimizer::Sgd(_) => Err(Error::Invalid(format!(
+                "The momentum must be between 0 and 0.999, e.g. 0.9 (it is {momentum})."
+            ))),
+            Optimizer::Adam(_) => Err(Error::Invalid(
+                "Adam has no momentum to set: its betas play that part.".into(),
+            )),
+        }
+    }
+
+    fn same_kind(&self, other: &Optimizer) -> bool {
+        matches!(
+            (self, other),
+            (Optimizer::Adam(_), Optimizer::Adam(_)) | (Optimizer::Sgd(_), Optimizer::Sgd(_))
+        )
+    }
 }
+
+/// The learning rates the pages accept. A diverging run is a lesson too (lr = 1000 explodes and
+/// the page says so), so the range is wide; zero, negative numbers and NaN are refused.
+pub const LEARNING_RATES: RangeInclusive<f32> = 1e-7..=1e9;
+
+/// SGD's momenta the pages accept: 0 (plain SGD) to 0.999 (at 1 the velocity would never decay).
+pub const MOMENTA: RangeInclusive<f32> = 0.0..=0.999;
 
 /// A trainable parameter's optimizer state: Adam's two moment estimates, or SGD's momentum buffer.
 struct Slot<T> {
@@ -56,6 +108,9 @@ pub struct Trainer<B: Backend> {
     state: Vec<Slot<B::Tensor>>,
     optimizer: Optimizer,
     steps: u32,
+    /// Whether each step measures its gradients' norms (a read-back per parameter).
+    watch_gradients: bool,
+    gradient_norms: Vec<f32>,
 }
 
 impl<B: Backend> Trainer<B> {
@@ -93,7 +148,26 @@ impl<B: Backend> Trainer<B> {
             state,
             optimizer,
             steps: 0,
+            watch_gradients: false,
+            gradient_norms: Vec::new(),
         })
+    }
+
+    /// Asks every following step to measure the L2 norm of each trainable parameter's
+    /// gradient ([`Trainer::gradient_norms`]): what shows a vanishing gradient.
+    pub fn watch_gradients(&mut self) {
+        self.watch_gradients = true;
+    }
+
+    /// The trainable parameters' names, in the order of [`Trainer::gradient_norms`].
+    pub fn trainable_names(&self) -> impl Iterator<Item = &str> {
+        self.state.iter().map(|slot| slot.name.as_str())
+    }
+
+    /// The L2 norm of each trainable parameter's gradient at the last step (empty unless
+    /// [`Trainer::watch_gradients`] was called before it).
+    pub fn gradient_norms(&self) -> &[f32] {
+        &self.gradient_norms
     }
 
     pub fn steps(&self) -> u32 {
@@ -102,6 +176,20 @@ impl<B: Backend> Trainer<B> {
 
     pub fn optimizer(&self) -> Optimizer {
         self.optimizer
+    }
+
+    /// Changes the optimizer's settings between two steps, as assigning
+    /// `optimizer.param_groups[0]["lr"]` (or `["momentum"]`) does in PyTorch: the moment
+    /// estimates, the momentum buffers and the step count stay, and the next update is the first
+    /// with the new values. Another kind of optimizer starts from fresh state: a new trainer.
+    pub fn retune(&mut self, optimizer: Optimizer) -> Result<()> {
+        if !self.optimizer.same_kind(&optimizer) {
+            return Err(Error::Invalid(
+                "internal error: a running optimizer can change its settings, not its kind".into(),
+            ));
+        }
+        self.optimizer = optimizer;
+        Ok(())
     }
 
     /// One optimization step on the batch `x` with class labels `targets`. Returns the batch's
@@ -122,6 +210,16 @@ impl<B: Backend> Trainer<B> {
         let (loss, grad_logits) = b.cross_entropy(&logits, targets)?;
         let grads = nn::param_grads(b, &self.model, &self.params, trace, &grad_logits)?;
         self.steps += 1;
+        if self.watch_gradients {
+            self.gradient_norms = self
+                .state
+                .iter()
+                .map(|slot| {
+                    let g = b.download(grads.get(&slot.name)?)?;
+                    Ok(g.data.iter().map(|v| v * v).sum::<f32>().sqrt())
+                })
+                .collect::<Result<_>>()?;
+        }
         for slot in &mut self.state {
             let grad = grads.get(&slot.name)?;
             let param = self.params.get_mut(&slot.name)?;
@@ -202,4 +300,90 @@ pub fn finite_loss<B: Backend>(b: &B, loss: &B::Tensor, step: u32, lr: f32) -> R
         )));
     }
     Ok(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::backend::CpuBackend;
+    use crate::nn::{init, Layer, Module};
+    use crate::rng::Rng;
+
+    /// A linear classifier of 4 × 4 images: enough for an update to depend on the optimizer.
+    fn trainer(optimizer: Optimizer) -> (Trainer<CpuBackend>, Tensor, Vec<usize>) {
+        let model = Model {
+            name: "linear".into(),
+            input_shape: [1, 4, 4],
+            modules: vec![
+                Module::layer("flatten", Layer::Flatten),
+                Module::layer("fc", Layer::linear(16, 3)),
+            ],
+            lazy: false,
+        };
+        let params = init::pytorch_default(&model, 1);
+        let t = Trainer::new(&CpuBackend, &model, &[1, 4, 4], &params, optimizer).unwrap();
+        let mut rng = Rng::new(2);
+        let x = Tensor {
+            shape: vec![6, 1, 4, 4],
+            data: (0..96).map(|_| rng.uniform()).collect(),
+        };
+        (t, x, vec![0, 1, 2, 0, 1, 2])
+    }
+
+    fn weight(t: &Trainer<CpuBackend>) -> Vec<f32> {
+        t.params.get("fc.weight").unwrap().data.clone()
+    }
+
+    /// Two runs, identical for two steps; before the third, one changes its settings. SGD's
+    /// update `lr · (m · buf + g)` is linear in `lr`, and adds `(m' − m) · buf` with
+    /// `buf = (p₁ − p₂) / lr` for another momentum: if the momentum buffer were reset, as a new
+    /// optimizer would, neither identity would hold.
+    #[test]
+    fn a_retuned_sgd_keeps_its_momentum_buffer() {
+        let sgd = Optimizer::sgd(0.1);
+        let (mut same, x, labels) = trainer(sgd);
+        let (mut faster, ..) = trainer(sgd);
+        let (mut heavier, ..) = trainer(sgd);
+        same.step(&CpuBackend, &x, &labels).unwrap();
+        let p1 = weight(&same);
+        same.step(&CpuBackend, &x, &labels).unwrap();
+        let p2 = weight(&same);
+        for t in [&mut faster, &mut heavier] {
+            t.step(&CpuBackend, &x, &labels).unwrap();
+            t.step(&CpuBackend, &x, &labels).unwrap();
+            assert_eq!(weight(t), p2);
+        }
+        faster.retune(sgd.with_learning_rate(0.3).unwrap()).unwrap();
+        heavier.retune(sgd.with_momentum(0.5).unwrap()).unwrap();
+        for t in [&mut same, &mut faster, &mut heavier] {
+            t.step(&CpuBackend, &x, &labels).unwrap();
+        }
+        let (same, faster, heavier) = (weight(&same), weight(&faster), weight(&heavier));
+        for i in 0..p2.len() {
+            let update = p2[i] - same[i];
+            assert!(
+                (p2[i] - faster[i] - 3.0 * update).abs() < 1e-6,
+                "weight {i}"
+            );
+            // m' − m = 0.5 − 0.9, and lr · buf = p₁ − p₂.
+            let want = update - 0.4 * (p1[i] - p2[i]);
+            assert!((p2[i] - heavier[i] - want).abs() < 1e-6, "weight {i}");
+        }
+        assert!(same != faster && same != heavier);
+    }
+
+    #[test]
+    fn settings_outside_the_accepted_ranges_are_refused() {
+        let sgd = Optimizer::sgd(0.1);
+        for lr in [0.0, -1.0, f32::NAN, f32::INFINITY] {
+            assert!(sgd.with_learning_rate(lr).is_err(), "{lr}");
+        }
+        for m in [-0.1, 1.0, f32::NAN] {
+            assert!(sgd.with_momentum(m).is_err(), "{m}");
+        }
+        assert!(Optimizer::adam(1e-3).with_momentum(0.5).is_err());
+        let (mut t, ..) = trainer(sgd);
+        assert!(t.retune(Optimizer::adam(1e-3)).is_err());
+        assert_eq!(t.optimizer(), sgd);
+    }
 }
