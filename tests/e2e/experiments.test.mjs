@@ -1,23 +1,25 @@
 // The Experiments lesson: runs side by side from one seed on the same batches. The batch-norm
 // preset is run and read back: each run's curve and table row, the first loss at chance level
 // (ln 10: an untrained network spreads its guesses over ten digits), and the notes' claim (the
-// batch-norm run's loss ends below the plain run's). Another preset is picked and run.
+// batch-norm run's loss ends below the plain run's). Another preset is picked and run. A
+// learning rate changed during a run is compared with the same run left alone.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { eachBrowser, expectQuery, expectText, until } from './lib/harness.mjs';
 
-/** The results table's rows: `{ run, first, last, steps }` with numbers. */
-const rows = (page) =>
-  page.evaluate(() =>
-    [...document.querySelectorAll('[data-testid=experiment-results] tr[data-run]')].map((r) => ({
-      run: r.dataset.run,
-      first: Number(r.dataset.first),
-      last: Number(r.dataset.last),
-      steps: Number(r.dataset.steps),
-    })),
-  );
+/** The results table's rows: `{ run, losses, steps, first, last }`, `last` the test's own mean of the last 10 losses. */
+const rows = async (page) =>
+  (
+    await page.evaluate(() =>
+      [...document.querySelectorAll('[data-testid=experiment-results] tr[data-run]')].map((r) => ({
+        run: r.dataset.run,
+        losses: r.dataset.losses.split(' ').filter(Boolean).map(Number),
+        steps: Number(r.dataset.steps),
+      })),
+    )
+  ).map((r) => ({ ...r, first: r.losses[0], last: r.losses.slice(-10).reduce((a, b) => a + b, 0) / Math.min(10, r.losses.length) }));
 
 /** Presses Run and waits until every step is done; returns the main-thread tasks over 50 ms since (null where not observable). */
 async function runToTheEnd(page, steps) {
@@ -47,13 +49,21 @@ eachBrowser('experiments', (b) => {
       assert.deepEqual(long, [], 'main-thread tasks over 50 ms while training ([start, ms])');
     }
     const [plain, bn] = await rows(page);
-    assert.deepEqual([plain.run, bn.run, plain.steps, bn.steps], ['plain', 'batch norm', 60, 60]);
+    assert.deepEqual([plain.run, bn.run, plain.steps, bn.steps, plain.losses.length], ['plain', 'batch norm', 60, 60, 60]);
     assert.ok(Math.abs(plain.first - Math.log(10)) < 0.05, `the untrained plain network's first loss ${plain.first} is near ln 10`);
     assert.ok(bn.last < 0.75 * plain.last, `batch norm ${bn.last} ends well below plain ${plain.last}`);
     // Both curves on the same chart, every step drawn.
     const drawn = JSON.parse(await page.evaluate(() => document.querySelector('[data-testid=loss-chart]').dataset.drawn));
     assert.deepEqual(Object.keys(drawn), ['plain', 'batch norm']);
     assert.deepEqual([drawn.plain.points, drawn['batch norm'].points], [60, 60]);
+    // The accuracy of each step's batch, smoothed: whole images out of 32, between 0 and 1; the
+    // batch-norm run ends more accurate.
+    const accuracy = JSON.parse(await page.evaluate(() => document.querySelector('[data-testid=accuracy-chart]').dataset.drawn));
+    assert.deepEqual([accuracy.plain.points, accuracy['batch norm'].points], [60, 60]);
+    assert.ok(accuracy['batch norm'].last > accuracy.plain.last && accuracy['batch norm'].last <= 1, JSON.stringify(accuracy));
+    // One gradient norm per layer that learns a mapping: conv1, conv2 and fc.
+    const gradients = JSON.parse(await page.evaluate(() => document.querySelector('[data-testid=gradient-chart]').dataset.drawn));
+    assert.deepEqual([gradients.plain.points, gradients['batch norm'].points], [3, 3]);
     await expectText(page, 'experiment-speed', /training images\/s, all runs together/);
     await page.shot('experiments-bn');
   });
@@ -68,5 +78,45 @@ eachBrowser('experiments', (b) => {
     const runs = await rows(page);
     assert.deepEqual(runs.map((r) => [r.run, r.steps]), [['plain, 17 convolutions', 5], ['residual, 17 convolutions', 5]]);
     assert.ok(runs.every((r) => Number.isFinite(r.first) && Number.isFinite(r.last)), JSON.stringify(runs));
+    // 17 convolutions and the linear layer: 18 gradient norms per run.
+    const gradients = JSON.parse(await page.evaluate(() => document.querySelector('[data-testid=gradient-chart]').dataset.drawn));
+    assert.deepEqual(Object.values(gradients).map((g) => g.points), [18, 18]);
+  });
+
+  test('a learning rate changed during the run changes the next steps\' updates, and only those', async () => {
+    const { page } = b;
+    await page.open('?page=experiments&preset=bn&steps=80&seed=3');
+    await runToTheEnd(page, 80);
+    const alone = await rows(page);
+    // The same run again; after a few steps the batch-norm run's learning rate goes from 0.02 to 0.2.
+    await page.click('[data-testid=run-experiment]');
+    await until(async () => (await rows(page))[1]?.steps >= 3, { what: 'three steps', page });
+    // A rate that is not a number is refused with a message, and the runs go on as they were.
+    await page.fill('[data-testid=run-lr-1]', 'fast');
+    await page.evaluate(() => document.activeElement?.blur()); // `change` fires when the field is left.
+    await expectText(page, 'experiment-settings-error', 'The learning rate must be a positive number, e.g. 0.001 (it is fast).');
+    await page.fill('[data-testid=run-lr-1]', '0.2');
+    await page.evaluate(() => document.activeElement?.blur());
+    await until(async () => !(await page.evaluate(() => document.querySelector('[data-testid=experiment-settings-error]'))), { what: 'the message gone', page });
+    await until(async () => (await page.evaluate(() => document.querySelector('[data-testid=experiment-status]')?.dataset.state)) === 'done', {
+      timeout: 120_000,
+      what: 'the run with the change',
+      page,
+    });
+    const changed = await rows(page);
+    const marks = (await page.evaluate(() => document.querySelector('[data-testid=loss-chart]').dataset.marks)).split(' ').map(Number);
+    assert.equal(marks.length, 1, `one change marked: ${marks}`);
+    const k = marks[0];
+    assert.ok(k >= 4 && k < 80, `the change took effect at step ${k}`);
+    // The plain run was not touched: every loss is the same as alone.
+    assert.deepEqual(changed[0].losses, alone[0].losses);
+    // The batch-norm run: the same losses up to step k (step k's loss is measured before the
+    // first update with the new rate), different ones from step k + 1.
+    assert.deepEqual(changed[1].losses.slice(0, k), alone[1].losses.slice(0, k));
+    assert.notEqual(changed[1].losses[k], alone[1].losses[k], `step ${k + 1} follows the new rate`);
+    assert.equal(await page.evaluate(() => document.querySelector('[data-testid=run-lr-1]').value), '0.2');
+    // The fields are shut once the run is over.
+    assert.equal(await page.evaluate(() => document.querySelector('[data-testid=run-lr-1]').disabled), true);
+    await page.shot('experiments-lr-change');
   });
 });

@@ -274,6 +274,29 @@ eachBrowser('training', (b) => {
     await until(async () => (await page.text('train-error')) === null, { what: 'the error to go', page });
   });
 
+  test('the learning rate and SGD\'s momentum change while the network trains, each change marked on the loss curve', async () => {
+    const { page } = b;
+    await openFresh(page, '?page=train&opt=sgd&lr=0.01&batch=8');
+    await expectValue(page, 'param-momentum', '0.9');
+    const type = async (testid, text) => {
+      await page.fill(`[data-testid=${testid}]`, text);
+      await page.evaluate(() => document.activeElement?.blur()); // `change` fires when the field is left.
+    };
+    const marks = () => page.evaluate(() => document.querySelector('[data-testid=loss-chart]').dataset.marks.split(' ').filter(Boolean).map(Number));
+    await page.click('[data-testid=start]');
+    await trainedSteps(page, 2);
+    await type('param-lr', '0.05');
+    const [first] = await until(async () => ((await marks()).length === 1 ? marks() : null), { timeout: TRAINING_MS, what: 'the new learning rate taken', page });
+    assert.ok(first >= 3, `the change acts from step ${first}, after the steps already trained`);
+    await type('param-momentum', '0.5');
+    const both = await until(async () => ((await marks()).length === 2 ? marks() : null), { timeout: TRAINING_MS, what: 'the new momentum taken', page });
+    assert.ok(both[1] > first, `the momentum changed later: ${both}`);
+    await expectQuery(page, { page: 'train', opt: 'sgd', lr: 0.05, momentum: 0.5, batch: 8 });
+    await trainedSteps(page, both[1] + 1);
+    await pause(page);
+    await page.shot('train-settings-changed');
+  });
+
   test('the small ResNet trains too', async () => {
     const { page } = b;
     await openFresh(page, '?page=train&model=small_resnet&batch=4');

@@ -14,6 +14,15 @@ pub struct Series {
     pub color: RGBColor,
 }
 
+/// A moment marked on a chart: a dashed vertical line at step `x` with a short label (a learning
+/// rate changed during training: "lr 0.01 → 0.1"), in the colour of the curve it concerns.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Mark {
+    pub x: f32,
+    pub label: String,
+    pub color: RGBColor,
+}
+
 /// The range of the values, widened a little and never empty.
 fn span(values: impl Iterator<Item = f32>) -> (f32, f32) {
     let (lo, hi) = values
@@ -34,6 +43,7 @@ fn draw(
     x_label: &str,
     legend: &[&str],
     series: &[Series],
+    marks: &[Mark],
     y_fixed: Option<(f32, f32)>,
 ) -> Option<()> {
     let backend = CanvasBackend::with_canvas_object(canvas)?;
@@ -80,6 +90,23 @@ fn draw(
                 .ok()?;
         }
     }
+    for mark in marks {
+        chart
+            .draw_series(DashedLineSeries::new(
+                [(mark.x, y0), (mark.x, y1)],
+                4,
+                3,
+                mark.color.stroke_width(1),
+            ))
+            .ok()?;
+        // The label a few pixels right of the line and below the top, so it does not sit on it.
+        let style = ("sans-serif", 12).into_font().color(&mark.color);
+        chart
+            .draw_series(std::iter::once(
+                EmptyElement::at((mark.x, y1)) + Text::new(mark.label.clone(), (4, 4), style),
+            ))
+            .ok()?;
+    }
     if series.len() > 1 {
         chart
             .configure_series_labels()
@@ -122,17 +149,23 @@ pub fn LineChart(
     /// A fixed y range (accuracy: 0..1); otherwise it follows the data.
     #[prop(optional)]
     y_range: Option<(f32, f32)>,
+    /// Moments to mark with a vertical line; their steps are also in `data-marks`.
+    #[prop(optional, into)]
+    marks: Option<Signal<Vec<Mark>>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let canvas = NodeRef::<Canvas>::new();
     Effect::new(move |_| {
         let data = series.get();
+        let marks = marks.map(|m| m.get()).unwrap_or_default();
         if let Some(el) = canvas.get() {
             // Labels in the page's language; the series' own names stay the keys of data-drawn.
             let legend: Vec<&str> = data.iter().map(|s| i18n.t(s.name)).collect();
-            let drawn =
-                draw(el.clone(), i18n.t(x_label), &legend, &data, y_range).map(|()| summary(&data));
+            let drawn = draw(el.clone(), i18n.t(x_label), &legend, &data, &marks, y_range)
+                .map(|()| summary(&data));
             let _ = el.set_attribute("data-drawn", drawn.as_deref().unwrap_or("failed"));
+            let steps: Vec<String> = marks.iter().map(|m| m.x.to_string()).collect();
+            let _ = el.set_attribute("data-marks", &steps.join(" "));
         }
     });
     view! {

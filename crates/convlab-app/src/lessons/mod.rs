@@ -116,7 +116,7 @@ pub const LESSONS: [Lesson; 12] = [
         slug: "experiments",
         title: "Experiments",
         ko: experiments::ko::KO,
-        ko_messages: &[],
+        ko_messages: experiments::ko::KO_MESSAGES,
         view: || view! { <experiments::ExperimentsPage/> }.into_any(),
     },
 ];

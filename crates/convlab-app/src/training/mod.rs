@@ -8,11 +8,13 @@
 //! - [`progress`]: what the page draws, as signals.
 //! - [`run`]: a trainer on whichever device computes.
 //! - [`session`]: the one session, lent to one task at a time; start, resume, step, evaluate.
+//! - [`settings`]: the learning rate and momentum as typed, checked, and their changes described.
 //! - [`weights`]: weights files (read in the worker) and the copy kept in the browser.
 
 pub mod progress;
 pub mod run;
 pub mod session;
+pub mod settings;
 pub mod weights;
 
 use convlab_core::arch;
@@ -21,7 +23,8 @@ use convlab_core::train::Optimizer;
 
 pub use progress::{use_progress, EpochResult, Progress, RunState};
 pub use session::{
-    adopt, evaluate_now, export, has_session, predict, reset, resume_on, run, session_model, start,
+    adopt, evaluate_now, export, has_session, predict, reset, resume_on, retune, run,
+    session_model, start,
 };
 
 /// The input of every model of this page: one 28×28 grey image.
@@ -44,10 +47,12 @@ pub struct Config {
     pub seed: u64,
 }
 
-/// `torch.optim.SGD(lr, momentum=0.9)` or `torch.optim.Adam(lr)`, by the URL's name.
-pub fn optimizer(sgd: bool, lr: f32) -> Optimizer {
+/// `torch.optim.SGD(lr, momentum)` or `torch.optim.Adam(lr)`, by the URL's name.
+pub fn optimizer(sgd: bool, lr: f32, momentum: f32) -> Optimizer {
     if sgd {
         Optimizer::sgd(lr)
+            .with_momentum(momentum)
+            .unwrap_or(Optimizer::sgd(lr))
     } else {
         Optimizer::adam(lr)
     }

@@ -7,6 +7,8 @@ use convlab_core::ops::Conv2dParams;
 use convlab_core::Tensor;
 use leptos::prelude::*;
 
+use super::settings::SettingsChange;
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum RunState {
     Idle,
@@ -32,6 +34,8 @@ pub struct Progress {
     pub state: RwSignal<RunState>,
     /// The loss of every step.
     pub losses: RwSignal<Vec<f32>>,
+    /// The optimizer's settings changed during the run, each at the step it first acted on.
+    pub changes: RwSignal<Vec<SettingsChange>>,
     /// Training images per second, step by step.
     pub speed: RwSignal<Vec<f32>>,
     pub epochs: RwSignal<Vec<EpochResult>>,
@@ -69,6 +73,7 @@ impl Progress {
         Progress {
             state: RwSignal::new(RunState::Idle),
             losses: RwSignal::new(vec![]),
+            changes: RwSignal::new(vec![]),
             speed: RwSignal::new(vec![]),
             epochs: RwSignal::new(vec![]),
             position: RwSignal::new((0, 0, 0)),
@@ -88,6 +93,7 @@ impl Progress {
 
     pub fn clear(&self) {
         self.losses.set(vec![]);
+        self.changes.set(vec![]);
         self.speed.set(vec![]);
         self.epochs.set(vec![]);
         self.position.set((0, 0, 0));

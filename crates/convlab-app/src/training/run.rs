@@ -126,6 +126,23 @@ impl Run {
         }
     }
 
+    /// New settings of the same optimizer, from the next step on ([`Trainer::retune`]).
+    pub async fn retune(&mut self, optimizer: Optimizer) -> Result<()> {
+        match self {
+            Run::Gpu(_, t) => t.retune(optimizer),
+            Run::Cpu { .. } => {
+                match answer(
+                    worker::training()
+                        .ask(Request::TrainRetune { optimizer })
+                        .await,
+                )? {
+                    Response::Done => Ok(()),
+                    other => Err(unexpected(other)),
+                }
+            }
+        }
+    }
+
     /// The logits of `x` in evaluation mode (batch norm on its running statistics).
     pub async fn logits(&mut self, x: &Tensor) -> Result<Tensor> {
         match self {

@@ -11,12 +11,13 @@ use std::rc::Rc;
 use convlab_core::dataset::Split;
 use convlab_core::nn::{init, Model, ParamStore};
 use convlab_core::rng::Rng;
-use convlab_core::train::argmax_rows;
+use convlab_core::train::{argmax_rows, Optimizer};
 use convlab_core::{safetensors, Error, Tensor};
 use leptos::prelude::*;
 
 use super::progress::{first_layer, EpochResult, Progress, RunState};
 use super::run::Run;
+use super::settings::SettingsChange;
 use super::weights;
 use super::{resolved_model, short, softmax, Config};
 use crate::browser::{now_ms, yield_to_browser};
@@ -97,6 +98,8 @@ thread_local! {
     static GENERATION: Cell<u64> = const { Cell::new(0) };
     /// The generation of the session lent out right now, if any.
     static LEASED: Cell<Option<u64>> = const { Cell::new(None) };
+    /// Optimizer settings asked for during the run, for its next step.
+    static WANTED: Cell<Option<Optimizer>> = const { Cell::new(None) };
 }
 
 /// The session, lent to one task at a time; it goes back when the lease is dropped, unless a
@@ -153,6 +156,8 @@ async fn lease() -> Option<Lease> {
 
 fn install(session: Option<Session>) {
     GENERATION.set(GENERATION.get() + 1);
+    // Settings asked for during the old session's run are not the new one's.
+    WANTED.set(None);
     SESSION.with(|s| *s.borrow_mut() = session);
 }
 
@@ -211,22 +216,56 @@ impl Session {
 /// Resumes the paused session on `data` (a new epoch if the data changed) with the batch size,
 /// epochs and optimizer of `config` (a new optimizer or learning rate restarts the optimizer's
 /// state from the current weights). `Ok(false)` when there is no session to resume.
-pub async fn resume_on(compute: Compute, data: Rc<Split>, config: Config) -> Result<bool, String> {
+pub async fn resume_on(
+    compute: Compute,
+    progress: Progress,
+    data: Rc<Split>,
+    config: Config,
+) -> Result<bool, String> {
     let Some(mut s) = lease().await else {
         return Ok(false);
     };
     s.attach(data);
-    if s.config.optimizer != config.optimizer {
-        s.snapshot = s.run.params().await.map_err(|e| e.to_string())?;
-        s.base_steps += u64::from(s.run.steps());
-        s.run = Run::new(&compute, &s.model, &s.snapshot, config.optimizer)
-            .await
-            .map_err(|e| e.to_string())?;
-        s.config.optimizer = config.optimizer;
-    }
+    change_optimizer(&compute, &progress, &mut s, config.optimizer).await?;
     s.config.batch = config.batch;
     s.config.epochs = config.epochs;
     Ok(true)
+}
+
+/// Asks the running session to train with `optimizer` from its next step on (a learning rate or
+/// momentum changed while it trains).
+pub fn retune(optimizer: Optimizer) {
+    WANTED.set(Some(optimizer));
+}
+
+/// Makes the session train with `to` from its next step: new settings of the same optimizer keep
+/// its state, as in PyTorch (`param_groups[0]["lr"] = ...`); another optimizer starts afresh from
+/// the current weights. A change is marked at the step it first acts on.
+async fn change_optimizer(
+    compute: &Compute,
+    progress: &Progress,
+    s: &mut Session,
+    to: Optimizer,
+) -> Result<(), String> {
+    let from = s.config.optimizer;
+    if from == to {
+        return Ok(());
+    }
+    if std::mem::discriminant(&from) == std::mem::discriminant(&to) {
+        s.run.retune(to).await.map_err(|e| e.to_string())?;
+        let step = progress.losses.with_untracked(Vec::len) + 1;
+        progress
+            .changes
+            .update(|c| c.push(SettingsChange { step, from, to }));
+    } else {
+        s.snapshot = s.run.params().await.map_err(|e| e.to_string())?;
+        s.base_steps += u64::from(s.run.steps());
+        s.run = Run::new(compute, &s.model, &s.snapshot, to)
+            .await
+            .map_err(|e| e.to_string())?;
+    }
+    s.config.optimizer = to;
+    Ok(())
 }
 
 pub fn reset(progress: Progress) {
@@ -282,6 +321,9 @@ pub async fn run(compute: Compute, progress: Progress) {
 }
 
 async fn step(compute: &Compute, progress: &Progress, s: &mut Session) -> Result<(), String> {
+    if let Some(wanted) = WANTED.take() {
+        change_optimizer(compute, progress, s, wanted).await?;
+    }
     let Some(data) = s.data.clone() else {
         return Err("internal error: training without data".into());
     };

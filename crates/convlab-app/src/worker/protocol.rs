@@ -1,6 +1,7 @@
 //! What the page asks a worker and what it answers, encoded with postcard (a compact binary form
 //! of serde): tensors cross as their raw `f32`s, a few milliseconds for megabytes.
 
+use convlab_core::experiment::StepResult;
 use convlab_core::idx_set::IdxSet;
 use convlab_core::nn::{Model, ParamStore};
 use convlab_core::train::Optimizer;
@@ -22,6 +23,8 @@ pub enum Request {
     },
     /// One training step on a batch: the loss and the logits.
     TrainStep { x: Tensor, labels: Vec<usize> },
+    /// New settings of the session's optimizer (the same kind), from its next step on.
+    TrainRetune { optimizer: Optimizer },
     /// The session's logits for `x` in evaluation mode.
     TrainLogits { x: Tensor },
     /// The session's parameters and buffers.
@@ -29,8 +32,10 @@ pub enum Request {
     /// Starts an experiment (replacing any other): the runs of the preset named `preset`, from
     /// `seed`.
     ExperimentBegin { preset: String, seed: u64 },
-    /// One step of every run of the experiment on the same batch: their losses.
+    /// One step of every run of the experiment on the same batch: their results.
     ExperimentStep { x: Tensor, labels: Vec<usize> },
+    /// New settings of run `run`'s optimizer (the same kind), from its next step on.
+    ExperimentRetune { run: usize, optimizer: Optimizer },
     /// The four IDX files of MNIST or Fashion-MNIST, `(name, bytes)` in any order, as a split.
     ReadIdxSet { files: Vec<(String, Vec<u8>)> },
     /// The tensors and metadata of a `.safetensors` file.
@@ -45,8 +50,9 @@ pub enum Response {
         logits: Tensor,
     },
     Params(ParamStore<Tensor>),
-    /// Each run's loss after an experiment's step (NaN for a run that diverged before).
-    Losses(Vec<f32>),
+    /// Each run's loss and accuracy at an experiment's step (a NaN loss for a run that diverged
+    /// before).
+    RunSteps(Vec<StepResult>),
     IdxSet(IdxSet),
     Safetensors {
         tensors: ParamStore<Tensor>,
@@ -71,7 +77,7 @@ impl Response {
             Response::Tensors(_) => "tensors",
             Response::Step { .. } => "a training step",
             Response::Params(_) => "parameters",
-            Response::Losses(_) => "an experiment's losses",
+            Response::RunSteps(_) => "an experiment's step",
             Response::IdxSet(_) => "a data set",
             Response::Safetensors { .. } => "a weights file",
             Response::Done => "done",

@@ -53,6 +53,10 @@ fn answer(request: Request) -> Response {
                 logits,
             })
         }),
+        Request::TrainRetune { optimizer } => with_trainer(|t| {
+            t.retune(optimizer)?;
+            Ok(Response::Done)
+        }),
         Request::TrainLogits { x } => {
             with_trainer(|t| Ok(Response::Tensors(vec![t.logits(&CpuBackend, &x)?])))
         }
@@ -67,13 +71,12 @@ fn answer(request: Request) -> Response {
             }
         }
         Request::ExperimentStep { x, labels } => {
-            EXPERIMENT.with(|s| match s.borrow_mut().as_mut() {
-                Some(e) => e
-                    .step(&CpuBackend, &x, &labels)
-                    .map_or_else(failed, Response::Losses),
-                None => Response::Error("internal error: no experiment in the worker".into()),
-            })
+            with_experiment(|e| Ok(Response::RunSteps(e.step(&CpuBackend, &x, &labels)?)))
         }
+        Request::ExperimentRetune { run, optimizer } => with_experiment(|e| {
+            e.retune(run, optimizer)?;
+            Ok(Response::Done)
+        }),
         Request::ReadIdxSet { files } => {
             idx_set::assemble(files).map_or_else(Response::Error, Response::IdxSet)
         }
@@ -95,5 +98,14 @@ fn with_trainer(
     TRAINER.with(|s| match s.borrow_mut().as_mut() {
         Some(t) => f(t).unwrap_or_else(|e| Response::Error(e.to_string())),
         None => Response::Error("internal error: no training session in the worker".into()),
+    })
+}
+
+fn with_experiment(
+    f: impl FnOnce(&mut Experiment<CpuBackend>) -> convlab_core::Result<Response>,
+) -> Response {
+    EXPERIMENT.with(|s| match s.borrow_mut().as_mut() {
+        Some(e) => f(e).unwrap_or_else(|e| Response::Error(e.to_string())),
+        None => Response::Error("internal error: no experiment in the worker".into()),
     })
 }

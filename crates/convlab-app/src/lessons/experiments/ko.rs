@@ -46,6 +46,18 @@ pub const KO: &[(&str, &str)] = &[
     ("First loss", "처음 손실"),
     ("Loss, mean of the last 10 steps", "손실, 마지막 10스텝 평균"),
     ("diverged", "발산함"),
+    ("Accuracy on each step's batch (smoothed)", "스텝마다 배치의 정확도(평활)"),
+    ("Accuracy, mean of the last 10 batches", "정확도, 마지막 10배치 평균"),
+    ("Momentum", "모멘텀"),
+    (
+        "Gradient norm of each layer's weights (log₁₀), first layer to last, mean of the last 10 steps",
+        "층마다 가중치 기울기의 노름(log₁₀), 첫 층부터 마지막 층까지, 마지막 10스텝 평균",
+    ),
+    ("layer", "층"),
+    (
+        "While the runs train, change a run's learning rate or momentum: the change takes effect at the next step and is marked on the curves.",
+        "학습하는 동안 실행의 학습률이나 모멘텀을 바꿔 보세요: 다음 스텝부터 적용되고 곡선에 표시됩니다.",
+    ),
     (
         "training images/s, all runs together, on the CPU (the training worker)",
         "학습 이미지/초, 모든 실행 합계, CPU(학습 워커)에서",
@@ -64,3 +76,9 @@ pub const KO: &[(&str, &str)] = &[
     ("max pooling", "최대 풀링"),
     ("stride-2 convolution", "스트라이드 2 합성곱"),
 ];
+
+/// The lesson's own message formats (see `messages`).
+pub const KO_MESSAGES: &[(&str, &str)] = &[(
+    "The momentum must be between 0 and 0.999, e.g. 0.9 (it is {momentum}).",
+    "모멘텀은 0.9처럼 0에서 0.999 사이여야 합니다(지금은 {momentum}).",
+)];

@@ -4,13 +4,16 @@
 //! rate, the kernel size, pooling or a strided convolution), and overlays their loss curves.
 //!
 //! - `state.rs`: the URL state (`preset`, `steps`, `seed`);
-//! - `runner.rs`: the data, the batches and the runs in the training worker;
+//! - `runner.rs`: the data, the batches and the runs in the training worker, and the changes of
+//!   their settings during a run;
 //! - `results.rs`: the curves and the table;
+//! - `settings.rs`: a run's learning rate and momentum, editable while it trains;
 //! - `ko.rs`: the Korean of the lesson's texts.
 
 pub mod ko;
 mod results;
 mod runner;
+mod settings;
 mod state;
 
 use convlab_core::experiment::Preset;

@@ -1,14 +1,17 @@
 //! The experiment's runs, apart from any view: the bundled digits, the batches in the seed's
 //! order, and the runs themselves in the training worker (every run steps on the same batch in
 //! one message, so the page's thread only cuts batches and draws). A new start or a stop ends
-//! the loop at its next step.
+//! the loop at its next step. A run's learning rate or momentum changed during the run reaches
+//! the worker between two steps, and is marked at the step whose update first used it.
 
 use convlab_core::experiment::{BatchOrder, Curve, Preset};
+use convlab_core::train::Optimizer;
 use leptos::prelude::*;
 
 use super::state::BATCH;
 use crate::browser::now_ms;
 use crate::data::bundled_mnist;
+use crate::training::settings::SettingsChange;
 use crate::worker::{self, Request, Response};
 
 #[derive(Clone, Debug, PartialEq)]
@@ -39,10 +42,16 @@ impl Phase {
 #[derive(Clone, Copy)]
 pub struct Progress {
     pub phase: RwSignal<Phase>,
-    /// Each run's loss per step so far.
+    /// Each run's loss and batch accuracy per step so far.
     pub curves: RwSignal<Vec<Curve>>,
+    /// Each run's optimizer, with its current settings.
+    pub optimizers: RwSignal<Vec<Optimizer>>,
+    /// The changes made during the run, in order: `(run, change)`.
+    pub changes: RwSignal<Vec<(usize, SettingsChange)>>,
     /// Milliseconds since the first step, on the page's clock.
     pub elapsed_ms: RwSignal<f64>,
+    /// Changes asked for and not yet sent: the loop sends them before its next step.
+    pending: StoredValue<Vec<(usize, Optimizer)>>,
     /// Bumped by each start and stop: a loop of an older generation ends.
     generation: StoredValue<u64>,
 }
@@ -52,7 +61,10 @@ impl Progress {
         Progress {
             phase: RwSignal::new(Phase::Idle),
             curves: RwSignal::new(Vec::new()),
+            optimizers: RwSignal::new(Vec::new()),
+            changes: RwSignal::new(Vec::new()),
             elapsed_ms: RwSignal::new(0.0),
+            pending: StoredValue::new(Vec::new()),
             generation: StoredValue::new(0),
         }
     }
@@ -76,6 +88,10 @@ impl Progress {
         self.stop();
         let generation = self.generation.get_value();
         self.curves.set(Curve::empty_for(preset));
+        self.optimizers
+            .set(preset.runs().iter().map(|r| r.optimizer).collect());
+        self.changes.set(Vec::new());
+        self.pending.set_value(Vec::new());
         self.elapsed_ms.set(0.0);
         self.phase.set(Phase::Loading);
         leptos::task::spawn_local(async move {
@@ -85,6 +101,43 @@ impl Progress {
                 }
             }
         });
+    }
+
+    /// Asks for run `run` to train with `optimizer` from its next step on (replacing a change
+    /// asked for before that step).
+    pub fn retune(&self, run: usize, optimizer: Optimizer) {
+        self.pending.update_value(|p| {
+            p.retain(|(r, _)| *r != run);
+            p.push((run, optimizer));
+        });
+    }
+
+    /// Run `run`'s settings as a change asked for and not yet sent would leave them.
+    pub fn next_settings(&self, run: usize) -> Option<Optimizer> {
+        self.pending
+            .with_value(|p| p.iter().find(|(r, _)| *r == run).map(|(_, o)| *o))
+    }
+
+    /// Sends the changes asked for since the last step, before step `step`.
+    async fn send_changes(&self, step: usize) -> Result<(), String> {
+        let pending = self
+            .pending
+            .try_update_value(std::mem::take)
+            .unwrap_or_default();
+        for (run, to) in pending {
+            let request = Request::ExperimentRetune { run, optimizer: to };
+            match worker::training().ask(request).await {
+                Response::Done => {}
+                other => return Err(other.unexpected()),
+            }
+            let from = self.optimizers.with_untracked(|o| o.get(run).copied());
+            if let Some(from) = from.filter(|f| *f != to) {
+                self.optimizers.update(|o| o[run] = to);
+                let change = SettingsChange { step, from, to };
+                self.changes.update(|c| c.push((run, change)));
+            }
+        }
+        Ok(())
     }
 
     fn current(&self, generation: u64) -> bool {
@@ -114,13 +167,14 @@ impl Progress {
         }
         self.phase.set(Phase::Running);
         let start = now_ms();
-        for _ in 0..steps {
+        for step in 1..=steps {
+            self.send_changes(step).await?;
             let (x, labels) = data.train.batch(&order.next_batch());
-            let losses = match worker::training()
+            let results = match worker::training()
                 .ask(Request::ExperimentStep { x, labels })
                 .await
             {
-                Response::Losses(l) => l,
+                Response::RunSteps(r) => r,
                 other => return Err(other.unexpected()),
             };
             // The page may have gone to another lesson, or the student started again.
@@ -128,8 +182,8 @@ impl Progress {
                 return Ok(());
             }
             self.curves.update(|curves| {
-                for (curve, loss) in curves.iter_mut().zip(losses) {
-                    curve.record(loss);
+                for (curve, result) in curves.iter_mut().zip(results) {
+                    curve.record(result);
                 }
             });
             self.elapsed_ms.set(now_ms() - start);

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use plotters::style::RGBColor;
 
-use crate::components::chart::{LineChart, Series};
+use crate::components::chart::{LineChart, Mark, Series};
 use crate::components::curves::{numbered, smoothed};
 use crate::i18n::use_i18n;
 use crate::training::Progress;
@@ -61,10 +61,22 @@ pub fn Charts(progress: Progress) -> impl IntoView {
             }]
         })
     });
+    let marks = Signal::derive(move || {
+        progress.changes.with(|changes| {
+            changes
+                .iter()
+                .map(|c| Mark {
+                    x: c.step as f32,
+                    label: c.label(),
+                    color: ORANGE,
+                })
+                .collect::<Vec<_>>()
+        })
+    });
     view! {
         <GpuMemory progress=progress/>
         <div class="charts">
-            <LineChart testid="loss-chart" label=Signal::derive(move || i18n.t("Loss per step").to_string()) x_label="step" series=loss_series/>
+            <LineChart testid="loss-chart" label=Signal::derive(move || i18n.t("Loss per step").to_string()) x_label="step" series=loss_series marks=marks/>
             <LineChart testid="accuracy-chart" label=Signal::derive(move || i18n.t("Accuracy per epoch").to_string()) x_label="epoch" series=accuracy_series y_range=(0.0, 1.0)/>
             <LineChart testid="speed-chart" label=Signal::derive(move || i18n.t("Training images per second").to_string()) x_label="step" series=speed_series/>
         </div>

@@ -1,15 +1,17 @@
-//! The training lesson's settings (model, optimizer, learning rate, batch, epochs), Start /
-//! Pause / Reset, the status line, and what stopped a run (with a button that resets to a
-//! learning rate that should not diverge).
+//! The training lesson's settings (model, optimizer, learning rate, SGD's momentum, batch,
+//! epochs), Start / Pause / Reset, the status line, and what stopped a run (with a button that
+//! resets to a learning rate that should not diverge). The learning rate and the momentum can
+//! change while the run trains: the session takes them at its next step.
 
 use leptos::prelude::*;
 
 use super::data_panel::OwnData;
-use super::state::{TrainState, LR_RANGE, MAX_BATCH, MAX_EPOCHS};
+use super::state::{TrainState, MAX_BATCH, MAX_EPOCHS};
 use crate::components::controls::NumberField;
 use crate::compute::use_compute;
 use crate::data::bundled_mnist;
 use crate::i18n::use_i18n;
+use crate::training::settings::{parse_learning_rate, parse_momentum};
 use crate::training::{self, Config, Progress, RunState, MODELS};
 use crate::url::lesson::LessonUrl;
 use crate::url::History;
@@ -23,8 +25,8 @@ pub fn Controls(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let compute = use_compute();
-    // A learning rate typed that is not one the page trains with (the run, paused or not, stays
-    // as it was).
+    // A learning rate or momentum typed that is not one the page trains with (the run, paused or
+    // not, stays as it was).
     let lr_error = RwSignal::new(None::<String>);
     let start = move |_| {
         let resume = progress.state.get_untracked() == RunState::Paused && training::has_session();
@@ -36,7 +38,8 @@ pub fn Controls(
                 None => bundled_mnist().await,
             };
             let started = match data {
-                Ok(data) if resume => match training::resume_on(compute, data, cfg).await {
+                Ok(data) if resume => match training::resume_on(compute, progress, data, cfg).await
+                {
                     Ok(true) => Ok(()),
                     Ok(false) => {
                         Err("There is nothing to resume: press Reset, then Start.".to_string())
@@ -61,18 +64,19 @@ pub fn Controls(
         training::reset(progress);
     };
     let running = move || matches!(progress.state.get(), RunState::Running | RunState::Loading);
-    let set_lr = move |ev| {
-        let text = event_target_value(&ev);
-        match text.trim().parse::<f32>() {
-            Ok(lr) if LR_RANGE.contains(&lr) => {
-                lr_error.set(None);
-                state.update(History::Replace, |s| s.lr = lr);
-            }
-            _ => lr_error.set(Some(format!(
-                "The learning rate must be a positive number, e.g. 0.001 (it is {}).",
-                text.trim()
-            ))),
+    let set_lr = move |ev| match parse_learning_rate(&event_target_value(&ev)) {
+        Ok(lr) => {
+            lr_error.set(None);
+            state.update(History::Replace, |s| s.lr = lr);
         }
+        Err(message) => lr_error.set(Some(message)),
+    };
+    let set_momentum = move |ev| match parse_momentum(&event_target_value(&ev)) {
+        Ok(m) => {
+            lr_error.set(None);
+            state.update(History::Replace, |s| s.momentum = m);
+        }
+        Err(message) => lr_error.set(Some(message)),
     };
     let set_batch = Callback::new(move |v| state.update(History::Replace, |s| s.batch = Some(v)));
     let (epochs, set_epochs) = state.field(|s| s.epochs, |s, v| s.epochs = v);
@@ -125,13 +129,19 @@ pub fn Controls(
                     }
                 >
                     <option value="adam">"Adam"</option>
-                    <option value="sgd">"SGD (momentum 0.9)"</option>
+                    <option value="sgd">"SGD"</option>
                 </select>
             </label>
             <label class="param">
                 <span>{move || i18n.t("Learning rate")}</span>
                 <input data-testid="param-lr" type="text" inputmode="decimal" prop:value=move || state.with(|s| s.lr.to_string()) on:change=set_lr/>
             </label>
+            <Show when=move || state.with(|s| s.sgd)>
+                <label class="param">
+                    <span>{move || i18n.t("Momentum")}</span>
+                    <input data-testid="param-momentum" type="text" inputmode="decimal" prop:value=move || state.with(|s| s.momentum.to_string()) on:change=set_momentum/>
+                </label>
+            </Show>
             <NumberField label="Batch" id="param-batch" value=Signal::derive(move || config.get().batch) min=1 max=MAX_BATCH set=set_batch/>
             <NumberField label="Epochs" id="param-epochs" value=epochs min=1 max=MAX_EPOCHS set=set_epochs/>
         </div>

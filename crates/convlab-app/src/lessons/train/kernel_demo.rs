@@ -230,7 +230,7 @@ pub fn KernelDemo(state: LessonUrl<TrainState>) -> impl IntoView {
         }
     });
     let set_lr = move |ev| match event_target_value(&ev).trim().parse::<f32>() {
-        Ok(v) if super::state::LR_RANGE.contains(&v) => {
+        Ok(v) if convlab_core::train::LEARNING_RATES.contains(&v) => {
             state.update(History::Replace, |s| s.lr = v)
         }
         _ => error.set(Some(

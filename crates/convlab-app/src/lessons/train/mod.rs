@@ -39,6 +39,7 @@ use self::kernel_demo::KernelDemo;
 use self::state::{Mode, TrainState};
 use self::weights_panel::WeightsPanel;
 use crate::components::address_note::AddressNote;
+use crate::components::one_per_task::Turns;
 use crate::compute::{use_compute, DeviceStatus};
 use crate::i18n::use_i18n;
 use crate::training::{self, Config, RunState};
@@ -67,11 +68,20 @@ fn Training(state: LessonUrl<TrainState>) -> impl IntoView {
         let on_gpu = matches!(compute.status.get(), DeviceStatus::Gpu { .. });
         state.with(|s| Config {
             model: s.model.to_string(),
-            optimizer: training::optimizer(s.sgd, s.lr),
+            optimizer: training::optimizer(s.sgd, s.lr, s.momentum),
             batch: s.batch.unwrap_or(if on_gpu { 100 } else { 32 }),
             epochs: s.epochs,
             seed: s.seed as u64,
         })
+    });
+    // A learning rate or momentum changed while the run trains reaches it at its next step
+    // (while paused, Resume takes it).
+    let optimizer = Memo::new(move |_| config.with(|c| c.optimizer));
+    Effect::new(move |_| {
+        let wanted = optimizer.get();
+        if progress.state.get_untracked() == RunState::Running {
+            training::retune(wanted);
+        }
     });
     // The student's files, when chosen (else the bundled digits).
     let own = RwSignal::new_local(None::<OwnData>);
@@ -108,28 +118,41 @@ fn Training(state: LessonUrl<TrainState>) -> impl IntoView {
     let busy = Signal::derive(move || {
         matches!(progress.state.get(), RunState::Running | RunState::Loading)
     });
+    // Built whole, the lesson holds the page's thread for about 40 ms here, past 50 ms on a
+    // slower machine: its parts come in turns, the controls first.
+    let turns = Turns::new(4);
+    let (charts, tools, first_layer, confusion) = (
+        turns.reached(1),
+        turns.reached(2),
+        turns.reached(3),
+        turns.reached(4),
+    );
     view! {
         <section class="lesson" data-page="train">
             <h1>{move || i18n.t("Training")}</h1>
             <AddressNote adjustments=state.adjustments()/>
             <Controls state=state config=config progress=progress own=own/>
-            <Charts progress=progress/>
-            <div class="train-tools">
-                <DrawPad progress=progress/>
-                <div class="panels">
-                    <WeightsPanel compute=compute progress=progress config=config/>
-                    <DataPanel own=own busy=busy/>
+            {move || charts.get().then(|| view! { <Charts progress=progress/> })}
+            {move || tools.get().then(|| view! {
+                <div class="train-tools">
+                    <DrawPad progress=progress/>
+                    <div class="panels">
+                        <WeightsPanel compute=compute progress=progress config=config/>
+                        <DataPanel own=own busy=busy/>
+                    </div>
                 </div>
-            </div>
-            <p class="demo-link">
-                <a href="?page=train&demo=kernel" data-testid="kernel-demo-link" on:click=move |ev| {
-                    ev.prevent_default();
-                    state.update(History::Push, |s| *s = TrainState::of(Mode::KernelDemo));
-                }>{move || i18n.t("Learn a kernel by gradient descent (d2l 7.2) →")}</a>
-            </p>
-            <Filters progress=progress/>
-            <FeatureMaps state=state progress=progress own=own/>
-            <Confusion state=state progress=progress own=own/>
+                <p class="demo-link">
+                    <a href="?page=train&demo=kernel" data-testid="kernel-demo-link" on:click=move |ev| {
+                        ev.prevent_default();
+                        state.update(History::Push, |s| *s = TrainState::of(Mode::KernelDemo));
+                    }>{move || i18n.t("Learn a kernel by gradient descent (d2l 7.2) →")}</a>
+                </p>
+            })}
+            {move || first_layer.get().then(|| view! {
+                <Filters progress=progress/>
+                <FeatureMaps state=state progress=progress own=own/>
+            })}
+            {move || confusion.get().then(|| view! { <Confusion state=state progress=progress own=own/> })}
         </section>
     }
 }

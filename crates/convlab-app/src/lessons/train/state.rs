@@ -1,7 +1,10 @@
-//! The training lesson's URL state. Training: `model`, `opt` (adam | sgd), `lr`, `batch`
+//! The training lesson's URL state. Training: `model`, `opt` (adam | sgd), `lr`, `momentum`
+//! (SGD's), `batch`
 //! (absent: the device's default), `epochs`, `seed`, `img` (the test image of the feature maps).
 //! `bench=1` (with `batches`, `batch`) measures training images/s instead; `demo=kernel` is
 //! d2l's kernel-learning demo (`lr`, `epochs`, `seed`, with the demo's own defaults).
+
+use convlab_core::train::{LEARNING_RATES, MOMENTA};
 
 use crate::training::MODELS;
 use crate::url::lesson::LessonState;
@@ -14,9 +17,8 @@ pub const MAX_BATCH: usize = 1000;
 pub const MAX_EPOCHS: usize = 50;
 pub const MAX_DEMO_EPOCHS: usize = 200;
 pub const MAX_BENCH_BATCHES: usize = 1000;
-/// The learning rates the page accepts: a diverging run is a lesson too (lr = 1000 explodes and
-/// the page says so), a non-number or a negative one is not.
-pub const LR_RANGE: std::ops::RangeInclusive<f32> = 1e-7..=1e9;
+/// SGD's momentum unless the address says otherwise (the course's).
+pub const DEFAULT_MOMENTUM: f32 = 0.9;
 /// The test images one can pick (the bundled set has 2,000, Fashion-MNIST's 10,000).
 pub const MAX_IMAGE: usize = 9_999;
 pub const MAX_SEED: usize = u32::MAX as usize;
@@ -39,6 +41,8 @@ pub struct TrainState {
     pub model: &'static str,
     pub sgd: bool,
     pub lr: f32,
+    /// SGD's momentum (unused by Adam).
+    pub momentum: f32,
     /// `None`: the device's default (100 on a GPU, 32 on the CPU; 100 for the benchmark).
     pub batch: Option<usize>,
     pub epochs: usize,
@@ -75,6 +79,7 @@ impl Default for TrainState {
             model: MODELS[0].0,
             sgd: false,
             lr: 1e-3,
+            momentum: DEFAULT_MOMENTUM,
             batch: None,
             epochs: 1,
             seed: 0,
@@ -85,7 +90,8 @@ impl Default for TrainState {
 
 impl LessonState for TrainState {
     const KEYS: &'static [&'static str] = &[
-        "model", "opt", "lr", "batch", "epochs", "seed", "img", "bench", "batches", "demo",
+        "model", "opt", "lr", "momentum", "batch", "epochs", "seed", "img", "bench", "batches",
+        "demo",
     ];
 
     fn read(r: &mut Reader) -> Self {
@@ -109,7 +115,8 @@ impl LessonState for TrainState {
             mode,
             model: r.choice("model", MODELS[0].0, &models),
             sgd: r.choice("opt", false, &[("adam", false), ("sgd", true)]),
-            lr: r.exact_number("lr", lr, LR_RANGE),
+            lr: r.exact_number("lr", lr, LEARNING_RATES),
+            momentum: r.exact_number("momentum", DEFAULT_MOMENTUM, MOMENTA),
             batch: r.raw("batch").map(|_| r.whole("batch", 32, 1..=MAX_BATCH)),
             epochs: r.whole("epochs", epochs, 1..=max_epochs),
             seed: r.whole("seed", 0, 0..=MAX_SEED),
@@ -131,6 +138,7 @@ impl LessonState for TrainState {
         w.put_unless("opt", if self.sgd { "sgd" } else { "adam" }, "adam");
         // f32's Display is the shortest text that reads back as the same number.
         w.put_unless("lr", self.lr, lr);
+        w.put_unless("momentum", self.momentum, DEFAULT_MOMENTUM);
         if let Some(b) = self.batch {
             w.put("batch", b);
         }
@@ -176,6 +184,9 @@ mod tests {
         assert_eq!(noted, ["model", "lr", "epochs"]);
         // A diverging learning rate is allowed: the page shows what happens.
         assert_eq!(state(&[("lr", "1000")]).0.lr, 1000.0);
+        // A momentum of 1 never decays: refused for the largest one accepted.
+        let (s, noted) = state(&[("opt", "sgd"), ("momentum", "1")]);
+        assert_eq!((s.momentum, noted), (0.999, vec!["momentum"]));
     }
 
     #[test]
