@@ -83,6 +83,25 @@ eachBrowser('experiments', (b) => {
     assert.deepEqual(Object.values(gradients).map((g) => g.points), [18, 18]);
   });
 
+  test('every other preset runs, one curve per run, each starting untrained near ln 10', async () => {
+    const { page } = b;
+    for (const [preset, names] of [
+      ['optimizer', ['SGD, momentum 0.9', 'Adam']],
+      ['lr', ['lr 0.001', 'lr 0.01', 'lr 0.5']],
+      ['kernel', ['3 × 3', '5 × 5']],
+      ['pooling', ['max pooling', 'stride-2 convolution']],
+    ]) {
+      await page.open(`?page=experiments&preset=${preset}&steps=3`);
+      await runToTheEnd(page, 3);
+      const drawn = JSON.parse(await page.evaluate(() => document.querySelector('[data-testid=loss-chart]').dataset.drawn));
+      assert.deepEqual(Object.keys(drawn), names, preset);
+      assert.ok(Object.values(drawn).every((s) => s.points === 3), `${preset}: ${JSON.stringify(drawn)}`);
+      for (const r of await rows(page)) {
+        assert.ok(Math.abs(r.first - Math.log(10)) < 0.3, `${preset}, ${r.run}: the first loss ${r.first} is near ln 10`);
+      }
+    }
+  });
+
   test('a learning rate changed during the run changes the next steps\' updates, and only those', async () => {
     const { page } = b;
     await page.open('?page=experiments&preset=bn&steps=80&seed=3');

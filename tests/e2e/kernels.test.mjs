@@ -73,8 +73,9 @@ eachBrowser('image kernels', (b) => {
   test('the page loads with no console error, page error, HTTP error or panic', async () => {
     const { page } = b;
     await page.open('?page=kernels');
-    // Settle before the picture: the feature map is drawn after the load (later still on the GPU).
-    if (await page.exists('[data-testid=feature-map]')) await featureMapDrawn(page);
+    // Settle before the picture: the feature map is built in the task after the page's first,
+    // and drawn after that (later still on the GPU).
+    await featureMapDrawn(page);
     await page.shot('kernels');
     await page.assertNoProblems();
   });

@@ -191,13 +191,26 @@ class AppPage {
   }
 
   /**
+   * Waits until an element matches `css`: a large lesson builds its parts a task or two after it
+   * opens (Playwright's own actions wait for their element; these, run in the page, do not).
+   */
+  async present(css) {
+    const start = Date.now();
+    while (!(await this.evaluate((sel) => document.querySelector(sel) !== null, css))) {
+      if (Date.now() - start > MISSING_MS) throw new Error(`no element ${css}`);
+      await sleep(50);
+    }
+  }
+
+  /**
    * Gives the file input `css` these files, as a user picking them would, and fires its `change`
    * event: `files` is a list of `{ name, bytes, type }` (bytes a Uint8Array or Buffer; type, the
    * MIME type a browser would give, optional). Same in every browser: the files are built in the
    * page (WebDriver's file upload differs between drivers).
    */
-  upload(css, files) {
+  async upload(css, files) {
     const encoded = files.map(({ name, bytes, type = '' }) => ({ name, type, base64: Buffer.from(bytes).toString('base64') }));
+    await this.present(css);
     return this.evaluate((sel, list) => {
       const input = document.querySelector(sel);
       if (!input) throw new Error(`no element ${sel}`);
@@ -216,7 +229,8 @@ class AppPage {
    * through the others, up at the last. Points are fractions of the element's box ([0.5, 0.2] is
    * the middle, a fifth down). Pointer events are dispatched in the page, the same in every browser.
    */
-  stroke(css, points) {
+  async stroke(css, points) {
+    await this.present(css);
     return this.evaluate((sel, pts) => {
       const el = document.querySelector(sel);
       if (!el) throw new Error(`no element ${sel}`);

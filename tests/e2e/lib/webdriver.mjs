@@ -173,10 +173,14 @@ export class Session {
     }
   }
 
+  /** The first element matching the CSS selector, waited for up to 3 s (as Playwright's actions
+   *  wait): a large lesson builds its parts a task or two after it opens. */
   async findOrThrow(css) {
-    const id = await this.find(css);
-    if (!id) throw new Error(`no element matches ${css}`);
-    return id;
+    for (const start = Date.now(); Date.now() - start < 3_000; await sleep(50)) {
+      const id = await this.find(css);
+      if (id) return id;
+    }
+    throw new Error(`no element matches ${css}`);
   }
 
   async click(css) {

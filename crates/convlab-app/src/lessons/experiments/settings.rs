@@ -15,7 +15,6 @@ pub fn RunSettings(
     /// What was typed wrong, for the page to show.
     error: RwSignal<Option<String>>,
 ) -> impl IntoView {
-    let i18n = use_i18n();
     let optimizer = move || progress.optimizers.with(|o| o.get(run).copied());
     let disabled = move || !progress.running();
     // The settings as they will be at the next step: a pending change counts.
@@ -32,36 +31,59 @@ pub fn RunSettings(
         }
     };
     let momentum = move || optimizer().and_then(|o| o.momentum());
+    let lr = Signal::derive(move || {
+        optimizer()
+            .map(|o| o.learning_rate().to_string())
+            .unwrap_or_default()
+    });
     view! {
         <td>
-            <input
-                class="run-setting"
-                data-testid=format!("run-lr-{run}")
-                type="text"
-                inputmode="decimal"
-                aria-label=move || i18n.t("Learning rate")
-                prop:value=move || optimizer().map(|o| o.learning_rate().to_string()).unwrap_or_default()
+            <SettingField
+                testid=format!("run-lr-{run}")
+                label="Learning rate"
+                value=lr
                 disabled=disabled
-                on:change=move |ev| change(with_typed_learning_rate, event_target_value(&ev))
+                set=move |text| change(with_typed_learning_rate, text)
             />
         </td>
         <td>
             {move || match momentum() {
                 Some(m) => view! {
-                    <input
-                        class="run-setting"
-                        data-testid=format!("run-momentum-{run}")
-                        type="text"
-                        inputmode="decimal"
-                        aria-label=move || i18n.t("Momentum")
-                        prop:value=m.to_string()
+                    <SettingField
+                        testid=format!("run-momentum-{run}")
+                        label="Momentum"
+                        value=m.to_string()
                         disabled=disabled
-                        on:change=move |ev| change(with_typed_momentum, event_target_value(&ev))
+                        set=move |text| change(with_typed_momentum, text)
                     />
                 }
                 .into_any(),
                 None => view! { <span title="Adam">"—"</span> }.into_any(),
             }}
         </td>
+    }
+}
+
+/// A number typed into a table cell, taken when the field is left (`change`).
+#[component]
+fn SettingField(
+    testid: String,
+    label: &'static str,
+    #[prop(into)] value: Signal<String>,
+    #[prop(into)] disabled: Signal<bool>,
+    set: impl Fn(String) + 'static,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <input
+            class="run-setting"
+            data-testid=testid
+            type="text"
+            inputmode="decimal"
+            aria-label=move || i18n.t(label)
+            prop:value=value
+            disabled=disabled
+            on:change=move |ev| set(event_target_value(&ev))
+        />
     }
 }

@@ -29,6 +29,7 @@ use self::kernel::{KernelPanel, PresetRow};
 use self::page::Kernels;
 use self::picker::Picker;
 use crate::components::address_note::AddressNote;
+use crate::components::one_per_task::Turns;
 use crate::i18n::use_i18n;
 
 #[component]
@@ -54,6 +55,9 @@ pub fn ImageKernelsPage() -> impl IntoView {
         ),
         _ => String::new(),
     };
+    // Built whole, the lesson held the page's thread past 50 ms on some first loads: the feature
+    // map and its readout come in the task after the image and the kernel.
+    let result = Turns::new(1).reached(1);
     view! {
         <section
             class="lesson"
@@ -76,9 +80,9 @@ pub fn ImageKernelsPage() -> impl IntoView {
             <div class="kn-stage">
                 <ImageFigure kn=kn/>
                 <KernelPanel kn=kn/>
-                <FeatureFigure kn=kn/>
+                {move || result.get().then(|| view! { <FeatureFigure kn=kn/> })}
             </div>
-            <Readout kn=kn/>
+            {move || result.get().then(|| view! { <Readout kn=kn/> })}
             {move || kn.error.get().map(|e| view! { <p class="error" role="alert" data-testid="kernel-error">{i18n.message(&e)}</p> })}
             <p class="pytorch">
                 <code data-testid="pytorch">{pytorch}</code>
