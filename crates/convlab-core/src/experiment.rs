@@ -14,7 +14,7 @@ use crate::error::{Error, Result};
 use crate::nn::{init, Layer, Model, Module, ParamStore, ResidualSpec};
 use crate::rng::Rng;
 use crate::tensor::Tensor;
-use crate::train::{argmax_rows, Optimizer, Trainer};
+use crate::train::{count_correct, Optimizer, Trainer};
 
 /// What a preset compares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -458,8 +458,7 @@ impl<B: Backend> Experiment<B> {
             }
             let (loss, logits) = trainer.step_with_logits(b, x, labels)?;
             let loss = b.download(&loss)?.data.first().copied().unwrap_or(f32::NAN);
-            let predicted = argmax_rows(&b.download(&logits)?)?;
-            let right = predicted.iter().zip(labels).filter(|(p, l)| p == l).count();
+            let right = count_correct(&b.download(&logits)?, labels)?;
             let norms = trainer.gradient_norms();
             let step = StepResult {
                 loss,

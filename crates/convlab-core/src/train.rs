@@ -279,14 +279,18 @@ pub fn accuracy<B: Backend>(
     let mut correct = 0;
     for chunk in indices.chunks(batch.max(1)) {
         let (x, labels) = data.batch(chunk);
-        let logits = b.download(&trainer.logits(b, &b.upload(&x)?)?)?;
-        correct += argmax_rows(&logits)?
-            .iter()
-            .zip(&labels)
-            .filter(|(p, l)| p == l)
-            .count();
+        correct += count_correct(&b.download(&trainer.logits(b, &b.upload(&x)?)?)?, &labels)?;
     }
     Ok(correct as f32 / data.len().max(1) as f32)
+}
+
+/// How many rows of `logits` (`[N, classes]`) have their largest value at their label.
+pub fn count_correct(logits: &Tensor, labels: &[usize]) -> Result<usize> {
+    Ok(argmax_rows(logits)?
+        .iter()
+        .zip(labels)
+        .filter(|(p, l)| p == l)
+        .count())
 }
 
 /// Reads a 0-d loss back and refuses a NaN or infinite one, with the way back.

@@ -11,7 +11,7 @@ use std::rc::Rc;
 use convlab_core::dataset::Split;
 use convlab_core::nn::{init, Model, ParamStore};
 use convlab_core::rng::Rng;
-use convlab_core::train::{argmax_rows, Optimizer};
+use convlab_core::train::{argmax_rows, count_correct, Optimizer};
 use convlab_core::{safetensors, Error, Tensor};
 use leptos::prelude::*;
 
@@ -363,12 +363,7 @@ async fn step(compute: &Compute, progress: &Progress, s: &mut Session) -> Result
         ));
     }
     let seconds = ((now_ms() - started) / 1000.0).max(1e-6);
-    let predictions = argmax_rows(&logits).map_err(|e| e.to_string())?;
-    s.correct += predictions
-        .iter()
-        .zip(&labels)
-        .filter(|(p, l)| p == l)
-        .count();
+    s.correct += count_correct(&logits, &labels).map_err(|e| e.to_string())?;
     s.seen += batch;
     s.cursor += batch;
     progress.losses.update(|l| l.push(loss));
