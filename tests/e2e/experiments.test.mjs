@@ -2,7 +2,8 @@
 // preset is run and read back: each run's curve and table row, the first loss at chance level
 // (ln 10: an untrained network spreads its guesses over ten digits), and the notes' claim (the
 // batch-norm run's loss ends below the plain run's). Another preset is picked and run. A
-// learning rate changed during a run is compared with the same run left alone.
+// learning rate changed during a run is compared with the same run left alone. Inside a run,
+// each batch norm's running statistics follow its batch statistics by PyTorch's rule.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -65,7 +66,44 @@ eachBrowser('experiments', (b) => {
     const gradients = JSON.parse(await page.evaluate(() => document.querySelector('[data-testid=gradient-chart]').dataset.drawn));
     assert.deepEqual([gradients.plain.points, gradients['batch norm'].points], [3, 3]);
     await expectText(page, 'experiment-speed', /training images\/s, all runs together/);
+    // Each run's own speed: its images over the worker's time for its steps alone.
+    for (const run of [0, 1]) {
+      const speed = Number((await page.evaluate((r) => document.querySelector(`[data-testid=run-speed-${r}]`).textContent, run)).replace(/,/g, ''));
+      assert.ok(speed > 0, `run ${run}: ${speed} images/s`);
+    }
     await page.shot('experiments-bn');
+
+    // Inside: the plain run has no batch norm; every layer's weights moved from where they began.
+    await page.present('[data-testid=inside-no-norm]');
+    const histogram = JSON.parse(await page.evaluate(() => document.querySelector('[data-testid=weight-histogram]').dataset.drawn));
+    assert.deepEqual([histogram['before the first step'].points, histogram.now.points], [24, 24]);
+    // The batch-norm run's first batch norm, channel 2: the running statistics follow the
+    // batch's by PyTorch's rule (momentum 0.1) from running_mean = 0 and running_var = 1.
+    await page.select('[data-testid=inside-run]', '1');
+    await page.present('[data-testid=inside-norm]');
+    const norms = await page.evaluate(() => [...document.querySelectorAll('[data-testid=inside-norm] option')].map((o) => o.value));
+    assert.deepEqual(norms, ['bn1', 'bn2']);
+    await page.select('[data-testid=inside-channel]', '2');
+    const read = () =>
+      page.evaluate(() => {
+        const d = document.querySelector('[data-testid=inside-statistics]').dataset;
+        const list = (s) => s.split(' ').filter(Boolean).map(Number);
+        return { batchMean: list(d.batchMean), runningMean: list(d.runningMean), batchVar: list(d.batchVar), runningVar: list(d.runningVar) };
+      });
+    let stats = await read();
+    assert.equal(stats.batchMean.length, 60, 'one reading per step');
+    const close = (got, want, what) => assert.ok(Math.abs(got - want) <= 1e-5 * (1 + Math.abs(want)), `${what}: ${got} against ${want}`);
+    stats.batchMean.forEach((batch, t) => {
+      close(stats.runningMean[t], 0.9 * (t ? stats.runningMean[t - 1] : 0) + 0.1 * batch, `running mean at step ${t + 1}`);
+      close(stats.runningVar[t], 0.9 * (t ? stats.runningVar[t - 1] : 1) + 0.1 * stats.batchVar[t], `running variance at step ${t + 1}`);
+      assert.ok(stats.batchVar[t] >= 0, `a variance is never negative: ${stats.batchVar[t]}`);
+    });
+    // Another channel's statistics are its own.
+    await page.select('[data-testid=inside-channel]', '5');
+    await until(async () => (stats.batchMean[0] !== (await read()).batchMean[0]), { what: 'channel 5\'s statistics', page });
+    const means = JSON.parse(await page.evaluate(() => document.querySelector('[data-testid=norm-mean-chart]').dataset.drawn));
+    assert.deepEqual([means['batch mean'].points, means['running mean'].points], [60, 60]);
+    await page.shot('experiments-inside');
   });
 
   test('picking another preset names its runs and its claim, and runs them', async () => {

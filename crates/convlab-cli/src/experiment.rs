@@ -23,8 +23,10 @@ pub struct ExperimentArgs {
     pub seed: u64,
     #[arg(long, value_enum, default_value = "cpu")]
     pub backend: BackendChoice,
-    /// Print {"runs": [{"name", "loss": [per step], "accuracy": [per step], "diverged"}, ...], ...}
-    /// as JSON (the accuracy is the batch's, before the step's update).
+    /// Print {"runs": [{"name", "loss": [per step], "accuracy": [per step], "layers": [names],
+    /// "gradient_norms": [per step: per layer], "seconds", "images_per_s", "diverged"}, ...], ...}
+    /// as JSON (the accuracy is the batch's, before the step's update; the gradient norms are
+    /// those of the layers' weights).
     #[arg(long)]
     pub json: bool,
 }
@@ -53,8 +55,9 @@ fn run_on<B: Backend>(
 ) -> Result<(), String> {
     let err = |e: convlab_core::Error| e.to_string();
     let start = Instant::now();
+    let clock = || start.elapsed().as_secs_f64() * 1000.0;
     let curves =
-        experiment::run(b, preset, data, args.steps, args.batch, args.seed).map_err(err)?;
+        experiment::run(b, preset, data, args.steps, args.batch, args.seed, &clock).map_err(err)?;
     let seconds = start.elapsed().as_secs_f64();
     // Every run sees every batch: images/s over all runs together.
     let images_per_s = (args.steps * args.batch * curves.len()) as f64 / seconds;
@@ -62,7 +65,16 @@ fn run_on<B: Backend>(
         let runs: Vec<_> = curves
             .iter()
             .map(|c| {
-                json!({ "name": c.name, "loss": c.loss, "accuracy": c.accuracy, "diverged": c.diverged })
+                json!({
+                    "name": c.name,
+                    "loss": c.loss,
+                    "accuracy": c.accuracy,
+                    "layers": c.layers,
+                    "gradient_norms": c.gradient_norms,
+                    "seconds": c.milliseconds / 1000.0,
+                    "images_per_s": c.images_per_second(args.batch).map(f64::round),
+                    "diverged": c.diverged,
+                })
             })
             .collect();
         let out = json!({
@@ -88,11 +100,12 @@ fn run_on<B: Backend>(
         for c in &curves {
             let status = if c.diverged { " (diverged)" } else { "" };
             println!(
-                "  {:<28} loss {:.4} → {:.4}, batch accuracy {:.1}% (means of the last 10 steps){status}",
+                "  {:<28} loss {:.4} → {:.4}, batch accuracy {:.1}% (means of the last 10 steps), {:.0} images/s{status}",
                 c.name,
                 c.loss.first().copied().unwrap_or(f32::NAN),
                 tail_mean(&c.loss, 10),
-                100.0 * tail_mean(&c.accuracy, 10)
+                100.0 * tail_mean(&c.accuracy, 10),
+                c.images_per_second(args.batch).unwrap_or(f64::NAN)
             );
         }
         println!("{images_per_s:.0} images/s over all runs");

@@ -307,8 +307,9 @@ fn the_bundled_pretrained_weights_reach_98_percent() {
     }
 }
 
-/// `convlab experiment PRESET --json`: one loss and batch accuracy per step for each run, named; an unknown preset
-/// is refused with the list of presets.
+/// `convlab experiment PRESET --json`: one loss, batch accuracy and set of weight-gradient norms
+/// per step for each run, named, with its speed; an unknown preset is refused with the list of
+/// presets.
 #[test]
 fn experiment_prints_each_runs_loss_per_step() {
     let out = convlab(&["experiment", "bn", "--steps", "3", "--json"]);
@@ -336,6 +337,19 @@ fn experiment_prints_each_runs_loss_per_step() {
                 "{a}"
             );
         }
+        // Both networks learn with two convolutions and a linear layer, named as PyTorch does.
+        assert_eq!(
+            r["layers"],
+            serde_json::json!(["conv1.weight", "conv2.weight", "fc.weight"])
+        );
+        let norms = r["gradient_norms"].as_array().unwrap();
+        assert_eq!(norms.len(), 3);
+        for step in norms {
+            let step = step.as_array().unwrap();
+            assert_eq!(step.len(), 3);
+            assert!(step.iter().all(|n| n.as_f64().unwrap() > 0.0), "{step:?}");
+        }
+        assert!(r["images_per_s"].as_f64().unwrap() > 0.0);
     }
     let out = convlab(&["experiment", "dropout"]);
     assert_eq!(out.status.code(), Some(2));

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::backend::Backend;
 use crate::dataset::Dataset;
 use crate::error::{Error, Result};
-use crate::nn::{self, Mode, Model, ParamStore};
+use crate::nn::{self, BatchStatistics, Mode, Model, ParamStore};
 use crate::optim::{AdamConfig, SgdConfig};
 use crate::tensor::Tensor;
 
@@ -53,11 +53,8 @@ impl Optimizer {
 
     /// The same optimizer with learning rate `lr`, if the pages accept it ([`LEARNING_RATES`]).
     pub fn with_learning_rate(self, lr: f32) -> Result<Optimizer> {
-        if !LEARNING_RATES.contains(&lr) {
-            return Err(Error::Invalid(format!(
-                "The learning rate must be a positive number, e.g. 0.001 (it is {lr})."
-            )));
-        }
+        // A float's text parses back to the same float: one check, one message.
+        let lr = parse_learning_rate(&lr.to_string())?;
         Ok(match self {
             Optimizer::Adam(c) => Optimizer::Adam(AdamConfig { lr, ..c }),
             Optimizer::Sgd(c) => Optimizer::Sgd(SgdConfig { lr, ..c }),
@@ -67,12 +64,10 @@ impl Optimizer {
     /// SGD with momentum `momentum` ([`MOMENTA`]); Adam has none to set.
     pub fn with_momentum(self, momentum: f32) -> Result<Optimizer> {
         match self {
-            Optimizer::Sgd(c) if MOMENTA.contains(&momentum) => {
-                Ok(Optimizer::Sgd(SgdConfig { momentum, ..c }))
-            }
-            Optimizer::Sgd(_) => Err(Error::Invalid(format!(
-                "The momentum must be between 0 and 0.999, e.g. 0.9 (it is {momentum})."
-            ))),
+            Optimizer::Sgd(c) => Ok(Optimizer::Sgd(SgdConfig {
+                momentum: parse_momentum(&momentum.to_string())?,
+                ..c
+            })),
             Optimizer::Adam(_) => Err(Error::Invalid(
                 "Adam has no momentum to set: its betas play that part.".into(),
             )),
@@ -94,6 +89,34 @@ pub const LEARNING_RATES: RangeInclusive<f32> = 1e-7..=1e9;
 /// SGD's momenta the pages accept: 0 (plain SGD) to 0.999 (at 1 the velocity would never decay).
 pub const MOMENTA: RangeInclusive<f32> = 0.0..=0.999;
 
+/// The learning rate a student typed in `text`, if the pages accept it ([`LEARNING_RATES`]);
+/// the message quotes what was typed.
+pub fn parse_learning_rate(text: &str) -> Result<f32> {
+    let text = text.trim();
+    text.parse::<f32>()
+        .ok()
+        .filter(|lr| LEARNING_RATES.contains(lr))
+        .ok_or_else(|| {
+            Error::Invalid(format!(
+                "The learning rate must be a positive number, e.g. 0.001 (it is {text})."
+            ))
+        })
+}
+
+/// SGD's momentum a student typed in `text`, if the pages accept it ([`MOMENTA`]); the message
+/// quotes what was typed.
+pub fn parse_momentum(text: &str) -> Result<f32> {
+    let text = text.trim();
+    text.parse::<f32>()
+        .ok()
+        .filter(|m| MOMENTA.contains(m))
+        .ok_or_else(|| {
+            Error::Invalid(format!(
+                "The momentum must be between 0 and 0.999, e.g. 0.9 (it is {text})."
+            ))
+        })
+}
+
 /// A trainable parameter's optimizer state: Adam's two moment estimates, or SGD's momentum buffer.
 struct Slot<T> {
     name: String,
@@ -108,9 +131,10 @@ pub struct Trainer<B: Backend> {
     state: Vec<Slot<B::Tensor>>,
     optimizer: Optimizer,
     steps: u32,
-    /// Whether each step measures its gradients' norms (a read-back per parameter).
-    watch_gradients: bool,
+    /// Whether each step reads back its gradients' norms and its batch norms' statistics.
+    watching: bool,
     gradient_norms: Vec<f32>,
+    batch_statistics: Vec<BatchStatistics<Tensor>>,
 }
 
 impl<B: Backend> Trainer<B> {
@@ -148,15 +172,17 @@ impl<B: Backend> Trainer<B> {
             state,
             optimizer,
             steps: 0,
-            watch_gradients: false,
+            watching: false,
             gradient_norms: Vec::new(),
+            batch_statistics: Vec::new(),
         })
     }
 
     /// Asks every following step to measure the L2 norm of each trainable parameter's
-    /// gradient ([`Trainer::gradient_norms`]): what shows a vanishing gradient.
-    pub fn watch_gradients(&mut self) {
-        self.watch_gradients = true;
+    /// gradient ([`Trainer::gradient_norms`]: what shows a vanishing gradient) and to read back
+    /// its batch norms' batch statistics ([`Trainer::batch_statistics`]).
+    pub fn watch(&mut self) {
+        self.watching = true;
     }
 
     /// The trainable parameters' names, in the order of [`Trainer::gradient_norms`].
@@ -165,9 +191,15 @@ impl<B: Backend> Trainer<B> {
     }
 
     /// The L2 norm of each trainable parameter's gradient at the last step (empty unless
-    /// [`Trainer::watch_gradients`] was called before it).
+    /// [`Trainer::watch`] was called before it).
     pub fn gradient_norms(&self) -> &[f32] {
         &self.gradient_norms
+    }
+
+    /// Each batch norm's statistics of the last step's batch, in the order the layers ran
+    /// (empty unless [`Trainer::watch`] was called before it).
+    pub fn batch_statistics(&self) -> &[BatchStatistics<Tensor>] {
+        &self.batch_statistics
     }
 
     pub fn steps(&self) -> u32 {
@@ -207,10 +239,23 @@ impl<B: Backend> Trainer<B> {
         targets: &[usize],
     ) -> Result<(B::Tensor, B::Tensor)> {
         let (logits, trace) = nn::forward(b, &self.model, &mut self.params, x, Mode::Train)?;
+        if self.watching {
+            self.batch_statistics = trace
+                .batch_statistics()
+                .into_iter()
+                .map(|s| {
+                    Ok(BatchStatistics {
+                        layer: s.layer.clone(),
+                        mean: b.download(&s.mean)?,
+                        var_unbiased: b.download(&s.var_unbiased)?,
+                    })
+                })
+                .collect::<Result<_>>()?;
+        }
         let (loss, grad_logits) = b.cross_entropy(&logits, targets)?;
         let grads = nn::param_grads(b, &self.model, &self.params, trace, &grad_logits)?;
         self.steps += 1;
-        if self.watch_gradients {
+        if self.watching {
             self.gradient_norms = self
                 .state
                 .iter()
@@ -374,6 +419,20 @@ mod tests {
             assert!((p2[i] - heavier[i] - want).abs() < 1e-6, "weight {i}");
         }
         assert!(same != faster && same != heavier);
+    }
+
+    #[test]
+    fn typed_settings_are_checked_and_quoted() {
+        assert_eq!(parse_learning_rate(" 0.05 "), Ok(0.05));
+        for bad in ["abc", "0", "-1", "NaN", "inf", ""] {
+            let err = parse_learning_rate(bad).unwrap_err().to_string();
+            assert!(err.ends_with(&format!("(it is {bad}).")), "{err}");
+        }
+        assert_eq!(parse_momentum("0"), Ok(0.0));
+        for bad in ["1", "1.5", "-0.1", "x"] {
+            let err = parse_momentum(bad).unwrap_err().to_string();
+            assert!(err.ends_with(&format!("(it is {bad}).")), "{err}");
+        }
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! fixed seed: the runs of a preset start from the same weights and see the same batches.
 
 use std::sync::OnceLock;
+use std::time::Instant;
 
 use convlab_core::dataset::parse_bundled;
 use convlab_core::experiment::{run, tail_mean, Curve, Preset};
@@ -14,7 +15,9 @@ const BATCH: usize = 32;
 /// Each run's curves over `steps` steps of `preset`.
 fn curves(preset: Preset, steps: usize) -> Vec<Curve> {
     let data = parse_bundled(BUNDLED).unwrap().train;
-    run(&CpuBackend, preset, &data, steps, BATCH, SEED).unwrap()
+    let start = Instant::now();
+    let clock = || start.elapsed().as_secs_f64() * 1000.0;
+    run(&CpuBackend, preset, &data, steps, BATCH, SEED, &clock).unwrap()
 }
 
 /// Each run's loss over `steps` steps of `preset`.

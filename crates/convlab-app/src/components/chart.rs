@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 
+use crate::format;
 use crate::i18n::use_i18n;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -52,17 +53,34 @@ fn draw(
     let (x0, x1) = span(series.iter().flat_map(|s| s.points.iter().map(|p| p.0)));
     let (y0, y1) =
         y_fixed.unwrap_or_else(|| span(series.iter().flat_map(|s| s.points.iter().map(|p| p.1))));
+    // Steps, epochs, layers and channels are whole numbers: their axis starts at 0 and is
+    // labelled in whole numbers, at most ten labels. A continuous x (a weight's value in a
+    // histogram) keeps its own span and is labelled as values are.
+    let whole = series
+        .iter()
+        .all(|s| s.points.iter().all(|p| p.0.fract() == 0.0));
+    let (x0, x1, x_labels) = if whole {
+        (x0.min(0.0), x1.max(1.0), (x1.ceil() as usize).clamp(2, 10))
+    } else {
+        (x0, x1, 7)
+    };
+    let x_format = |x: &f32| {
+        if whole {
+            format!("{x:.0}")
+        } else {
+            format::value(*x)
+        }
+    };
     let mut chart = ChartBuilder::on(&root)
         .margin(8)
         .x_label_area_size(40)
         .y_label_area_size(44)
-        .build_cartesian_2d(x0.min(0.0)..x1.max(1.0), y0..y1)
+        .build_cartesian_2d(x0..x1, y0..y1)
         .ok()?;
     chart
         .configure_mesh()
-        // Steps and epochs are whole numbers: label them so, at most ten labels.
-        .x_labels((x1.ceil() as usize).clamp(2, 10))
-        .x_label_formatter(&|x| format!("{x:.0}"))
+        .x_labels(x_labels)
+        .x_label_formatter(&x_format)
         .x_desc(x_label)
         .light_line_style(RGBColor(235, 235, 235))
         .draw()

@@ -38,3 +38,34 @@ pub fn NumberField(
         </label>
     }
 }
+
+/// A `<select>` among `options` (`(value, label)`; labels already in the page's language) whose
+/// current value is `value`.
+#[component]
+pub fn Choice(
+    label: &'static str,
+    testid: &'static str,
+    #[prop(into)] options: Signal<Vec<(String, String)>>,
+    #[prop(into)] value: Signal<String>,
+    set: Callback<String>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <label class="param">
+            <span>{move || i18n.t(label)}</span>
+            <select data-testid=testid prop:value=move || value.get() on:change=move |ev| set.run(event_target_value(&ev))>
+                {move || {
+                    let chosen = value.get();
+                    options
+                        .get()
+                        .into_iter()
+                        .map(|(v, l)| {
+                            let selected = v == chosen;
+                            view! { <option value=v selected=selected>{l}</option> }
+                        })
+                        .collect_view()
+                }}
+            </select>
+        </label>
+    }
+}

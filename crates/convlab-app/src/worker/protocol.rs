@@ -1,6 +1,7 @@
 //! What the page asks a worker and what it answers, encoded with postcard (a compact binary form
 //! of serde): tensors cross as their raw `f32`s, a few milliseconds for megabytes.
 
+use convlab_core::experiment::inside::Inside;
 use convlab_core::experiment::StepResult;
 use convlab_core::idx_set::IdxSet;
 use convlab_core::nn::{Model, ParamStore};
@@ -51,8 +52,13 @@ pub enum Response {
     },
     Params(ParamStore<Tensor>),
     /// Each run's loss and accuracy at an experiment's step (a NaN loss for a run that diverged
-    /// before).
-    RunSteps(Vec<StepResult>),
+    /// before), and each run's network from inside after it.
+    RunSteps {
+        results: Vec<StepResult>,
+        inside: Vec<Inside>,
+    },
+    /// Each run's network from inside, before an experiment's first step.
+    Inside(Vec<Inside>),
     IdxSet(IdxSet),
     Safetensors {
         tensors: ParamStore<Tensor>,
@@ -77,7 +83,8 @@ impl Response {
             Response::Tensors(_) => "tensors",
             Response::Step { .. } => "a training step",
             Response::Params(_) => "parameters",
-            Response::RunSteps(_) => "an experiment's step",
+            Response::RunSteps { .. } => "an experiment's step",
+            Response::Inside(_) => "a view inside an experiment's runs",
             Response::IdxSet(_) => "a data set",
             Response::Safetensors { .. } => "a weights file",
             Response::Done => "done",

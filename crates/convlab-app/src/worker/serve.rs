@@ -62,17 +62,22 @@ fn answer(request: Request) -> Response {
         }
         Request::TrainParams => with_trainer(|t| Ok(Response::Params(t.params.clone()))),
         Request::ExperimentBegin { preset, seed } => {
-            match Preset::from_slug(&preset).and_then(|p| Experiment::new(&CpuBackend, p, seed)) {
-                Ok(e) => {
+            let begun = Preset::from_slug(&preset)
+                .and_then(|p| Experiment::new(&CpuBackend, p, seed))
+                .and_then(|e| Ok((e.inside(&CpuBackend)?, e)));
+            match begun {
+                Ok((inside, e)) => {
                     EXPERIMENT.with(|s| *s.borrow_mut() = Some(e));
-                    Response::Done
+                    Response::Inside(inside)
                 }
                 Err(e) => failed(e),
             }
         }
-        Request::ExperimentStep { x, labels } => {
-            with_experiment(|e| Ok(Response::RunSteps(e.step(&CpuBackend, &x, &labels)?)))
-        }
+        Request::ExperimentStep { x, labels } => with_experiment(|e| {
+            let results = e.step(&CpuBackend, &x, &labels, &clock)?;
+            let inside = e.inside(&CpuBackend)?;
+            Ok(Response::RunSteps { results, inside })
+        }),
         Request::ExperimentRetune { run, optimizer } => with_experiment(|e| {
             e.retune(run, optimizer)?;
             Ok(Response::Done)
@@ -90,6 +95,15 @@ fn answer(request: Request) -> Response {
             }
         }
     }
+}
+
+/// Milliseconds on this worker's monotonic clock (`performance.now()`: the page's `now_ms`
+/// needs a window, which a worker has not).
+fn clock() -> f64 {
+    js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("performance"))
+        .ok()
+        .and_then(|p| p.dyn_into::<web_sys::Performance>().ok())
+        .map_or(0.0, |p| p.now())
 }
 
 fn with_trainer(

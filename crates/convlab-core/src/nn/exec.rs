@@ -27,7 +27,9 @@ enum Saved<T> {
         x: T,
         mean: T,
         inv_std: T,
-        training: bool,
+        /// In training, the batch's statistics (the gradient then also flows through `mean` and
+        /// `inv_std`); `None` in evaluation, where they are the running ones, constants.
+        batch: Option<BatchStatistics<T>>,
     },
     InputShape(Vec<usize>),
     Residual(Box<ResidualTrace<T>>),
@@ -42,10 +44,44 @@ struct ResidualTrace<T> {
     sum: T,
 }
 
+/// The statistics a batch norm computed on one training batch, by the layer's `state_dict`
+/// prefix (`bn1`, `block3.bn2`): what the batch was normalized with, and what moved the running
+/// statistics a step (PyTorch updates `running_var` with the unbiased variance).
+#[derive(Debug, Clone)]
+pub struct BatchStatistics<T> {
+    pub layer: String,
+    pub mean: T,
+    pub var_unbiased: T,
+}
+
 /// The forward pass's record, consumed by [`backward`].
 #[derive(Debug, Clone)]
 pub struct Trace<T> {
     saved: Vec<Saved<T>>,
+}
+
+impl<T> Trace<T> {
+    /// Every batch norm's statistics of this (training) batch, in the order the layers ran,
+    /// those inside residual blocks included. Empty for a pass in evaluation mode.
+    pub fn batch_statistics(&self) -> Vec<&BatchStatistics<T>> {
+        fn collect<'a, T>(saved: &'a [Saved<T>], out: &mut Vec<&'a BatchStatistics<T>>) {
+            for s in saved {
+                match s {
+                    Saved::BatchNorm {
+                        batch: Some(stats), ..
+                    } => out.push(stats),
+                    Saved::Residual(r) => {
+                        collect(&r.main, out);
+                        collect(r.shortcut.as_slice(), out);
+                    }
+                    _ => {}
+                }
+            }
+        }
+        let mut out = Vec::new();
+        collect(&self.saved, &mut out);
+        out
+    }
 }
 
 /// Runs `model` on the batch `x`. In [`Mode::Train`] the batch norms' running statistics in
@@ -171,12 +207,13 @@ fn layer_forward<B: Backend>(
                     b.batch_norm_update_running(&mut rm, &mut rv, &stats, *momentum)?;
                     params.insert(name("running_mean"), rm);
                     params.insert(name("running_var"), rv);
-                    (y, Saved::BatchNorm { x: x.clone(), mean: stats.mean, inv_std: stats.inv_std, training: true })
+                    let batch = BatchStatistics { layer: path.to_string(), mean: stats.mean.clone(), var_unbiased: stats.var_unbiased };
+                    (y, Saved::BatchNorm { x: x.clone(), mean: stats.mean, inv_std: stats.inv_std, batch: Some(batch) })
                 }
                 Mode::Eval => {
                     let (rm, rv) = (params.get(&name("running_mean"))?, params.get(&name("running_var"))?);
                     let y = b.batch_norm_eval(x, &gamma, &beta, rm, rv, *eps)?;
-                    let saved = Saved::BatchNorm { x: x.clone(), mean: rm.clone(), inv_std: b.inv_std(rv, *eps)?, training: false };
+                    let saved = Saved::BatchNorm { x: x.clone(), mean: rm.clone(), inv_std: b.inv_std(rv, *eps)?, batch: None };
                     (y, saved)
                 }
             }
@@ -294,7 +331,7 @@ fn layer_backward<B: Backend>(
                 x,
                 mean,
                 inv_std,
-                training,
+                batch,
             },
         ) => {
             let g = b.batch_norm_backward(
@@ -303,7 +340,7 @@ fn layer_backward<B: Backend>(
                 &mean,
                 &inv_std,
                 gy,
-                training,
+                batch.is_some(),
             )?;
             grads.insert(name("weight"), g.weight);
             if let Some(gb) = g.bias {

@@ -75,6 +75,32 @@ pub const KO: &[(&str, &str)] = &[
     ("5 × 5", "5 × 5"),
     ("max pooling", "최대 풀링"),
     ("stride-2 convolution", "스트라이드 2 합성곱"),
+    ("Time of its steps", "스텝에 걸린 시간"),
+    ("Images/s", "이미지/초"),
+    ("Inside a run", "실행 하나의 내부"),
+    ("Weights of", "가중치를 볼 층"),
+    (
+        "Share of the layer's weights by value: before the first step and now",
+        "값에 따른 층 가중치의 비율: 첫 스텝 전과 지금",
+    ),
+    ("weight", "가중치"),
+    ("before the first step", "첫 스텝 전"),
+    ("now", "지금"),
+    (
+        "This run has no batch norm (or has not taken a step yet).",
+        "이 실행에는 배치 정규화가 없습니다(또는 아직 스텝을 밟지 않았습니다).",
+    ),
+    (
+        "The channel's mean: this step's batch, and the running mean kept for evaluation",
+        "채널의 평균: 이번 스텝의 배치 평균과 평가용으로 유지하는 이동 평균",
+    ),
+    (
+        "The channel's variance: this step's batch (unbiased), and the running variance",
+        "채널의 분산: 이번 스텝의 배치 분산(불편)과 이동 분산",
+    ),
+    ("running mean", "이동 평균"),
+    ("batch variance", "배치 분산"),
+    ("running variance", "이동 분산"),
 ];
 
 /// The lesson's own message formats (see `messages`).

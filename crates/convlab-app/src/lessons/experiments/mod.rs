@@ -8,8 +8,10 @@
 //!   their settings during a run;
 //! - `results.rs`: the curves and the table;
 //! - `settings.rs`: a run's learning rate and momentum, editable while it trains;
+//! - `inside.rs`: inside one run while it trains (weight histograms, batch norms' statistics);
 //! - `ko.rs`: the Korean of the lesson's texts.
 
+mod inside;
 pub mod ko;
 mod results;
 mod runner;
@@ -19,6 +21,7 @@ mod state;
 use convlab_core::experiment::Preset;
 use leptos::prelude::*;
 
+use self::inside::InsideRun;
 use self::results::Results;
 use self::runner::{Phase, Progress};
 use self::state::{ExperimentsState, MAX_SEED, MAX_STEPS};
@@ -106,6 +109,7 @@ pub fn ExperimentsPage() -> impl IntoView {
                 {status}
             </p>
             <Results progress=progress/>
+            <InsideRun progress=progress/>
         </section>
     }
 }

@@ -140,6 +140,8 @@ pub fn Results(progress: Progress) -> impl IntoView {
                     <th scope="col">{move || i18n.t("Loss, mean of the last 10 steps")}</th>
                     <th scope="col">{move || i18n.t("Accuracy, mean of the last 10 batches")}</th>
                     <th scope="col">{move || i18n.t("Steps")}</th>
+                    <th scope="col">{move || i18n.t("Time of its steps")}</th>
+                    <th scope="col">{move || i18n.t("Images/s")}</th>
                     <th scope="col">{move || i18n.t("Learning rate")}</th>
                     <th scope="col">{move || i18n.t("Momentum")}</th>
                     <th scope="col"></th>
@@ -182,6 +184,19 @@ fn RunRow(
         })
     };
     let steps = move || curve(|c| Some(c.loss.len().to_string()));
+    // The worker's time for this run's steps alone: the runs take turns on one thread.
+    let time = move || {
+        curve(|c| {
+            (c.milliseconds > 0.0)
+                .then(|| format!("{} s", format::value((c.milliseconds / 1000.0) as f32)))
+        })
+    };
+    let speed = move || {
+        curve(|c| {
+            c.images_per_second(BATCH)
+                .map(|s| thousands(s.round() as u64))
+        })
+    };
     let losses = move || {
         curve(|c| {
             let all: Vec<String> = c.loss.iter().map(f32::to_string).collect();
@@ -200,6 +215,8 @@ fn RunRow(
             <td class="num">{last}</td>
             <td class="num">{accuracy}</td>
             <td class="num">{steps}</td>
+            <td class="num">{time}</td>
+            <td class="num" data-testid=format!("run-speed-{run}")>{speed}</td>
             <RunSettings progress=progress run=run error=error/>
             <td>{move || if diverged() { i18n.t("diverged") } else { "" }}</td>
         </tr>

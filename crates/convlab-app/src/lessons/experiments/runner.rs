@@ -4,12 +4,13 @@
 //! the loop at its next step. A run's learning rate or momentum changed during the run reaches
 //! the worker between two steps, and is marked at the step whose update first used it.
 
+use convlab_core::experiment::inside::InsideRecord;
 use convlab_core::experiment::{BatchOrder, Curve, Preset};
 use convlab_core::train::Optimizer;
 use leptos::prelude::*;
 
 use super::state::BATCH;
-use crate::browser::now_ms;
+use crate::browser::{now_ms, yield_to_browser};
 use crate::data::bundled_mnist;
 use crate::training::settings::SettingsChange;
 use crate::worker::{self, Request, Response};
@@ -44,6 +45,9 @@ pub struct Progress {
     pub phase: RwSignal<Phase>,
     /// Each run's loss and batch accuracy per step so far.
     pub curves: RwSignal<Vec<Curve>>,
+    /// Each run's network from inside: its weights before the first step and now, its batch
+    /// norms' statistics at every step.
+    pub inside: RwSignal<Vec<InsideRecord>>,
     /// Each run's optimizer, with its current settings.
     pub optimizers: RwSignal<Vec<Optimizer>>,
     /// The changes made during the run, in order: `(run, change)`.
@@ -61,6 +65,7 @@ impl Progress {
         Progress {
             phase: RwSignal::new(Phase::Idle),
             curves: RwSignal::new(Vec::new()),
+            inside: RwSignal::new(Vec::new()),
             optimizers: RwSignal::new(Vec::new()),
             changes: RwSignal::new(Vec::new()),
             elapsed_ms: RwSignal::new(0.0),
@@ -88,6 +93,7 @@ impl Progress {
         self.stop();
         let generation = self.generation.get_value();
         self.curves.set(Curve::empty_for(preset));
+        self.inside.set(Vec::new());
         self.optimizers
             .set(preset.runs().iter().map(|r| r.optimizer).collect());
         self.changes.set(Vec::new());
@@ -156,25 +162,27 @@ impl Progress {
             preset: preset.slug().to_string(),
             seed,
         };
-        match worker::training().ask(begin).await {
-            Response::Done => {}
+        let initial = match worker::training().ask(begin).await {
+            Response::Inside(inside) => inside,
             other => return Err(other.unexpected()),
-        }
+        };
         let mut order =
             BatchOrder::new(data.train.len(), BATCH, seed).map_err(|e| e.to_string())?;
         if !self.current(generation) {
             return Ok(());
         }
+        self.inside
+            .set(initial.into_iter().map(InsideRecord::new).collect());
         self.phase.set(Phase::Running);
         let start = now_ms();
         for step in 1..=steps {
             self.send_changes(step).await?;
             let (x, labels) = data.train.batch(&order.next_batch());
-            let results = match worker::training()
+            let (results, inside) = match worker::training()
                 .ask(Request::ExperimentStep { x, labels })
                 .await
             {
-                Response::RunSteps(r) => r,
+                Response::RunSteps { results, inside } => (results, inside),
                 other => return Err(other.unexpected()),
             };
             // The page may have gone to another lesson, or the student started again.
@@ -187,6 +195,17 @@ impl Progress {
                 }
             });
             self.elapsed_ms.set(now_ms() - start);
+            // The views inside the runs redraw in a task of their own, after the curves': one
+            // task drawing all six charts could hold the page's thread too long.
+            yield_to_browser().await;
+            if !self.current(generation) {
+                return Ok(());
+            }
+            self.inside.update(|records| {
+                for (record, view) in records.iter_mut().zip(inside) {
+                    record.record(view);
+                }
+            });
         }
         self.phase.set(Phase::Done);
         Ok(())

@@ -3,6 +3,7 @@
 //! resets to a learning rate that should not diverge). The learning rate and the momentum can
 //! change while the run trains: the session takes them at its next step.
 
+use convlab_core::train::{parse_learning_rate, parse_momentum};
 use leptos::prelude::*;
 
 use super::data_panel::OwnData;
@@ -11,7 +12,6 @@ use crate::components::controls::NumberField;
 use crate::compute::use_compute;
 use crate::data::bundled_mnist;
 use crate::i18n::use_i18n;
-use crate::training::settings::{parse_learning_rate, parse_momentum};
 use crate::training::{self, Config, Progress, RunState, MODELS};
 use crate::url::lesson::LessonUrl;
 use crate::url::History;
@@ -69,14 +69,14 @@ pub fn Controls(
             lr_error.set(None);
             state.update(History::Replace, |s| s.lr = lr);
         }
-        Err(message) => lr_error.set(Some(message)),
+        Err(e) => lr_error.set(Some(e.to_string())),
     };
     let set_momentum = move |ev| match parse_momentum(&event_target_value(&ev)) {
         Ok(m) => {
             lr_error.set(None);
             state.update(History::Replace, |s| s.momentum = m);
         }
-        Err(message) => lr_error.set(Some(message)),
+        Err(e) => lr_error.set(Some(e.to_string())),
     };
     let set_batch = Callback::new(move |v| state.update(History::Replace, |s| s.batch = Some(v)));
     let (epochs, set_epochs) = state.field(|s| s.epochs, |s, v| s.epochs = v);

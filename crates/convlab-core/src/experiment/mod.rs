@@ -6,6 +6,8 @@
 //! The models are small enough for a browser tab and the CPU reference: MNIST's 28 × 28 digits,
 //! 8 to 16 channels.
 
+pub mod inside;
+
 use serde::{Deserialize, Serialize};
 
 use crate::backend::Backend;
@@ -15,6 +17,8 @@ use crate::nn::{init, Layer, Model, Module, ParamStore, ResidualSpec};
 use crate::rng::Rng;
 use crate::tensor::Tensor;
 use crate::train::{count_correct, Optimizer, Trainer};
+
+use self::inside::Inside;
 
 /// What a preset compares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -284,12 +288,14 @@ pub fn initial_params(runs: &[RunSpec], seed: u64) -> Result<Vec<ParamStore<Tens
 
 /// What one run's step measured on its batch, before its update: the mean loss, the fraction of
 /// the batch's images the network classified right, and the L2 norm of the gradient of each
-/// layer's weights ([`weight_layers`]), first layer first.
+/// layer's weights ([`weight_layers`]), first layer first; and how long the step took, in
+/// milliseconds of the caller's clock.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StepResult {
     pub loss: f32,
     pub accuracy: f32,
     pub gradient_norms: Vec<f32>,
+    pub milliseconds: f64,
 }
 
 /// One run's results at each step so far; `diverged` once its loss stopped being a number (it
@@ -303,6 +309,8 @@ pub struct Curve {
     pub layers: Vec<String>,
     /// At each step, the norm of each layer's weight gradient.
     pub gradient_norms: Vec<Vec<f32>>,
+    /// The time its steps took together.
+    pub milliseconds: f64,
     pub diverged: bool,
 }
 
@@ -330,6 +338,7 @@ impl Curve {
                 accuracy: Vec::new(),
                 layers: weight_layers(&r.model),
                 gradient_norms: Vec::new(),
+                milliseconds: 0.0,
                 diverged: false,
             })
             .collect()
@@ -342,7 +351,15 @@ impl Curve {
             self.loss.push(step.loss);
             self.accuracy.push(step.accuracy);
             self.gradient_norms.push(step.gradient_norms);
+            self.milliseconds += step.milliseconds;
         }
+    }
+
+    /// Training images per second over its steps so far, in batches of `batch` (`None` before
+    /// the clock has measured any time).
+    pub fn images_per_second(&self, batch: usize) -> Option<f64> {
+        (self.milliseconds > 0.0)
+            .then(|| (self.loss.len() * batch) as f64 / (self.milliseconds / 1000.0))
     }
 
     /// Each layer's weight-gradient norm, averaged over the last `n` steps (fewer if there are
@@ -420,7 +437,7 @@ impl<B: Backend> Experiment<B> {
         for ((run, p), curve) in runs.iter().zip(&params).zip(&curves) {
             let mut trainer =
                 Trainer::new(b, &run.model, &run.model.input_shape, p, run.optimizer)?;
-            trainer.watch_gradients();
+            trainer.watch();
             let names: Vec<&str> = trainer.trainable_names().collect();
             weights.push(
                 curve
@@ -439,8 +456,15 @@ impl<B: Backend> Experiment<B> {
     }
 
     /// One step of every run that has not diverged, on the batch `x` with labels `labels`;
-    /// returns each run's result (a NaN loss for a run that diverged before).
-    pub fn step(&mut self, b: &B, x: &B::Tensor, labels: &[usize]) -> Result<Vec<StepResult>> {
+    /// returns each run's result (a NaN loss for a run that diverged before). `clock` gives the
+    /// time in milliseconds (the core has none of its own in a browser).
+    pub fn step(
+        &mut self,
+        b: &B,
+        x: &B::Tensor,
+        labels: &[usize],
+        clock: &impl Fn() -> f64,
+    ) -> Result<Vec<StepResult>> {
         let mut results = Vec::with_capacity(self.trainers.len());
         let runs = self
             .trainers
@@ -453,12 +477,15 @@ impl<B: Backend> Experiment<B> {
                     loss: f32::NAN,
                     accuracy: f32::NAN,
                     gradient_norms: Vec::new(),
+                    milliseconds: 0.0,
                 });
                 continue;
             }
+            let start = clock();
             let (loss, logits) = trainer.step_with_logits(b, x, labels)?;
             let loss = b.download(&loss)?.data.first().copied().unwrap_or(f32::NAN);
             let right = count_correct(&b.download(&logits)?, labels)?;
+            let milliseconds = clock() - start;
             let norms = trainer.gradient_norms();
             let step = StepResult {
                 loss,
@@ -467,6 +494,7 @@ impl<B: Backend> Experiment<B> {
                     .iter()
                     .filter_map(|&i| norms.get(i).copied())
                     .collect(),
+                milliseconds,
             };
             curve.record(step.clone());
             results.push(step);
@@ -495,9 +523,19 @@ impl<B: Backend> Experiment<B> {
     pub fn curves(&self) -> &[Curve] {
         &self.curves
     }
+
+    /// Each run's network from inside, now ([`Inside::of`]).
+    pub fn inside(&self, b: &B) -> Result<Vec<Inside>> {
+        self.trainers
+            .iter()
+            .zip(&self.curves)
+            .map(|(trainer, curve)| Inside::of(b, trainer, &curve.layers))
+            .collect()
+    }
 }
 
 /// `steps` steps of `preset` on `data` from `seed`, in batches of `batch`: each run's curve.
+/// `clock` gives the time in milliseconds.
 pub fn run<B: Backend>(
     b: &B,
     preset: Preset,
@@ -505,12 +543,13 @@ pub fn run<B: Backend>(
     steps: usize,
     batch: usize,
     seed: u64,
+    clock: &impl Fn() -> f64,
 ) -> Result<Vec<Curve>> {
     let mut order = BatchOrder::new(data.len(), batch, seed)?;
     let mut experiment = Experiment::new(b, preset, seed)?;
     for _ in 0..steps {
         let (x, labels) = data.batch(&order.next_batch());
-        experiment.step(b, &b.upload(&x)?, &labels)?;
+        experiment.step(b, &b.upload(&x)?, &labels, clock)?;
     }
     Ok(experiment.curves)
 }
