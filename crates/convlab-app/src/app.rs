@@ -3,6 +3,8 @@
 
 use leptos::prelude::*;
 
+use crate::classroom::{InstructorParts, SequenceEditor, SequencePlayer};
+use crate::components::update_note::UpdateNote;
 use crate::compute::{Compute, DeviceStatus};
 use crate::i18n::{use_i18n, I18n, Lang, Tables};
 use crate::lessons::{self, Lesson, LESSONS};
@@ -66,8 +68,12 @@ pub fn App() -> impl IntoView {
                 <StatusBadge/>
             </div>
         </header>
+        <InstructorParts/>
         <main>
+            <UpdateNote/>
+            <SequencePlayer/>
             {move || shown.get().then(|| (lessons::by_slug(Some(page.get())).view)())}
+            <SequenceEditor/>
         </main>
     }
 }

@@ -46,6 +46,40 @@ pub const KO: &[(&str, &str)] = &[
         "이 페이지의 숫자를 계산하는 장치",
     ),
     ("Why?", "왜?"),
+    (
+        "ConvLab was updated since your last visit.",
+        "지난 방문 이후 ConvLab이 업데이트되었습니다.",
+    ),
+    ("OK", "확인"),
+    // The classroom: step-through sequences and instructor links
+    ("Step-through", "단계별 보기"),
+    ("Previous step", "이전 단계"),
+    ("Next step", "다음 단계"),
+    (
+        "In presentation mode: → or Space for the next step, ← for the one before, Esc to leave.",
+        "발표 모드에서: → 또는 스페이스는 다음 단계, ←는 이전 단계, Esc는 나가기입니다.",
+    ),
+    (
+        "This link's step-through sequence cannot be read (it may have been cut short): the lesson is shown without it.",
+        "이 링크의 단계별 보기 순서를 읽을 수 없습니다(링크가 잘렸을 수 있습니다). 순서 없이 수업을 보여 줍니다.",
+    ),
+    (
+        "For instructors: step-through and links",
+        "강사용: 단계별 보기와 링크",
+    ),
+    ("Caption", "설명"),
+    ("Add this state", "이 상태 추가"),
+    ("Play in presentation mode", "발표 모드로 재생"),
+    ("Remove", "삭제"),
+    (
+        "Link to share (plays from the first step)",
+        "공유할 링크(첫 단계부터 재생)",
+    ),
+    ("This link hides or locks", "이 링크가 숨기거나 잠그는 것"),
+    ("Hide the settings", "설정 숨기기"),
+    ("Hide the examples", "예제 숨기기"),
+    ("Hide the notes", "설명 숨기기"),
+    ("Lock the settings", "설정 잠그기"),
     // Common controls
     ("Input", "입력"),
     ("Kernel", "커널"),

@@ -6,6 +6,7 @@
 
 mod app;
 mod browser;
+mod classroom;
 mod components;
 mod compute;
 mod data;

@@ -57,6 +57,7 @@ const MIME = {
   '.png': 'image/png',
   '.json': 'application/json',
   '.bin': 'application/octet-stream',
+  '.webmanifest': 'application/manifest+json',
 };
 
 // Put first in index.html's <head>, so it runs before the app in every browser: records long tasks
@@ -188,6 +189,20 @@ class AppPage {
       assert.match(badge.why, /\S/, 'the CPU badge gives a reason');
     }
     return badge;
+  }
+
+  /** Moves the keyboard focus to the element matching `css` (as Tab would arrive there). */
+  async focus(css) {
+    await this.present(css);
+    await this.evaluate((sel) => document.querySelector(sel).focus(), css);
+  }
+
+  /** Where the keyboard focus is: the focused element's `data-row`, `data-col` and `data-testid`s up its tree. */
+  focused() {
+    return this.evaluate(() => {
+      const el = document.activeElement;
+      return { row: el?.dataset.row, col: el?.dataset.col, within: el?.closest('[data-testid]')?.dataset.testid };
+    });
   }
 
   /**
@@ -382,6 +397,11 @@ class ChromiumPage extends AppPage {
     return this.page.goto(url);
   }
 
+  /** Switches the browser's network off (`true`) or on: what a classroom without Wi-Fi sees. */
+  setOffline(offline) {
+    return this.context.setOffline(offline);
+  }
+
   evaluate(fn, ...args) {
     return this.page.evaluate(`(${fn})(...${JSON.stringify(args)})`);
   }
@@ -400,6 +420,11 @@ class ChromiumPage extends AppPage {
 
   select(css, value) {
     return this.page.selectOption(css, value);
+  }
+
+  /** Presses a key (`ArrowRight`, `Enter`, ` `...) where the focus is. */
+  press(key) {
+    return this.page.keyboard.press(key);
   }
 
   back() {
@@ -496,6 +521,10 @@ class WebDriverPage extends AppPage {
   async hover(css) {
     await this.evaluate((sel) => document.querySelector(sel)?.scrollIntoView({ block: 'center' }), css);
     await this.session.hover(css);
+  }
+
+  press(key) {
+    return this.session.press(key);
   }
 
   async fill(css, value) {

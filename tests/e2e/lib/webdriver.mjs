@@ -10,6 +10,8 @@ import { createServer } from 'node:net';
 
 // The key of an element reference in WebDriver's JSON.
 const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
+/** WebDriver's codes of the named keys the tests press (W3C WebDriver, "Keyboard actions"). */
+const KEYS = { Enter: '\uE007', Tab: '\uE004', Escape: '\uE00C', ArrowLeft: '\uE012', ArrowUp: '\uE013', ArrowRight: '\uE014', ArrowDown: '\uE015' };
 
 /** A free TCP port on the loopback interface (closed again, so the driver can bind it). */
 async function freePort() {
@@ -210,6 +212,15 @@ export class Session {
           actions: [{ type: 'pointerMove', duration: 0, origin: { [ELEMENT]: id }, x: 0, y: 0 }],
         },
       ],
+    });
+    await this.cmd('DELETE', '/actions');
+  }
+
+  /** Presses a key where the focus is: WebDriver's code for the named keys, the text for others. */
+  async press(key) {
+    const value = KEYS[key] ?? key;
+    await this.cmd('POST', '/actions', {
+      actions: [{ type: 'key', id: 'keyboard', actions: [{ type: 'keyDown', value }, { type: 'keyUp', value }] }],
     });
     await this.cmd('DELETE', '/actions');
   }

@@ -54,66 +54,103 @@ pub fn Grid(
             _ => {}
         }
     };
+    // The arrow keys move the focus to the next cell (padding included); in a field they do so
+    // once the caret is at the field's edge, so that editing a value still moves the caret.
+    let move_focus = move |ev: web_sys::KeyboardEvent| {
+        let Some(step) = arrow_step(&ev) else {
+            return;
+        };
+        let Some((y, x)) = cell_of(&ev) else {
+            return;
+        };
+        let (Some(grid), Some(target)) = (ev.current_target(), ev.target()) else {
+            return;
+        };
+        let (Ok(grid), Ok(target)) = (
+            grid.dyn_into::<web_sys::Element>(),
+            target.dyn_into::<web_sys::HtmlElement>(),
+        ) else {
+            return;
+        };
+        if let Some(field) = target.dyn_ref::<web_sys::HtmlInputElement>() {
+            if !caret_at_edge(field, step) {
+                return;
+            }
+        }
+        let (ny, nx) = (y + step.0, x + step.1);
+        let next = grid
+            .query_selector(&format!("[data-row=\"{ny}\"][data-col=\"{nx}\"]"))
+            .ok()
+            .flatten()
+            .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok());
+        if let Some(next) = next {
+            ev.prevent_default();
+            let _ = next.focus();
+        }
+    };
     let hovered = move |ev: &web_sys::Event| {
         if let Some(cell) = cell_of(ev) {
             hover(Some(cell));
         }
     };
+    // A cell: an input where the matrix is editable, else its value. Only the matrix's first
+    // cell is in the page's tab order; the arrow keys move from cell to cell (the grid pattern of
+    // WAI-ARIA), so a keyboard user crosses a grid in one Tab.
+    let cell = move |y: i64, x: i64, r: i64, c: i64| {
+        let inside = (0..r).contains(&y) && (0..c).contains(&x);
+        let index = (y * c + x) as usize;
+        let tabindex = if (y, x) == (0, 0) { "0" } else { "-1" };
+        let text = move || {
+            if inside {
+                values.with(|v| v.get(index).copied().map(format::value).unwrap_or_default())
+            } else {
+                "0".to_string()
+            }
+        };
+        let class = move || {
+            let extra = class_of.map(|f| f.run((y, x))).unwrap_or("");
+            format!(
+                "cell{}{}{}",
+                if inside { "" } else { " pad" },
+                if extra.is_empty() { "" } else { " " },
+                extra
+            )
+        };
+        match (inside, on_edit) {
+            (true, Some(_)) => view! {
+                <div class="grid-slot" role="gridcell">
+                    <input
+                        class=class
+                        type="text"
+                        inputmode="decimal"
+                        tabindex=tabindex
+                        aria-label=format!("row {}, column {}", y + 1, x + 1)
+                        data-row=y
+                        data-col=x
+                        prop:value=text
+                    />
+                </div>
+            }
+            .into_any(),
+            _ => view! {
+                <div class=class role="gridcell" tabindex=tabindex data-row=y data-col=x>
+                    {text}
+                </div>
+            }
+            .into_any(),
+        }
+    };
+    // One row element per matrix row (`display: contents`, so the CSS grid still lays out the
+    // cells): screen readers then announce "row 2, column 3" as they move.
     let cells = move || {
         let (r, c) = (rows.get() as i64, cols.get() as i64);
         let [ph, pw] = pad.get().map(|p| p as i64);
-        let mut views = Vec::new();
-        for y in -ph..r + ph {
-            for x in -pw..c + pw {
-                let inside = (0..r).contains(&y) && (0..c).contains(&x);
-                let index = (y * c + x) as usize;
-                let text = move || {
-                    if inside {
-                        values
-                            .with(|v| v.get(index).copied().map(format::value).unwrap_or_default())
-                    } else {
-                        "0".to_string()
-                    }
-                };
-                let class = move || {
-                    let extra = class_of.map(|f| f.run((y, x))).unwrap_or("");
-                    format!(
-                        "cell{}{}{}",
-                        if inside { "" } else { " pad" },
-                        if extra.is_empty() { "" } else { " " },
-                        extra
-                    )
-                };
-                let view = match (inside, on_edit) {
-                    (true, Some(_)) => view! {
-                        <input
-                            class=class
-                            type="text"
-                            inputmode="decimal"
-                            aria-label=format!("row {}, column {}", y + 1, x + 1)
-                            data-row=y
-                            data-col=x
-                            prop:value=text
-                        />
-                    }
-                    .into_any(),
-                    _ => view! {
-                        <div
-                            class=class
-                            role="gridcell"
-                            tabindex=if inside { "0" } else { "-1" }
-                            data-row=y
-                            data-col=x
-                        >
-                            {text}
-                        </div>
-                    }
-                    .into_any(),
-                };
-                views.push(view);
-            }
-        }
-        views
+        (-ph..r + ph)
+            .map(|y| {
+                let row = (-pw..c + pw).map(|x| cell(y, x, r, c)).collect_view();
+                view! { <div class="grid-row" role="row">{row}</div> }
+            })
+            .collect_view()
     };
     let columns = move || {
         format!(
@@ -131,10 +168,34 @@ pub fn Grid(
             on:mouseover=move |ev| hovered(&ev)
             on:focusin=move |ev| hovered(&ev)
             on:change=edited
+            on:keydown=move_focus
             on:mouseleave=move |_| hover(None)
         >
             {cells}
         </div>
+    }
+}
+
+/// The `(rows, cols)` an arrow key moves by.
+fn arrow_step(ev: &web_sys::KeyboardEvent) -> Option<(i64, i64)> {
+    match ev.key().as_str() {
+        "ArrowUp" => Some((-1, 0)),
+        "ArrowDown" => Some((1, 0)),
+        "ArrowLeft" => Some((0, -1)),
+        "ArrowRight" => Some((0, 1)),
+        _ => None,
+    }
+}
+
+/// Whether an arrow key leaves `field`: up and down always do; left from the caret at the
+/// start, right from the caret at the end.
+fn caret_at_edge(field: &web_sys::HtmlInputElement, step: (i64, i64)) -> bool {
+    let caret = field.selection_start().ok().flatten();
+    let length = field.value().chars().count() as u32;
+    match step {
+        (0, -1) => caret.is_none_or(|c| c == 0),
+        (0, 1) => caret.is_none_or(|c| c >= length),
+        _ => true,
     }
 }
 

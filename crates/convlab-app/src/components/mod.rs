@@ -9,3 +9,4 @@ pub mod grid;
 pub mod heatmap;
 pub mod map_figure;
 pub mod one_per_task;
+pub mod update_note;

@@ -14,6 +14,13 @@ pub mod writer;
 use leptos::prelude::*;
 use wasm_bindgen::JsValue;
 
+/// The keys of the page around a lesson, which every page keeps: the audience's language, theme
+/// and presentation mode, the compute path, an instructor's step-through sequence and position,
+/// and the parts of lessons an instructor's link hides or locks.
+pub const SHELL_KEYS: &[&str] = &[
+    "lang", "theme", "present", "backend", "seq", "at", "hide", "lock",
+];
+
 /// The query string as ordered `(key, value)` pairs.
 #[derive(Clone, Copy)]
 pub struct Query(RwSignal<Vec<(String, String)>>);
@@ -45,14 +52,19 @@ fn read_location() -> Vec<(String, String)> {
     pairs
 }
 
-fn write_location(pairs: &[(String, String)], history: History) {
+/// The query string of `pairs`, percent-encoded as the address bar shows it (no leading `?`).
+pub fn search_of(pairs: &[(String, String)]) -> String {
     let Ok(params) = web_sys::UrlSearchParams::new() else {
-        return;
+        return String::new();
     };
     for (k, v) in pairs {
         params.append(k, v);
     }
-    let search: String = params.to_string().into();
+    params.to_string().into()
+}
+
+fn write_location(pairs: &[(String, String)], history: History) {
+    let search = search_of(pairs);
     let url = if search.is_empty() {
         window().location().pathname().unwrap_or_default()
     } else {
@@ -126,11 +138,30 @@ impl Query {
     /// Switches to another page with some of its keys set (a link from one lesson into
     /// another's state), without reloading: what the page holds (a training session) stays.
     pub fn go_with(&self, page: &str, keys: &[(&str, String)]) {
-        let keep = ["lang", "present", "backend", "theme"];
         self.0.update(|pairs| {
-            pairs.retain(|(k, _)| keep.contains(&k.as_str()));
+            pairs.retain(|(k, _)| SHELL_KEYS.contains(&k.as_str()));
             pairs.insert(0, ("page".into(), page.into()));
             pairs.extend(keys.iter().map(|(k, v)| (k.to_string(), v.clone())));
+            write_location(pairs, History::Push);
+        });
+    }
+}
+
+impl Query {
+    /// Shows a lesson's state: its keys `lesson` (`page` first) replace the current lesson's,
+    /// the shell's keys stay, changed by `shell`; one history entry.
+    pub fn show(&self, lesson: &[(String, String)], shell: &[(&str, Option<String>)]) {
+        self.0.update(|pairs| {
+            pairs.retain(|(k, _)| SHELL_KEYS.contains(&k.as_str()));
+            for (key, value) in shell {
+                pairs.retain(|(k, _)| k != key);
+                if let Some(v) = value {
+                    pairs.push((key.to_string(), v.clone()));
+                }
+            }
+            let mut all = lesson.to_vec();
+            all.append(pairs);
+            *pairs = all;
             write_location(pairs, History::Push);
         });
     }

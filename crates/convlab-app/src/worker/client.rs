@@ -251,7 +251,7 @@ impl WorkerClient {
 
 /// The absolute URL of the wasm-bindgen glue the page loaded: Trunk preloads it with a
 /// `<link rel="modulepreload">` whose name carries the build's hash.
-fn glue_url() -> Option<String> {
+pub fn glue_url() -> Option<String> {
     let document = web_sys::window()?.document()?;
     let link = document
         .query_selector("link[rel=modulepreload][href$='.js']")

@@ -80,7 +80,7 @@ pub fn Export(arch: Arch) -> impl IntoView {
                 </span>
             </div>
             <p class="note">{move || t("An nn.Module you can paste into a file and run: it builds the network, passes one random image through it and prints the output shape and the number of parameters.")}</p>
-            <pre data-testid="pytorch-export"><code>{move || code.get()}</code></pre>
+            <pre data-testid="pytorch-export" tabindex="0"><code>{move || code.get()}</code></pre>
         </section>
     }
 }

@@ -88,6 +88,6 @@ pub fn Transposed(page: Backward) -> impl IntoView {
             </figure>
         </div>
         <p class="bw-sum" data-testid="transposed-formula">{formula}</p>
-        <pre class="pytorch" data-testid="transposed-pytorch">{pytorch}</pre>
+        <pre class="pytorch" data-testid="transposed-pytorch" tabindex="0">{pytorch}</pre>
     }
 }

@@ -193,7 +193,7 @@ pub fn PairParam(
                 class="split"
                 aria-pressed=move || split.get().to_string()
                 title=move || i18n.t("Height and width separately")
-                aria-label=move || i18n.t("Height and width separately")
+                aria-label=move || format!("H≠W: {}", i18n.t("Height and width separately"))
                 on:click=move |_| {
                     if split.get_untracked() {
                         user_split.set(false);

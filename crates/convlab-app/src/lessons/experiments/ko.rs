@@ -77,6 +77,7 @@ pub const KO: &[(&str, &str)] = &[
     ("stride-2 convolution", "스트라이드 2 합성곱"),
     ("Time of its steps", "스텝에 걸린 시간"),
     ("Images/s", "이미지/초"),
+    ("Diverged?", "발산했나요?"),
     ("Inside a run", "실행 하나의 내부"),
     ("Weights of", "가중치를 볼 층"),
     (

@@ -144,7 +144,7 @@ pub fn Results(progress: Progress) -> impl IntoView {
                     <th scope="col">{move || i18n.t("Images/s")}</th>
                     <th scope="col">{move || i18n.t("Learning rate")}</th>
                     <th scope="col">{move || i18n.t("Momentum")}</th>
-                    <th scope="col"></th>
+                    <th scope="col"><span class="sr-only">{move || i18n.t("Diverged?")}</span></th>
                 </tr>
             </thead>
             <tbody>{rows}</tbody>

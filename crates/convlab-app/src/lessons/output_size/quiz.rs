@@ -94,7 +94,7 @@ pub fn Quiz(state: LessonUrl<OutputSizeState>) -> impl IntoView {
     view! {
         <div class="os-quiz" data-testid="quiz">
             <p>{move || i18n.t("What is the output size? Work it out on paper first, then type it.")}</p>
-            <pre class="os-problem" data-testid="quiz-problem"><code>{statement}</code></pre>
+            <pre class="os-problem" data-testid="quiz-problem" tabindex="0"><code>{statement}</code></pre>
             <form
                 class="controls os-answer-form"
                 on:submit=move |ev| {

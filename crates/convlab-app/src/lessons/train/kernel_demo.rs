@@ -366,11 +366,11 @@ pub fn KernelDemo(state: LessonUrl<TrainState>) -> impl IntoView {
             </p>
             <div class="charts">
                 <LineChart testid="kernel-loss-chart" label=Signal::derive(move || i18n.t("Loss per epoch").to_string()) x_label="epoch" series=loss_series/>
-                <pre class="kernel-log" data-testid="kernel-log">{log}</pre>
+                <pre class="kernel-log" data-testid="kernel-log" tabindex="0">{log}</pre>
             </div>
             <details>
                 <summary>{move || i18n.t("The same in PyTorch (d2l)")}</summary>
-                <pre>{"conv2d = nn.LazyConv2d(1, kernel_size=(1, 2), bias=False)\nX = X.reshape((1, 1, 6, 8))\nY = Y.reshape((1, 1, 6, 7))\nlr = 3e-2  # Learning rate\n\nfor i in range(10):\n    Y_hat = conv2d(X)\n    l = (Y_hat - Y) ** 2\n    conv2d.zero_grad()\n    l.sum().backward()\n    # Update the kernel\n    conv2d.weight.data[:] -= lr * conv2d.weight.grad\n    if (i + 1) % 2 == 0:\n        print(f'epoch {i + 1}, loss {l.sum():.3f}')"}</pre>
+                <pre tabindex="0">{"conv2d = nn.LazyConv2d(1, kernel_size=(1, 2), bias=False)\nX = X.reshape((1, 1, 6, 8))\nY = Y.reshape((1, 1, 6, 7))\nlr = 3e-2  # Learning rate\n\nfor i in range(10):\n    Y_hat = conv2d(X)\n    l = (Y_hat - Y) ** 2\n    conv2d.zero_grad()\n    l.sum().backward()\n    # Update the kernel\n    conv2d.weight.data[:] -= lr * conv2d.weight.grad\n    if (i + 1) % 2 == 0:\n        print(f'epoch {i + 1}, loss {l.sum():.3f}')"}</pre>
             </details>
             <p>
                 <a href="?page=train" on:click=move |ev| { ev.prevent_default(); state.update(History::Push, |s| *s = TrainState::of(Mode::Train)); }>

@@ -1,0 +1,82 @@
+// The classroom: an instructor's link that hides the settings and locks the examples, and a
+// three-step sequence built with "Add this state" on two lessons, shared as one link and played
+// by keyboard in presentation mode (→, Space, ←, Esc), the audience seeing the lesson and the
+// caption only. A sequence that cannot be read is said so, and the lesson works without it.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import { eachBrowser, expectQuery, expectText, until } from './lib/harness.mjs';
+
+/** The computed `display` of the first element matching `css` ('missing' if there is none). */
+const display = (page, css) => page.evaluate((sel) => {
+  const el = document.querySelector(sel);
+  return el ? getComputedStyle(el).display : 'missing';
+}, css);
+
+eachBrowser('classroom', (b) => {
+  test('an instructor link hides the settings and locks the examples, by mouse and keyboard', async () => {
+    const { page } = b;
+    await page.open('?page=pooling&hide=controls&lock=examples');
+    await page.present('[data-page=pooling] .examples button');
+    assert.equal(await display(page, '[data-page=pooling] .controls'), 'none', 'the settings are hidden');
+    assert.notEqual(await display(page, '[data-page=pooling] .examples'), 'none', 'the examples stay in sight');
+    assert.notEqual(await display(page, '[data-testid=output-size]'), 'none', 'the lesson itself is shown');
+    const before = await page.query();
+    await page.click('[data-page=pooling] .examples button');
+    await page.focus('[data-page=pooling] .examples button');
+    await page.press('Enter');
+    await new Promise((settle) => setTimeout(settle, 300));
+    assert.deepEqual(await page.query(), before, 'a locked example changes nothing');
+  });
+
+  test('a three-step sequence: built on two lessons, shared as one link, played by keyboard', async () => {
+    const { page } = b;
+    await page.open('?page=conv');
+    await page.click('[data-testid=classroom] summary');
+    const add = async (caption) => {
+      await page.fill('[data-testid=state-caption]', caption);
+      await page.click('[data-testid=add-state]');
+    };
+    await add('The notes\' example');
+    await page.click('[data-testid=nav-pooling]');
+    await page.present('[data-page=pooling]');
+    await add('Max pooling');
+    await page.select('[data-testid=param-mode]', 'avg');
+    await add('Average pooling');
+    const steps = await page.evaluate(() => [...document.querySelectorAll('[data-testid=steps] li .step-caption')].map((s) => s.textContent));
+    assert.deepEqual(steps, ['The notes\' example', 'Max pooling', 'Average pooling']);
+    // The link to share plays from the first step in presentation mode.
+    const link = new URL(await page.evaluate(() => document.querySelector('[data-testid=sequence-link]').value));
+    assert.deepEqual([link.searchParams.get('page'), link.searchParams.get('at'), link.searchParams.get('present')], ['conv', '1', '1']);
+
+    await page.open(link.search);
+    await expectText(page, 'caption', 'The notes\' example');
+    await expectText(page, 'sequence-position', '1 / 3');
+    assert.equal(await display(page, '.topbar'), 'none', 'the audience sees the lesson and the caption only');
+    await page.present('[data-page=conv]');
+    await page.press('ArrowRight');
+    await expectText(page, 'caption', 'Max pooling');
+    await page.present('[data-page=pooling]');
+    await page.press('ArrowRight');
+    await expectText(page, 'caption', 'Average pooling');
+    await expectText(page, 'sequence-position', '3 / 3');
+    await until(async () => (await page.evaluate(() => document.querySelector('[data-testid=param-mode]')?.value)) === 'avg', { what: 'average pooling shown', page });
+    await page.press(' '); // the last step: nothing further
+    await expectText(page, 'sequence-position', '3 / 3');
+    await page.press('ArrowLeft');
+    await expectText(page, 'caption', 'Max pooling');
+    await page.press(' ');
+    await expectText(page, 'caption', 'Average pooling');
+    await page.shot('classroom-sequence');
+    await page.press('Escape');
+    await until(async () => (await display(page, '.topbar')) !== 'none', { what: 'the page\'s bar back after Esc', page });
+    assert.equal((await page.query()).present, undefined);
+
+    // A sequence cut short: said so, and the lesson shown without it.
+    await page.open('?page=conv&seq=AAAA&at=1');
+    await expectText(page, 'sequence-error', /cannot be read/);
+    await expectQuery(page, { page: 'conv', seq: 'AAAA', at: 1 });
+    assert.equal(await page.exists('[data-testid=sequence]'), false);
+  });
+});
