@@ -92,29 +92,31 @@ pub const MOMENTA: RangeInclusive<f32> = 0.0..=0.999;
 /// The learning rate a student typed in `text`, if the pages accept it ([`LEARNING_RATES`]);
 /// the message quotes what was typed.
 pub fn parse_learning_rate(text: &str) -> Result<f32> {
-    let text = text.trim();
-    text.parse::<f32>()
-        .ok()
-        .filter(|lr| LEARNING_RATES.contains(lr))
-        .ok_or_else(|| {
-            Error::Invalid(format!(
-                "The learning rate must be a positive number, e.g. 0.001 (it is {text})."
-            ))
-        })
+    parse_within(text, &LEARNING_RATES, |t| {
+        format!("The learning rate must be a positive number, e.g. 0.001 (it is {t}).")
+    })
 }
 
 /// SGD's momentum a student typed in `text`, if the pages accept it ([`MOMENTA`]); the message
 /// quotes what was typed.
 pub fn parse_momentum(text: &str) -> Result<f32> {
+    parse_within(text, &MOMENTA, |t| {
+        format!("The momentum must be between 0 and 0.999, e.g. 0.9 (it is {t}).")
+    })
+}
+
+/// The number in `text` (trimmed) if it lies in `range`; else the message `refused` writes
+/// about what was typed.
+fn parse_within(
+    text: &str,
+    range: &RangeInclusive<f32>,
+    refused: fn(&str) -> String,
+) -> Result<f32> {
     let text = text.trim();
     text.parse::<f32>()
         .ok()
-        .filter(|m| MOMENTA.contains(m))
-        .ok_or_else(|| {
-            Error::Invalid(format!(
-                "The momentum must be between 0 and 0.999, e.g. 0.9 (it is {text})."
-            ))
-        })
+        .filter(|v| range.contains(v))
+        .ok_or_else(|| Error::Invalid(refused(text)))
 }
 
 /// A trainable parameter's optimizer state: Adam's two moment estimates, or SGD's momentum buffer.
