@@ -2,11 +2,12 @@
 // three-step sequence built with "Add this state" on two lessons, shared as one link and played
 // by keyboard in presentation mode (→, Space, ←, Esc), the audience seeing the lesson and the
 // caption only. A sequence that cannot be read is said so, and the lesson works without it.
+// Charts and maps download as PNGs for slides, at a projector's resolution.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { eachBrowser, expectQuery, expectText, until } from './lib/harness.mjs';
+import { downloadOf, eachBrowser, expectQuery, expectText, until } from './lib/harness.mjs';
 
 /** The computed `display` of the first element matching `css` ('missing' if there is none). */
 const display = (page, css) => page.evaluate((sel) => {
@@ -14,7 +15,55 @@ const display = (page, css) => page.evaluate((sel) => {
   return el ? getComputedStyle(el).display : 'missing';
 }, css);
 
+/**
+ * A downloaded PNG, read back: its size from its header, and (decoded by the browser) how many
+ * of its pixels are not near-white, so that a blank picture fails.
+ */
+async function picture(page, file) {
+  const signature = [137, 80, 78, 71, 13, 10, 26, 10];
+  assert.deepEqual([...file.bytes.subarray(0, 8)], signature, `${file.name} is a PNG`);
+  const view = new DataView(file.bytes.buffer, file.bytes.byteOffset);
+  const inked = await page.evaluate(async (bytes) => {
+    const bitmap = await createImageBitmap(new Blob([new Uint8Array(bytes)], { type: 'image/png' }));
+    const canvas = document.createElement('canvas');
+    [canvas.width, canvas.height] = [bitmap.width, bitmap.height];
+    const context = canvas.getContext('2d');
+    context.drawImage(bitmap, 0, 0);
+    const data = context.getImageData(0, 0, canvas.width, canvas.height).data;
+    // All inked pixels, and those of the bottom band's middle, where a chart's x-axis label is.
+    const counts = { all: 0, axisLabel: 0 };
+    for (let i = 0; i < data.length; i += 4) {
+      if (data[i] < 200 || data[i + 1] < 200 || data[i + 2] < 200) {
+        counts.all++;
+        const [x, y] = [(i / 4) % canvas.width, Math.floor(i / 4 / canvas.width)];
+        if (y > 0.9 * canvas.height && x > 0.3 * canvas.width && x < 0.7 * canvas.width) counts.axisLabel++;
+      }
+    }
+    return counts;
+  }, [...file.bytes]);
+  return { name: file.name, width: view.getUint32(16), height: view.getUint32(20), inked };
+}
+
 eachBrowser('classroom', (b) => {
+  test('a chart and a map download as PNGs for slides, at a projector\'s resolution', async () => {
+    const { page } = b;
+    await page.open('?page=experiments&steps=5');
+    await page.click('[data-testid=run-experiment]');
+    await until(async () => (await page.evaluate(() => document.querySelector('[data-testid=experiment-status]')?.dataset.state)) === 'done', { what: 'five steps', page, timeout: 60_000 });
+    const chart = await picture(page, await downloadOf(page, '[data-testid=loss-chart-png]'));
+    assert.deepEqual([chart.name, chart.width, chart.height], ['convlab-loss-per-step-smoothed-one-colour-per-run.png', 1920, 960]);
+    // Drawn whole at four times the page's size: its x-axis label sits at the bottom, centred.
+    assert.ok(chart.inked.all > 20_000 && chart.inked.axisLabel > 100, `the chart is drawn whole: ${JSON.stringify(chart.inked)}`);
+    // The residual lesson's input map X (one canvas pixel per value), enlarged with sharp squares.
+    await page.open('?page=residual');
+    await page.present('[data-testid=map-x-png]');
+    const size = await page.evaluate(() => { const c = document.querySelector('[data-testid=map-x] canvas'); return [c.width, c.height]; });
+    const map = await picture(page, await downloadOf(page, '[data-testid=map-x-png]'));
+    const factor = Math.floor(1080 / Math.max(...size));
+    assert.deepEqual([map.width, map.height], [size[0] * factor, size[1] * factor], `the ${size.join('×')} map enlarged ${factor} times`);
+    assert.ok(map.inked.all > 0, 'the map is drawn');
+  });
+
   test('an instructor link hides the settings and locks the examples, by mouse and keyboard', async () => {
     const { page } = b;
     await page.open('?page=pooling&hide=controls&lock=examples');

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { eachBrowser, expectQuery, expectText, expectValue, until } from './lib/harness.mjs';
+import { downloadOf, eachBrowser, expectQuery, expectText, expectValue, until } from './lib/harness.mjs';
 
 /** Long enough for a few dozen steps on SwiftShader. */
 const TRAINING_MS = 120_000;
@@ -64,30 +64,9 @@ async function drawOne(page) {
   return until(() => probabilities(page), { what: 'probabilities of the drawn digit', page });
 }
 
-/**
- * Presses Save and returns the bytes of the file the page offers for download: the page's link
- * click is intercepted and its Blob read back, the same in every browser.
- */
-async function saveWeights(page) {
-  await page.evaluate(() => {
-    window.__downloads = [];
-    const click = HTMLAnchorElement.prototype.click;
-    HTMLAnchorElement.prototype.click = function () {
-      if (!this.download) return click.call(this);
-      const name = this.download;
-      window.__downloads.push(
-        fetch(this.href)
-          .then((r) => r.arrayBuffer())
-          .then((b) => ({ name, bytes: [...new Uint8Array(b)] })),
-      );
-    };
-  });
-  await page.click('[data-testid=save-weights]');
-  const file = await until(
-    () => page.evaluate(async () => (window.__downloads.length ? await window.__downloads[0] : null)),
-    { what: 'the weights download', page },
-  );
-  return { name: file.name, bytes: Uint8Array.from(file.bytes) };
+/** Presses Save and returns the weights file the page offers for download. */
+function saveWeights(page) {
+  return downloadOf(page, '[data-testid=save-weights]');
 }
 
 /** The JSON header of a .safetensors file: an 8-byte little-endian length, then the JSON. */

@@ -51,6 +51,10 @@ pub const KO: &[(&str, &str)] = &[
         "지난 방문 이후 ConvLab이 업데이트되었습니다.",
     ),
     ("OK", "확인"),
+    (
+        "Download this figure as a PNG for slides",
+        "이 그림을 슬라이드용 PNG로 내려받기",
+    ),
     // The classroom: step-through sequences and instructor links
     ("Step-through", "단계별 보기"),
     ("Previous step", "이전 단계"),

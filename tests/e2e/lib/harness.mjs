@@ -687,6 +687,32 @@ export function cellTexts(page, testid) {
   return page.cells(testid);
 }
 
+/**
+ * Clicks `css` and returns the file the page then offers for download, `{ name, bytes }`: the
+ * page's link click is intercepted and its Blob read back, the same in every browser.
+ */
+export async function downloadOf(page, css) {
+  await page.evaluate(() => {
+    window.__downloads = [];
+    const click = HTMLAnchorElement.prototype.click;
+    HTMLAnchorElement.prototype.click = function () {
+      if (!this.download) return click.call(this);
+      const name = this.download;
+      window.__downloads.push(
+        fetch(this.href)
+          .then((r) => r.arrayBuffer())
+          .then((b) => ({ name, bytes: [...new Uint8Array(b)] })),
+      );
+    };
+  });
+  await page.click(css);
+  const file = await until(
+    () => page.evaluate(async () => (window.__downloads.length ? await window.__downloads[0] : null)),
+    { what: `the file offered by ${css}`, page },
+  );
+  return { name: file.name, bytes: Uint8Array.from(file.bytes) };
+}
+
 /** Asserts a grid's cells become `expected` (numbers or strings, row-major). */
 export function expectCells(page, testid, expected, message) {
   return pollAssert(

@@ -2,9 +2,11 @@
 
 use leptos::html::Canvas;
 use leptos::prelude::*;
+use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 
+use crate::components::figure_download::{file_name, new_canvas, offer_png};
 use crate::format;
 use crate::i18n::use_i18n;
 
@@ -38,17 +40,52 @@ fn span(values: impl Iterator<Item = f32>) -> (f32, f32) {
     (lo - pad, hi + pad)
 }
 
-/// Draws the series; `legend[i]` names series `i` (in the page's language).
-fn draw(
-    canvas: web_sys::HtmlCanvasElement,
-    x_label: &str,
-    legend: &[&str],
-    series: &[Series],
-    marks: &[Mark],
+/// The chart's size on the page, in canvas pixels.
+const WIDTH: u32 = 480;
+const HEIGHT: u32 = 240;
+/// A chart for slides is drawn this many times larger: 1920 × 960, a full-HD projector's width.
+const SLIDE_SCALE: u32 = 4;
+
+/// What a chart draws: its series and marks, with the labels in the page's language.
+struct Figure<'a> {
+    x_label: &'a str,
+    /// `legend[i]` names series `i`.
+    legend: &'a [&'a str],
+    series: &'a [Series],
+    marks: &'a [Mark],
     y_fixed: Option<(f32, f32)>,
-) -> Option<()> {
-    let backend = CanvasBackend::with_canvas_object(canvas)?;
-    let root = backend.into_drawing_area();
+}
+
+/// Draws `figure` on `canvas`, at the canvas's size.
+fn draw(canvas: web_sys::HtmlCanvasElement, figure: &Figure) -> Option<()> {
+    draw_on(
+        CanvasBackend::with_canvas_object(canvas)?.into_drawing_area(),
+        figure,
+    )
+}
+
+/// `figure` drawn [`SLIDE_SCALE`] times larger than on the page, on a new canvas. Plotters lays
+/// the chart out for the page's size (its drawing area takes the canvas's size when made, so
+/// fonts and lines keep their proportions); the canvas, made larger after that and scaled,
+/// receives it at full resolution.
+fn draw_for_slides(figure: &Figure) -> Option<web_sys::HtmlCanvasElement> {
+    let (canvas, context) = new_canvas(WIDTH, HEIGHT)?;
+    let root = CanvasBackend::with_canvas_object(canvas.clone())?.into_drawing_area();
+    canvas.set_width(WIDTH * SLIDE_SCALE);
+    canvas.set_height(HEIGHT * SLIDE_SCALE);
+    context.scale(SLIDE_SCALE as f64, SLIDE_SCALE as f64).ok()?;
+    draw_on(root, figure)?;
+    Some(canvas)
+}
+
+fn draw_on(root: DrawingArea<CanvasBackend, Shift>, figure: &Figure) -> Option<()> {
+    let Figure {
+        x_label,
+        legend,
+        series,
+        marks,
+        y_fixed,
+    } = *figure;
     root.fill(&WHITE).ok()?;
     let (x0, x1) = span(series.iter().flat_map(|s| s.points.iter().map(|p| p.0)));
     let (y0, y1) =
@@ -173,23 +210,53 @@ pub fn LineChart(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let canvas = NodeRef::<Canvas>::new();
-    Effect::new(move |_| {
+    // Draws the chart as it is now: on the page's canvas, or for slides.
+    let with_figure = move |f: &mut dyn FnMut(&Figure) -> Option<()>| {
         let data = series.get();
         let marks = marks.map(|m| m.get()).unwrap_or_default();
+        // Labels in the page's language; the series' own names stay the keys of data-drawn.
+        let legend: Vec<&str> = data.iter().map(|s| i18n.t(s.name)).collect();
+        f(&Figure {
+            x_label: i18n.t(x_label),
+            legend: &legend,
+            series: &data,
+            marks: &marks,
+            y_fixed: y_range,
+        })
+    };
+    let error = RwSignal::new(None::<String>);
+    let offer = move |_| {
+        let result = untrack(|| {
+            let mut picture = None;
+            with_figure(&mut |figure| {
+                picture = draw_for_slides(figure);
+                Some(())
+            });
+            picture
+        })
+        .ok_or_else(|| "the browser could not draw this chart for slides".to_string())
+        .and_then(|canvas| offer_png(&canvas, &file_name(&label.get_untracked(), "png")));
+        error.set(result.err());
+    };
+    Effect::new(move |_| {
         if let Some(el) = canvas.get() {
-            // Labels in the page's language; the series' own names stay the keys of data-drawn.
-            let legend: Vec<&str> = data.iter().map(|s| i18n.t(s.name)).collect();
-            let drawn = draw(el.clone(), i18n.t(x_label), &legend, &data, &marks, y_range)
-                .map(|()| summary(&data));
+            let drawn = with_figure(&mut |figure| draw(el.clone(), figure))
+                .map(|()| series.with(|data| summary(data)));
             let _ = el.set_attribute("data-drawn", drawn.as_deref().unwrap_or("failed"));
-            let steps: Vec<String> = marks.iter().map(|m| m.x.to_string()).collect();
+            let steps: Vec<String> = marks
+                .map(|m| m.with(|m| m.iter().map(|m| m.x.to_string()).collect()))
+                .unwrap_or_default();
             let _ = el.set_attribute("data-marks", &steps.join(" "));
         }
     });
     view! {
         <figure class="chart">
             <figcaption>{move || label.get()}</figcaption>
-            <canvas node_ref=canvas width="480" height="240" data-testid=testid role="img" aria-label=move || label.get()></canvas>
+            <canvas node_ref=canvas width=WIDTH height=HEIGHT data-testid=testid role="img" aria-label=move || label.get()></canvas>
+            <button type="button" class="figure-download" data-testid=format!("{testid}-png") title=move || i18n.t("Download this figure as a PNG for slides") on:click=offer>
+                "PNG"
+            </button>
+            {move || error.get().map(|e| view! { <span class="error" role="alert">{e}</span> })}
         </figure>
     }
 }

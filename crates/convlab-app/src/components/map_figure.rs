@@ -4,6 +4,7 @@
 
 use leptos::prelude::*;
 
+use crate::components::figure_download::MapDownload;
 use crate::components::heatmap::{Heatmap, Plane};
 use crate::format;
 
@@ -59,11 +60,12 @@ pub fn MapFigure(
         })
     };
     view! {
-        <figure class=format!("map-fig {class}") data-testid=testid>
+        <figure class=format!("map-fig {class}") data-testid=testid.clone()>
             <div class="map-box">{heatmap}{marker}</div>
             <figcaption>
                 <span class="map-title">{move || title.get()}</span>
                 <span class="map-range">{range}</span>
+                <MapDownload testid=format!("{testid}-png") title=title/>
             </figcaption>
         </figure>
     }

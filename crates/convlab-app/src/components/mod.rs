@@ -5,6 +5,7 @@ pub mod chart;
 pub mod controls;
 pub mod curves;
 pub mod draw_pad;
+pub mod figure_download;
 pub mod grid;
 pub mod heatmap;
 pub mod map_figure;
