@@ -224,6 +224,22 @@ pub fn LineChart(
             y_fixed: y_range,
         })
     };
+    // The text alternative: the caption, then each series' latest value.
+    let described = move || {
+        let values: Vec<String> = series.with(|data| {
+            data.iter()
+                .filter_map(|s| {
+                    let (_, y) = s.points.last()?;
+                    Some(format!("{} {}", i18n.t(s.name), format::value(*y)))
+                })
+                .collect()
+        });
+        if values.is_empty() {
+            label.get()
+        } else {
+            format!("{}: {}", label.get(), values.join(", "))
+        }
+    };
     let error = RwSignal::new(None::<String>);
     let offer = move |_| {
         let result = untrack(|| {
@@ -252,7 +268,7 @@ pub fn LineChart(
     view! {
         <figure class="chart">
             <figcaption>{move || label.get()}</figcaption>
-            <canvas node_ref=canvas width=WIDTH height=HEIGHT data-testid=testid role="img" aria-label=move || label.get()></canvas>
+            <canvas node_ref=canvas width=WIDTH height=HEIGHT data-testid=testid role="img" aria-label=described></canvas>
             <button type="button" class="figure-download" data-testid=format!("{testid}-png") title=move || i18n.t("Download this figure as a PNG for slides") on:click=offer>
                 "PNG"
             </button>

@@ -125,7 +125,7 @@ pub fn Channel(
                     on_hover=Callback::new(move |cell: Option<(i64, i64)>| hovered.set(cell.map(|(y, x)| (ch, y, x))))
                 />
             </div>
-            <p class="arithmetic" data-testid=format!("arithmetic{suffix}")>{arithmetic}</p>
+            <p class="arithmetic" aria-live="polite" data-testid=format!("arithmetic{suffix}")>{arithmetic}</p>
         </div>
     }
 }
