@@ -51,10 +51,20 @@ async function keep(page) {
 /** The page: from the network (cached for later), else from the cache. */
 async function page(event) {
   const cached = caches.open(CACHE).then((cache) => cache.match(PAGE));
-  const network = fetch(event.request).then((response) => {
-    if (response.ok) event.waitUntil(keep(response.clone()));
-    return response;
-  });
+  const network = fetch(event.request);
+  // Caching the page must never stand between it and the browser: a failure here is only a
+  // page not kept for offline use.
+  network
+    .then((response) => {
+      if (!response.ok) return;
+      const kept = keep(response.clone()).catch(() => {});
+      try {
+        event.waitUntil(kept);
+      } catch {
+        // Past the event's lifetime: the caching goes on without holding the worker awake.
+      }
+    })
+    .catch(() => {});
   const slow = new Promise((late) => setTimeout(late, PAGE_WAIT_MS));
   const first = await Promise.race([network.catch(() => null), slow.then(() => null)]);
   return first ?? (await cached) ?? network;
