@@ -5,6 +5,7 @@
 //! runs in the page and in its workers: `main` mounts the page only where there is a window.
 
 mod app;
+mod base64;
 mod browser;
 mod classroom;
 mod components;

@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::training::weights::{base64_decode, base64_encode};
+use crate::base64;
 use crate::url::SHELL_KEYS;
 
 /// Steps a sequence may hold: a class's worth, and a URL that browsers still accept.
@@ -39,7 +39,7 @@ impl Step {
 
 /// The `seq` value of `steps`.
 pub fn encode(steps: &[Step]) -> String {
-    base64_encode(&postcard::to_allocvec(steps).unwrap_or_default())
+    base64::encode(&postcard::to_allocvec(steps).unwrap_or_default())
 }
 
 /// What a page says of a `seq` value it cannot play.
@@ -47,7 +47,7 @@ pub const UNREADABLE: &str = "This link's step-through sequence cannot be read (
 
 /// The steps of a `seq` value, or why it cannot be played.
 pub fn decode(value: &str) -> Result<Vec<Step>, &'static str> {
-    let bytes = base64_decode(value.trim()).ok_or(UNREADABLE)?;
+    let bytes = base64::decode(value.trim()).ok_or(UNREADABLE)?;
     let steps: Vec<Step> = postcard::from_bytes(&bytes).map_err(|_| UNREADABLE)?;
     if steps.is_empty() || steps.len() > MAX_STEPS {
         return Err(UNREADABLE);

@@ -6,9 +6,9 @@
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
+use crate::base64;
 use crate::browser::download;
 use crate::i18n::use_i18n;
-use crate::training::weights::base64_decode;
 
 /// The long side of a downloaded map, in pixels: at most a full-HD projector's height.
 const MAP_SIDE: u32 = 1080;
@@ -36,7 +36,7 @@ pub fn offer_png(canvas: &web_sys::HtmlCanvasElement, name: &str) -> Result<(), 
         .map_err(|e| format!("the browser would not make a picture of this figure ({e:?})"))?;
     let bytes = url
         .split_once(',')
-        .and_then(|(_, data)| base64_decode(data))
+        .and_then(|(_, data)| base64::decode(data))
         .ok_or("the browser made no PNG of this figure")?;
     download(&bytes, name)
 }

@@ -7,6 +7,7 @@ use convlab_core::{safetensors, Tensor};
 use leptos::prelude::*;
 
 use super::{resolved_model, MODELS};
+use crate::base64;
 use crate::worker::{self, Request, Response};
 
 /// Reads a `.safetensors` file for the model `model_name`: the weights and the training steps
@@ -70,7 +71,7 @@ fn storage() -> Option<web_sys::Storage> {
 pub fn store_weights(model: &str, bytes: &[u8]) -> Result<(), String> {
     let storage = storage().ok_or("this browser does not let the page store data")?;
     storage
-        .set_item(&storage_key(model), &base64_encode(bytes))
+        .set_item(&storage_key(model), &base64::encode(bytes))
         .map_err(|_| {
             "the browser's storage is full or disabled: the weights were not saved for the next visit \
              (use Save to download them)"
@@ -81,7 +82,7 @@ pub fn store_weights(model: &str, bytes: &[u8]) -> Result<(), String> {
 /// The weights file stored for `model`, if any.
 pub fn stored_weights(model: &str) -> Option<Vec<u8>> {
     let text = storage()?.get_item(&storage_key(model)).ok().flatten()?;
-    base64_decode(&text)
+    base64::decode(&text)
 }
 
 /// Whether weights are stored for `model` (without decoding them).
@@ -92,73 +93,5 @@ pub fn has_stored_weights(model: &str) -> bool {
 pub fn forget_weights(model: &str) {
     if let Some(s) = storage() {
         let _ = s.remove_item(&storage_key(model));
-    }
-}
-
-const BASE64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-/// Standard base64 with padding.
-pub fn base64_encode(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let b = [
-            chunk[0],
-            chunk.get(1).copied().unwrap_or(0),
-            chunk.get(2).copied().unwrap_or(0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(BASE64[((n >> (18 - 6 * i)) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
-
-/// The bytes of standard base64 (padding optional), or `None` when it is not base64.
-pub fn base64_decode(text: &str) -> Option<Vec<u8>> {
-    let digits: Vec<u32> = text
-        .trim_end_matches('=')
-        .bytes()
-        .map(|c| match c {
-            b'A'..=b'Z' => Some(u32::from(c - b'A')),
-            b'a'..=b'z' => Some(u32::from(c - b'a') + 26),
-            b'0'..=b'9' => Some(u32::from(c - b'0') + 52),
-            b'+' => Some(62),
-            b'/' => Some(63),
-            _ => None,
-        })
-        .collect::<Option<_>>()?;
-    if digits.len() % 4 == 1 {
-        return None;
-    }
-    let mut out = Vec::with_capacity(digits.len() * 3 / 4);
-    for chunk in digits.chunks(4) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |n, (i, &d)| n | (d << (18 - 6 * i)));
-        let bytes = n.to_be_bytes();
-        out.extend_from_slice(&bytes[1..chunk.len()]);
-    }
-    Some(out)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn base64_round_trips_and_refuses_what_is_not_base64() {
-        for bytes in [&b""[..], b"f", b"fo", b"foo", b"foob", &[0, 255, 128, 7, 1]] {
-            assert_eq!(base64_decode(&base64_encode(bytes)).as_deref(), Some(bytes));
-        }
-        assert_eq!(base64_encode(b"foobar"), "Zm9vYmFy");
-        assert_eq!(base64_encode(b"fo"), "Zm8=");
-        assert_eq!(base64_decode("Zm9v!"), None);
-        assert_eq!(base64_decode("Z"), None);
     }
 }
