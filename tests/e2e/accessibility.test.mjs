@@ -63,6 +63,31 @@ eachBrowser('keyboard', (b) => {
     assert.deepEqual(await page.focused(), { row: '0', col: '0', within: 'input-grid' });
     await page.shot('conv-keyboard');
   });
+
+  test('every map says what it shows: a small one its values, a large one where its ends are', async () => {
+    const { page } = b;
+    /** A map figure's legend (its smallest and largest value, as shown) and its canvas's text. */
+    const read = (testid) => page.evaluate((id) => {
+      const figure = document.querySelector(`[data-testid=${id}]`);
+      const canvas = figure?.querySelector('canvas');
+      const range = figure?.querySelector('.map-range')?.textContent ?? '';
+      return range && canvas ? { range: range.split(' … '), label: canvas.getAttribute('aria-label'), size: [canvas.height, canvas.width] } : null;
+    }, testid);
+    await page.open('?page=residual');
+    const x = await until(() => read('map-x'), { what: 'the map X and its legend', page });
+    const [rows, cols] = x.size;
+    if (rows * cols <= 25) {
+      const values = x.label.split('row by row: ')[1].split(/[;,] /).map(Number);
+      assert.equal(values.length, rows * cols, x.label);
+      assert.deepEqual([Math.min(...values), Math.max(...values)], x.range.map(Number), x.label);
+    } else {
+      assert.match(x.label, new RegExp(`: ${rows} × ${cols} values from ${x.range[0]} \\(row \\d+, column \\d+\\) to ${x.range[1]} \\(row \\d+, column \\d+\\), mean -?[\\d.]+: \\d+% positive \\(red\\), \\d+% negative \\(blue\\)$`, 'i'));
+    }
+    // The same in Korean.
+    await page.open('?page=residual&lang=ko');
+    const ko = await until(() => read('map-x'), { what: 'the map X in Korean', page });
+    assert.match(ko.label, rows * cols <= 25 ? /행 순서대로/ : /최솟값 .*최댓값 .*평균 .*양수\(빨강\)/, ko.label);
+  });
 });
 
 // axe-core reads the DOM, the same in every engine: it runs in one browser, Chromium without

@@ -72,11 +72,18 @@ eachBrowser('classroom', (b) => {
     assert.notEqual(await display(page, '[data-page=pooling] .examples'), 'none', 'the examples stay in sight');
     assert.notEqual(await display(page, '[data-testid=output-size]'), 'none', 'the lesson itself is shown');
     const before = await page.query();
-    await page.click('[data-page=pooling] .examples button');
+    await page.click('[data-page=pooling] .examples button', { anyway: true });
     await page.focus('[data-page=pooling] .examples button');
     await page.press('Enter');
     await new Promise((settle) => setTimeout(settle, 300));
     assert.deepEqual(await page.query(), before, 'a locked example changes nothing');
+    // Assistive technology hears that the locked controls are unavailable; the others are not.
+    const marks = await page.evaluate(() => ({
+      locked: [...document.querySelectorAll('[data-page=pooling] .examples button')].map((el) => el.getAttribute('aria-disabled')),
+      free: [...document.querySelectorAll('[data-page=pooling] select, [data-page=pooling] input')].filter((el) => el.getAttribute('aria-disabled')).length,
+    }));
+    assert.ok(marks.locked.length > 0 && marks.locked.every((m) => m === 'true'), `the locked examples: ${marks.locked}`);
+    assert.equal(marks.free, 0, 'the lesson\'s other controls are not marked');
   });
 
   test('a three-step sequence: built on two lessons, shared as one link, played by keyboard', async () => {

@@ -406,8 +406,12 @@ class ChromiumPage extends AppPage {
     return this.page.evaluate(`(${fn})(...${JSON.stringify(args)})`);
   }
 
-  click(css) {
-    return this.page.click(css);
+  /**
+   * Clicks `css`. Playwright waits for an element that is not `aria-disabled`; `{ anyway: true }`
+   * clicks one that is (a locked control: a user's click still reaches it). WebDriver always does.
+   */
+  click(css, { anyway = false } = {}) {
+    return this.page.click(css, { force: anyway });
   }
 
   hover(css) {

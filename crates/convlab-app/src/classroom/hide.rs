@@ -3,7 +3,8 @@
 //! the class the lessons share (`controls`, `examples`, `note`, `charts`, `lead`) or by any
 //! element's `data-testid` (`hide=arithmetic`). Hidden parts get `display: none` from a style
 //! sheet made from the names; locked ones stay visible, dimmed, and the events that would change
-//! them stop before the lesson's handlers (all but Tab, so the keyboard can pass them).
+//! them stop before the lesson's handlers (all but Tab, so the keyboard can pass them). Their
+//! controls say so to assistive technology (`aria-disabled`), also those a lesson draws later.
 
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
@@ -88,6 +89,45 @@ pub fn style_sheet(hidden: &[String], locked: &[String]) -> String {
     css
 }
 
+/// The controls inside the parts named `names`, and those parts where they are controls.
+fn controls_in(names: &[String]) -> String {
+    const CONTROLS: [&str; 5] = ["input", "select", "button", "textarea", "[role=gridcell]"];
+    let parts = selector(names);
+    let parts: Vec<&str> = parts.split(", ").collect();
+    let mut all = vec![];
+    for part in &parts {
+        for control in CONTROLS {
+            all.push(format!("{part} {control}"));
+            all.push(format!("{part}:is({control})"));
+        }
+    }
+    all.join(", ")
+}
+
+/// Marks the controls of the locked parts `aria-disabled` (and unmarks those no longer locked).
+fn mark_locked(names: &[String]) {
+    let marked = |css: &str, on: bool| {
+        let Ok(found) = document().query_selector_all(css) else {
+            return;
+        };
+        for el in
+            (0..found.length()).filter_map(|i| found.get(i)?.dyn_into::<web_sys::Element>().ok())
+        {
+            if on {
+                let _ = el.set_attribute("aria-disabled", "true");
+                let _ = el.set_attribute("data-locked", "");
+            } else {
+                let _ = el.remove_attribute("aria-disabled");
+                let _ = el.remove_attribute("data-locked");
+            }
+        }
+    };
+    marked("[data-locked]", false);
+    if !names.is_empty() {
+        marked(&controls_in(names), true);
+    }
+}
+
 /// The events that change a control: stopped on a locked part.
 const INPUT_EVENTS: [&str; 9] = [
     "pointerdown",
@@ -134,6 +174,27 @@ pub fn InstructorParts() -> impl IntoView {
         );
     }
     guard.forget();
+    // Lessons draw their controls after this runs, and again on every page: the controls of the
+    // locked parts are marked whenever the page's elements change.
+    let observer_closure = Closure::<dyn Fn()>::new(move || {
+        mark_locked(&locked.try_get_untracked().unwrap_or_default());
+    });
+    let observer = web_sys::MutationObserver::new(observer_closure.as_ref().unchecked_ref()).ok();
+    observer_closure.forget();
+    Effect::new(move |_| {
+        let names = locked.get();
+        mark_locked(&names);
+        let (Some(observer), Some(body)) = (observer.as_ref(), document().body()) else {
+            return;
+        };
+        observer.disconnect();
+        if !names.is_empty() {
+            let options = web_sys::MutationObserverInit::new();
+            options.set_child_list(true);
+            options.set_subtree(true);
+            let _ = observer.observe_with_options(&body, &options);
+        }
+    });
     view! { <style data-testid="instructor-style">{move || style_sheet(&hidden.get(), &locked.get())}</style> }
 }
 
@@ -165,5 +226,13 @@ mod tests {
              .lesson .arithmetic, .lesson [data-testid=\"arithmetic\"] { opacity: 0.65; cursor: not-allowed; }\n"
         );
         assert_eq!(style_sheet(&[], &[]), "");
+    }
+
+    #[test]
+    fn the_controls_of_locked_parts_are_found_inside_and_as_the_part() {
+        let css = controls_in(&["examples".into()]);
+        assert!(css.starts_with(".lesson .examples input, .lesson .examples:is(input), "));
+        assert!(css.contains(".lesson [data-testid=\"examples\"] [role=gridcell]"));
+        assert_eq!(css.matches(", ").count() + 1, 2 * 2 * 5);
     }
 }

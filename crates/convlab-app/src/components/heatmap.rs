@@ -7,6 +7,9 @@ use leptos::html::Canvas;
 use leptos::prelude::*;
 use wasm_bindgen::{Clamped, JsCast};
 
+use crate::components::map_summary::summary;
+use crate::i18n::use_i18n;
+
 /// A 2-D map of values, row-major.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Plane {
@@ -72,6 +75,7 @@ pub fn Heatmap(
     #[prop(optional, into)]
     scale: Option<Signal<f32>>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let canvas = NodeRef::<Canvas>::new();
     Effect::new(move |_| {
         let (Some(el), Some(p)) = (canvas.get(), plane.get()) else {
@@ -95,6 +99,8 @@ pub fn Heatmap(
             p.rows as u32,
         ) {
             let _ = ctx.put_image_data(&image, 0.0, 0.0);
+            // Until now the canvas had the browser's default size, not the map's.
+            let _ = el.set_attribute("data-drawn", "");
         }
     });
     let pointer = move |ev: web_sys::PointerEvent| {
@@ -121,13 +127,22 @@ pub fn Heatmap(
                 .map(|p| format!("aspect-ratio: {} / {}", p.cols, p.rows))
         })
     };
+    // The map's name and the map in words (its values when small, a summary when large).
+    let text_alternative = move || {
+        let words = plane.with(|p| p.as_ref().map(|p| summary(p, signed)).unwrap_or_default());
+        if words.is_empty() {
+            label.get()
+        } else {
+            format!("{}: {}", label.get(), i18n.message(&words))
+        }
+    };
     view! {
         <canvas
             node_ref=canvas
             class="heatmap"
             style=aspect
             role="img"
-            aria-label=move || label.get()
+            aria-label=text_alternative
             data-testid=testid
             on:pointermove=pointer
             on:click=click

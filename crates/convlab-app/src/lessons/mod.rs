@@ -136,8 +136,8 @@ pub fn korean_tables() -> impl Iterator<Item = &'static [(&'static str, &'static
 
 /// Every Korean message template of the lessons.
 pub fn korean_messages() -> impl Iterator<Item = &'static [(&'static str, &'static str)]> {
-    LESSONS
-        .iter()
-        .map(|l| l.ko_messages)
-        .chain([crate::picture::ko::KO_MESSAGES])
+    LESSONS.iter().map(|l| l.ko_messages).chain([
+        crate::picture::ko::KO_MESSAGES,
+        crate::components::map_summary::KO_MESSAGES,
+    ])
 }

@@ -26,6 +26,7 @@ pub fn Picker(kn: Kernels) -> impl IntoView {
                         data-testid=format!("digit-{i}")
                         aria-pressed=move || (source.get() == Source::Digit(i)).to_string()
                         title=move || format!("{} {i}", i18n.t("Digit"))
+                        aria-label=move || format!("{} {i}", i18n.t("Digit"))
                         on:click=move |_| kn.pick(Source::Digit(i))
                     >
                         <Heatmap
