@@ -2,7 +2,8 @@
 // three-step sequence built with "Add this state" on two lessons, shared as one link and played
 // by keyboard in presentation mode (→, Space, ←, Esc), the audience seeing the lesson and the
 // caption only. A sequence that cannot be read is said so, and the lesson works without it.
-// Charts and maps download as PNGs for slides, at a projector's resolution.
+// Charts and maps download as PNGs for slides, at a projector's resolution (a layer's maps on one
+// sheet), and a drawing made as SVG as an SVG file too.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -56,12 +57,44 @@ eachBrowser('classroom', (b) => {
     assert.ok(chart.inked.all > 20_000 && chart.inked.axisLabel > 100, `the chart is drawn whole: ${JSON.stringify(chart.inked)}`);
     // The residual lesson's input map X (one canvas pixel per value), enlarged with sharp squares.
     await page.open('?page=residual');
-    await page.present('[data-testid=map-x-png]');
+    await page.present('[data-testid=map-x] canvas[data-drawn]');
     const size = await page.evaluate(() => { const c = document.querySelector('[data-testid=map-x] canvas'); return [c.width, c.height]; });
     const map = await picture(page, await downloadOf(page, '[data-testid=map-x-png]'));
     const factor = Math.floor(1080 / Math.max(...size));
     assert.deepEqual([map.width, map.height], [size[0] * factor, size[1] * factor], `the ${size.join('×')} map enlarged ${factor} times`);
     assert.ok(map.inked.all > 0, 'the map is drawn');
+
+    // A layer's maps (C maps of 7 × 7) on one sheet: a near-square grid of cells a line apart,
+    // enlarged together.
+    await page.open('?page=inside&img=7');
+    const channels = await until(async () => {
+      const [shape, maps] = await page.evaluate(() => {
+        const layer = document.querySelector('[data-testid=layer][data-layer="7"]');
+        return [layer?.querySelector('[data-testid=layer-shape]')?.textContent, layer?.querySelectorAll('.in-maps canvas[data-drawn]').length];
+      });
+      const c = Number(/^\(1, (\d+), 7, 7\)$/.exec(shape ?? '')?.[1]);
+      return c > 1 && maps === c ? c : null;
+    }, { what: 'every map of layer 7, drawn', page });
+    await page.present('[data-testid=layer-7-png]');
+    const sheet = await picture(page, await downloadOf(page, '[data-testid=layer-7-png]'));
+    const columns = Math.ceil(Math.sqrt(channels));
+    const [wide, high] = [columns * 8 - 1, Math.ceil(channels / columns) * 8 - 1];
+    const sheetFactor = Math.floor(1080 / Math.max(wide, high));
+    assert.deepEqual([sheet.width, sheet.height], [wide * sheetFactor, high * sheetFactor], `${channels} maps on a ${wide} × ${high} sheet enlarged ${sheetFactor} times`);
+
+    // A drawing made as SVG: a file that keeps its styles (the page's style sheet stays behind),
+    // and a PNG at a projector's width.
+    await page.open('?page=architectures');
+    await page.present('[data-testid=diagram-svg]');
+    const svg = await downloadOf(page, '[data-testid=diagram-svg]');
+    const text = new TextDecoder().decode(svg.bytes);
+    assert.equal(svg.name, 'convlab-block-diagram-of-the-feature-maps.svg');
+    assert.match(text, /^<svg[^>]* xmlns="http:\/\/www\.w3\.org\/2000\/svg"/, 'a stand-alone SVG document');
+    assert.match(text, /<text[^>]* style="[^"]*fill: rgb\(/, 'its text keeps its colour');
+    assert.equal((text.match(/<rect/g) ?? []).length, await page.evaluate(() => document.querySelectorAll('[data-testid=diagram] rect').length) + 1, 'every box of the drawing, and the page\'s background');
+    const drawing = await picture(page, await downloadOf(page, '[data-testid=diagram-png]'));
+    assert.equal(drawing.width, 1920);
+    assert.ok(drawing.inked.all > 10_000, `the drawing is drawn: ${JSON.stringify(drawing.inked)}`);
   });
 
   test('an instructor link hides the settings and locks the examples, by mouse and keyboard', async () => {

@@ -55,6 +55,10 @@ pub const KO: &[(&str, &str)] = &[
         "Download this figure as a PNG for slides",
         "이 그림을 슬라이드용 PNG로 내려받기",
     ),
+    (
+        "Download this drawing as an SVG for slides",
+        "이 그림을 슬라이드용 SVG로 내려받기",
+    ),
     // The classroom: step-through sequences and instructor links
     ("Step-through", "단계별 보기"),
     ("Previous step", "이전 단계"),

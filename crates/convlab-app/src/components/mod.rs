@@ -13,4 +13,5 @@ pub mod heatmap;
 pub mod map_figure;
 pub mod map_summary;
 pub mod one_per_task;
+pub mod svg_download;
 pub mod update_note;

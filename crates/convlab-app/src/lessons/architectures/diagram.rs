@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use super::model::{blocks, Block};
 use super::page::Arch;
 use super::state::Selection;
+use crate::components::svg_download::SvgDownload;
 use crate::i18n::use_i18n;
 
 #[component]
@@ -129,6 +130,7 @@ pub fn Diagram(arch: Arch) -> impl IntoView {
                     <span data-testid="diagram-scale">{scale}</span>
                     " · "
                     {t("vectors (after Flatten): height on a log scale")}
+                    <SvgDownload testid="diagram" svg="[data-testid=diagram]" title=Signal::derive(move || t("Block diagram of the feature maps").to_string())/>
                 </figcaption>
             </figure>
         }

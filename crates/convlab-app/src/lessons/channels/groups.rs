@@ -15,6 +15,7 @@ use super::state::{ChannelsState, MAX_GROUPED_CHANNELS};
 use crate::components::controls::NumberField;
 use crate::components::heatmap::{plane_of, Plane};
 use crate::components::map_figure::MapFigure;
+use crate::components::svg_download::SvgDownload;
 use crate::compute::use_op;
 use crate::i18n::{use_i18n, I18n};
 use crate::url::lesson::LessonUrl;
@@ -248,6 +249,7 @@ pub fn Groups(state: LessonUrl<ChannelsState>) -> impl IntoView {
             {move || wiring(grouping.get(), refusal.get().is_some())}
             <div class="groups-maps" data-testid="grouped-outputs">{output_maps}</div>
         </div>
+        <SvgDownload testid="groups-wiring" svg="[data-testid=groups-wiring]" title=Signal::derive(move || format!("groups {}", grouping.get().groups))/>
         {move || out.with(|r| r.as_ref()?.as_ref().err().filter(|_| refusal.get().is_none()).cloned())
             .map(|e| view! { <p class="error" role="alert">{i18n.message(&e)}</p> })}
     }

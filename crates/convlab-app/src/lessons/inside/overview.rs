@@ -10,6 +10,7 @@ use super::model::{chw, Unit};
 use super::residual_paths::ResidualPaths;
 use super::state::layer_shapes;
 use super::Inside;
+use crate::components::figure_download::MapDownload;
 use crate::components::heatmap::{plane_of, Heatmap, Plane};
 use crate::components::one_per_task::one_per_task;
 use crate::format;
@@ -250,6 +251,11 @@ fn LayerMaps(
                     <span class="in-ramp" aria-hidden="true"></span>
                     {move || format!("−{} … 0 … +{}", format::value(scale.get()), format::value(scale.get()))}
                 </span>
+                <MapDownload
+                    testid=format!("layer-{layer}-png")
+                    title=Signal::derive(move || format!("{} {layer}", i18n.t("Layer")))
+                    maps=format!("[data-testid=layer][data-layer=\"{layer}\"] .in-maps")
+                />
             </h3>
             <div class="in-maps">{maps}</div>
             {residual.then(|| view! { <ResidualPaths inside=inside layer=layer shape=shape scale=scale/> })}

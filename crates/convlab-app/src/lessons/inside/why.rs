@@ -10,6 +10,7 @@ use leptos::prelude::*;
 use super::input_figure::SIDE;
 use super::state::CLASSES;
 use super::Inside;
+use crate::components::figure_download::MapDownload;
 use crate::components::heatmap::{plane_of, Heatmap, Plane};
 use crate::i18n::use_i18n;
 use crate::url::History;
@@ -91,7 +92,10 @@ pub fn Why(inside: Inside) -> impl IntoView {
             <span class="in-small" data-testid="explained-class">{move || inside.class.get().map(|c| format!("{} {c}", i18n.t("class")))}</span>
             <div class="in-input">
                 <figure class="in-figure" data-testid="saliency-figure" data-values=values>
-                    <figcaption>{move || i18n.t("Saliency")}</figcaption>
+                    <figcaption>
+                        {move || i18n.t("Saliency")}
+                        <MapDownload testid="saliency-png" title=Signal::derive(move || i18n.t("Saliency").to_string())/>
+                    </figcaption>
                     <div class="in-canvas">
                         <Heatmap testid="saliency" label=Signal::derive(move || i18n.t("Saliency").to_string()) plane=saliency signed=true/>
                     </div>
@@ -104,7 +108,10 @@ pub fn Why(inside: Inside) -> impl IntoView {
                         let (rows, cols) = (plane.rows, plane.cols);
                         view! {
                             <figure class="in-figure" data-testid="grad-cam" data-layer=layer>
-                                <figcaption>{move || format!("Grad-CAM · {} {layer} ({rows} × {cols})", i18n.t("after layer"))}</figcaption>
+                                <figcaption>
+                                    {move || format!("Grad-CAM · {} {layer} ({rows} × {cols})", i18n.t("after layer"))}
+                                    <MapDownload testid=format!("grad-cam-{layer}-png") title=Signal::derive(move || format!("Grad-CAM {layer}"))/>
+                                </figcaption>
                                 <div class="in-canvas">
                                     <Heatmap testid="cam-image" label=Signal::derive(move || i18n.t("Input").to_string()) plane=image signed=false/>
                                     <div class="in-cam">

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use super::images::Picture;
 use super::model::Pointer;
 use super::page::{Kernels, Link};
+use crate::components::figure_download::MapDownload;
 use crate::components::heatmap::{Heatmap, Plane};
 use crate::format;
 use crate::i18n::use_i18n;
@@ -55,7 +56,10 @@ pub fn ImageFigure(kn: Kernels) -> impl IntoView {
     };
     view! {
         <figure class="kn-figure">
-            <figcaption>{move || i18n.t("Image")} " " <span class="kn-dims">{size}</span></figcaption>
+            <figcaption>
+                {move || i18n.t("Image")} " " <span class="kn-dims">{size}</span>
+                <MapDownload testid="input-image-png" title=Signal::derive(move || i18n.t("Image").to_string())/>
+            </figcaption>
             <div class="kn-canvas">
                 <Heatmap
                     testid="input-image"
@@ -115,6 +119,7 @@ pub fn FeatureFigure(kn: Kernels) -> impl IntoView {
             <figcaption>
                 {move || i18n.t("Feature map")} " "
                 <output class="kn-dims" data-testid="feature-size">{size}</output>
+                <MapDownload testid="feature-map-png" title=Signal::derive(move || i18n.t("Feature map").to_string())/>
             </figcaption>
             <div class="kn-canvas">
                 <Heatmap

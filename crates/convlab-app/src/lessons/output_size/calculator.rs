@@ -9,6 +9,7 @@ use super::formula::{FloorNote, Formula};
 use super::model::{Config, EXERCISES};
 use super::state::{OutputSizeState, MAX_DILATION, MAX_SIZE};
 use crate::components::controls::NumberField;
+use crate::components::svg_download::SvgDownload;
 use crate::i18n::use_i18n;
 use crate::url::lesson::LessonUrl;
 use crate::url::History;
@@ -118,6 +119,11 @@ fn AxisPanel(axis: AxisOutput, name: &'static str, title: &'static str) -> impl 
             <Formula axis=axis name=name/>
             <FloorNote axis=axis/>
             <AxisDiagram axis=axis/>
+            <SvgDownload
+                testid=format!("axis-{}-diagram", name.to_lowercase())
+                svg=format!("[data-testid=axis-{}] svg.os-diagram", name.to_lowercase())
+                title=Signal::derive(move || i18n.t(title).to_string())
+            />
         </div>
     }
 }

@@ -29,6 +29,7 @@ use self::maps::Maps;
 use self::state::ResidualState;
 use self::verdict::Verdict;
 use crate::components::address_note::AddressNote;
+use crate::components::svg_download::SvgDownload;
 use crate::compute::use_op_all;
 use crate::i18n::use_i18n;
 use crate::url::lesson::use_lesson_state;
@@ -74,6 +75,7 @@ pub fn ResidualPage() -> impl IntoView {
             <div class="rb-layout">
                 <div class="rb-diagram-box">
                     {move || block.with(|b| shapes.with(|s| diagram::diagram(b, s, t)))}
+                    <SvgDownload testid="residual-diagram" svg="[data-testid=residual-diagram]" title=Signal::derive(move || t("Residual blocks").to_string())/>
                 </div>
                 <div class="rb-side">
                     <Verdict shapes=shapes outputs=outputs/>

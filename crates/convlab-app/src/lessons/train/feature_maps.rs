@@ -12,6 +12,7 @@ use leptos::prelude::*;
 use super::data_panel::OwnData;
 use super::state::{TrainState, MAX_IMAGE};
 use crate::components::controls::NumberField;
+use crate::components::figure_download::MapDownload;
 use crate::components::heatmap::{plane_of, Heatmap};
 use crate::compute::{use_op_all, Op};
 use crate::data::bundled_mnist;
@@ -95,7 +96,10 @@ pub fn FeatureMaps(
     };
     view! {
         <section class="feature-maps" data-testid="feature-maps">
-            <h2>{move || i18n.t("Feature maps of a test image")}</h2>
+            <h2>
+                {move || i18n.t("Feature maps of a test image")}
+                <MapDownload testid="feature-maps-png" title=Signal::derive(move || i18n.t("Feature maps of a test image").to_string()) maps="[data-testid=feature-map-grid]"/>
+            </h2>
             <p class="note">
                 {move || i18n.t("The first convolution's output on one test image (before batch norm and ReLU): each filter above gives one map. They change as the filters learn; pick another image by its number, or click a test prediction below.")}
             </p>

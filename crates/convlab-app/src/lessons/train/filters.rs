@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use crate::components::figure_download::MapDownload;
 use crate::components::heatmap::{plane_of, Heatmap};
 use crate::i18n::use_i18n;
 use crate::training::Progress;
@@ -26,7 +27,10 @@ pub fn Filters(progress: Progress) -> impl IntoView {
         })
     };
     view! {
-        <h2>{move || i18n.t("First layer's filters")}</h2>
+        <h2>
+            {move || i18n.t("First layer's filters")}
+            <MapDownload testid="filters-png" title=Signal::derive(move || i18n.t("First layer's filters").to_string()) maps="[data-testid=filters]"/>
+        </h2>
         <div class="filters" data-testid="filters">{filters}</div>
     }
 }
