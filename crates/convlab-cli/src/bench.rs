@@ -1,6 +1,7 @@
 //! `convlab bench`: throughput of both backends in one run, so that their ratio is meaningful on
 //! a noisy machine: training and inference images/s of the MNIST ConvNet (batch 100), and GFLOP/s
-//! of conv2d forward and backward at a few sizes.
+//! of conv2d forward and backward at a few sizes. On the GPU also what one training step asks of
+//! the device: its dispatches, submissions and read-backs.
 
 use std::time::Instant;
 
@@ -9,7 +10,7 @@ use convlab_core::nn::init;
 use convlab_core::ops::Conv2dParams;
 use convlab_core::rng::Rng;
 use convlab_core::train::Trainer;
-use convlab_core::{arch, Backend, CpuBackend};
+use convlab_core::{arch, Backend, CpuBackend, DeviceWork};
 use convlab_gpu::GpuBackend;
 use serde::Serialize;
 
@@ -22,6 +23,27 @@ struct ModelRow {
     device: String,
     train_images_per_s: f64,
     infer_images_per_s: f64,
+    /// The device work of one training step (none on the CPU).
+    train_work_per_step: Option<WorkPerStep>,
+}
+
+/// Device work per call, averaged over the timed calls and the read-back that ends them.
+#[derive(Serialize)]
+struct WorkPerStep {
+    dispatches: f64,
+    submissions: f64,
+    read_backs: f64,
+}
+
+impl WorkPerStep {
+    fn of(work: DeviceWork, calls: usize) -> Self {
+        let per = |n: u64| n as f64 / calls.max(1) as f64;
+        WorkPerStep {
+            dispatches: per(work.dispatches),
+            submissions: per(work.submissions),
+            read_backs: per(work.read_backs),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -48,13 +70,15 @@ const CONVS: [(usize, usize, usize, usize, usize, usize, usize); 3] = [
     (8, 64, 32, 32, 64, 3, 1),
 ];
 
-/// Seconds per call of `f`, after one warm-up call, over `reps` calls; `sync` waits for the device.
+/// Seconds per call of `f`, after one warm-up call, over `reps` calls ended by reading the last
+/// result back (which waits for the device); and the device work of those calls, per call.
 fn time<B: Backend>(
     b: &B,
     reps: usize,
     mut f: impl FnMut() -> convlab_core::Result<B::Tensor>,
-) -> convlab_core::Result<f64> {
+) -> convlab_core::Result<(f64, Option<WorkPerStep>)> {
     b.download(&f()?)?;
+    let before = b.device_work();
     let start = Instant::now();
     let mut last = None;
     for _ in 0..reps {
@@ -63,7 +87,11 @@ fn time<B: Backend>(
     if let Some(t) = last {
         b.download(&t)?;
     }
-    Ok(start.elapsed().as_secs_f64() / reps.max(1) as f64)
+    let seconds = start.elapsed().as_secs_f64() / reps.max(1) as f64;
+    let work = before
+        .zip(b.device_work())
+        .map(|(before, after)| WorkPerStep::of(after.since(before), reps));
+    Ok((seconds, work))
 }
 
 fn bench_backend<B: Backend>(
@@ -86,13 +114,14 @@ fn bench_backend<B: Backend>(
     let indices: Vec<usize> = (0..batch).collect();
     let (x, labels) = data.train.batch(&indices);
     let x = b.upload(&x)?;
-    let train = time(b, steps, || trainer.step(b, &x, &labels))?;
-    let infer = time(b, steps, || trainer.logits(b, &x))?;
+    let (train, work) = time(b, steps, || trainer.step(b, &x, &labels))?;
+    let (infer, _) = time(b, steps, || trainer.logits(b, &x))?;
     report.models.push(ModelRow {
         backend: name.into(),
         device: b.device(),
         train_images_per_s: batch as f64 / train,
         infer_images_per_s: batch as f64 / infer,
+        train_work_per_step: work,
     });
     let mut rng = Rng::new(1);
     for (n, c, h, w, co, k, pad) in CONVS {
@@ -109,8 +138,8 @@ fn bench_backend<B: Backend>(
         let gy = b.upload(&rng.tensor(&out))?;
         let flops = 2.0 * (out.iter().product::<usize>() * c * k * k) as f64;
         let reps = steps.max(2);
-        let fwd = time(b, reps, || b.conv2d(&x, &wt, None, p))?;
-        let bwd = time(b, reps, || {
+        let (fwd, _) = time(b, reps, || b.conv2d(&x, &wt, None, p))?;
+        let (bwd, _) = time(b, reps, || {
             b.conv2d_backward(&x, &wt, &gy, p, false).map(|g| g.input)
         })?;
         report.conv2d.push(ConvRow {
@@ -156,6 +185,14 @@ pub fn run(data: &Split, steps: usize, json: bool, skip_gpu: bool) -> Result<(),
             "{:<5} {:>14.1} {:>14.1}  {}",
             m.backend, m.train_images_per_s, m.infer_images_per_s, m.device
         );
+    }
+    for m in &report.models {
+        if let Some(w) = &m.train_work_per_step {
+            println!(
+                "{}: one training step: {:.1} dispatches, {:.2} submissions, {:.2} read-backs",
+                m.backend, w.dispatches, w.submissions, w.read_backs
+            );
+        }
     }
     println!("\nconv2d");
     println!(

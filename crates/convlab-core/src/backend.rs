@@ -10,11 +10,37 @@ use crate::ops::{self, BatchNormStats, Conv2dParams, ConvTranspose2dParams, Grad
 use crate::optim::{self, AdamConfig, SgdConfig};
 use crate::tensor::Tensor;
 
+/// What a backend has asked of its device since it started: the kernels it dispatched, the batches
+/// of work it submitted and the results it waited to read back. On a GPU a training step costs
+/// mostly these, not arithmetic: each submission and read-back is a round trip to the device.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DeviceWork {
+    pub dispatches: u64,
+    pub submissions: u64,
+    pub read_backs: u64,
+}
+
+impl DeviceWork {
+    /// The work done between `earlier` and `self`.
+    pub fn since(self, earlier: DeviceWork) -> DeviceWork {
+        DeviceWork {
+            dispatches: self.dispatches - earlier.dispatches,
+            submissions: self.submissions - earlier.submissions,
+            read_backs: self.read_backs - earlier.read_backs,
+        }
+    }
+}
+
 pub trait Backend {
     type Tensor: Clone;
 
     /// What computes, for the user: e.g. "CPU (reference)" or the GPU adapter's name and backend.
     fn device(&self) -> String;
+
+    /// The device work so far; `None` where there is no device to ask (the CPU computes in place).
+    fn device_work(&self) -> Option<DeviceWork> {
+        None
+    }
 
     fn upload(&self, t: &Tensor) -> Result<Self::Tensor>;
     /// Copies a tensor back to the host (blocking).

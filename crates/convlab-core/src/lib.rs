@@ -51,6 +51,6 @@ pub mod text;
 pub mod train;
 pub mod transposed_shape;
 
-pub use backend::{Backend, CpuBackend};
+pub use backend::{Backend, CpuBackend, DeviceWork};
 pub use error::{Error, Result};
 pub use tensor::Tensor;

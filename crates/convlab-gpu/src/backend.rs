@@ -2,7 +2,7 @@
 //! same core functions as the CPU reference (so both give the same errors), then records its
 //! kernels; results stay in GPU buffers until read back.
 
-use convlab_core::backend::Backend;
+use convlab_core::backend::{Backend, DeviceWork};
 use convlab_core::ops::{
     batch_norm, conv2d, conv_transpose2d, linear, loss, pool, BatchNormStats, Grads,
 };
@@ -343,6 +343,10 @@ impl Backend for GpuBackend {
 
     fn device(&self) -> String {
         self.adapter().to_string()
+    }
+
+    fn device_work(&self) -> Option<DeviceWork> {
+        Some(self.engine.work())
     }
 
     fn upload(&self, t: &Tensor) -> Result<GpuTensor> {

@@ -8,11 +8,11 @@
 //! they bind; with the recycling [`BufferPool`] the same buffers come back every step, so after
 //! the first step nothing is created.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use convlab_core::{Error, Result, Tensor};
+use convlab_core::{DeviceWork, Error, Result, Tensor};
 
 use crate::pool::{BufferPool, GpuTensor};
 use crate::shaders::{Access, Shader};
@@ -55,6 +55,8 @@ pub struct Engine {
     placeholders: Vec<GpuTensor>,
     /// The first validation error or device loss wgpu reported; once set, every op fails with it.
     fault: Arc<Mutex<Option<String>>>,
+    /// Dispatches, submissions and read-backs so far (the bench reports them per step).
+    work: Cell<DeviceWork>,
 }
 
 /// The kernels of each shader file (entry points), compiled at start-up.
@@ -203,7 +205,19 @@ impl Engine {
             pool: RefCell::new(pool),
             placeholders,
             fault,
+            work: Cell::new(DeviceWork::default()),
         }
+    }
+
+    /// The dispatches recorded, the submissions made and the results read back so far.
+    pub fn work(&self) -> DeviceWork {
+        self.work.get()
+    }
+
+    fn count(&self, add: impl FnOnce(&mut DeviceWork)) {
+        let mut work = self.work.get();
+        add(&mut work);
+        self.work.set(work);
     }
 
     pub fn adapter_info(&self) -> &wgpu::AdapterInfo {
@@ -260,13 +274,33 @@ impl Engine {
     /// A tensor holding `data` (any plain values: f32 activations, u32 class indices).
     pub fn upload_words<T: bytemuck::Pod>(&self, shape: &[usize], data: &[T]) -> Result<GpuTensor> {
         let t = self.alloc(shape)?;
-        // A queue write lands before everything submitted after it, so work recorded earlier
-        // that might still use this recycled buffer is submitted first.
-        self.submit();
-        if !data.is_empty() {
-            self.queue
-                .write_buffer(&t.buf.buffer, 0, bytemuck::cast_slice(data));
+        let bytes: &[u8] = bytemuck::cast_slice(data);
+        if bytes.is_empty() {
+            return Ok(t);
         }
+        // The data is copied in recording order, from a staging buffer filled now: work recorded
+        // earlier that still reads this recycled buffer runs first, without a submission of its
+        // own (a queue write would land before everything not yet submitted). A training step's
+        // labels, uploaded mid-step, so cost no extra round trip.
+        let size = (bytes.len() as u64).next_multiple_of(wgpu::COPY_BUFFER_ALIGNMENT);
+        let staging = self.device.create_buffer(&wgpu::BufferDescriptor {
+            label: Some("convlab upload"),
+            size,
+            usage: wgpu::BufferUsages::COPY_SRC,
+            mapped_at_creation: true,
+        });
+        staging
+            .slice(..)
+            .get_mapped_range_mut()
+            .map_err(|e| Error::Device(e.to_string()))?
+            .slice(..bytes.len())
+            .copy_from_slice(bytes);
+        staging.unmap();
+        let mut rec = self.recording.borrow_mut();
+        let encoder = rec
+            .encoder
+            .get_or_insert_with(|| self.device.create_command_encoder(&Default::default()));
+        encoder.copy_buffer_to_buffer(&staging, 0, &t.buf.buffer, 0, size);
         Ok(t)
     }
 
@@ -318,6 +352,7 @@ impl Engine {
         pass.set_pipeline(pipeline);
         pass.set_bind_group(0, &bind_group, &[offset as u32]);
         pass.dispatch_workgroups(workgroups[0], workgroups[1], workgroups[2]);
+        self.count(|w| w.dispatches += 1);
         Ok(())
     }
 
@@ -381,6 +416,7 @@ impl Engine {
             }
             self.queue.submit([encoder.finish()]);
             rec.params.clear();
+            self.count(|w| w.submissions += 1);
         }
     }
 
@@ -405,6 +441,7 @@ impl Engine {
             }
         }
         self.submit();
+        self.count(|w| w.read_backs += 1);
         let (sender, receiver) = futures_channel::oneshot::channel();
         staging
             .slice(..)

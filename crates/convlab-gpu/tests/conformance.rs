@@ -112,6 +112,39 @@ fn training_steps_match_the_cpu_reference() {
     }
 }
 
+/// What one training step of the MNIST ConvNet asks of the device when its loss is read back each
+/// step, as the app does: one submission and one read-back (the labels, uploaded mid-step, ride in
+/// the same submission), and no more dispatches than today's kernels take (43: #15 lowers this
+/// ceiling as passes fuse).
+#[test]
+fn a_training_step_is_one_submission_and_one_read_back() {
+    let b = gpu();
+    let model = arch::mnist_convnet();
+    let params = init::pytorch_default(&model, 0);
+    let mut trainer = Trainer::new(
+        &b,
+        &model,
+        &[1, 28, 28],
+        &params,
+        Optimizer::Adam(Default::default()),
+    )
+    .unwrap();
+    let x = b.upload(&Tensor::full(&[16, 1, 28, 28], 0.5)).unwrap();
+    let labels = vec![3; 16];
+    b.download(&trainer.step(&b, &x, &labels).unwrap()).unwrap();
+    for step in 2..=3 {
+        let before = b.device_work().unwrap();
+        b.download(&trainer.step(&b, &x, &labels).unwrap()).unwrap();
+        let work = b.device_work().unwrap().since(before);
+        assert_eq!(
+            (work.submissions, work.read_backs),
+            (1, 1),
+            "step {step}: {work:?}"
+        );
+        assert!(work.dispatches <= 43, "step {step}: {work:?}");
+    }
+}
+
 #[test]
 fn gpu_memory_stays_flat_while_training() {
     let b = gpu();
