@@ -287,7 +287,7 @@ eachBrowser('training', (b) => {
     assert.deepEqual(await filterSizes(page), Array(16).fill('3×3'));
   });
 
-  test('bench mode reports images/s, the backend and the adapter as JSON', async () => {
+  test('bench mode reports images/s, the backend, the adapter and the GPU\'s work per step as JSON', async () => {
     const { page } = b;
     await page.open('?page=train&bench=1&batches=2&batch=8');
     const text = await until(async () => {
@@ -300,6 +300,14 @@ eachBrowser('training', (b) => {
     assert.equal(result.batch, 8);
     assert.ok(result.images_per_s > 0, text);
     assert.match(result.adapter, b.spec.webgpu ? /\S/ : /^CPU \(wasm\)$/);
+    if (b.spec.webgpu) {
+      // One round trip per step: the loss and the logits come back together, the labels ride along.
+      const work = result.work_per_step;
+      assert.deepEqual([work.submissions, work.read_backs], [1, 1], text);
+      assert.ok(Number.isInteger(work.dispatches) && work.dispatches > 0 && work.dispatches <= 43, text);
+    } else {
+      assert.equal(result.work_per_step, null, 'no GPU work on the CPU path');
+    }
   });
 
   test('learning a kernel (d2l 7.2) recovers K = [1, −1]', async () => {

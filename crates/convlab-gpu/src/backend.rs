@@ -114,6 +114,11 @@ impl GpuBackend {
         self.engine.read(t).await
     }
 
+    /// Reads several tensors back in one round trip (see [`Engine::read_all`]).
+    pub async fn read_all(&self, tensors: &[&GpuTensor]) -> Result<Vec<Tensor>> {
+        self.engine.read_all(tensors).await
+    }
+
     fn elementwise(
         &self,
         entry: &'static str,

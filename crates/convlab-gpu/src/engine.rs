@@ -423,11 +423,24 @@ impl Engine {
     /// Copies `t` back to the host once the work recorded so far has run. Waits on the device
     /// natively; in the browser it yields to the event loop until the GPU is done.
     pub async fn read(&self, t: &GpuTensor) -> Result<Tensor> {
+        let mut read = self.read_all(&[t]).await?;
+        Ok(read.remove(0))
+    }
+
+    /// Copies `tensors` back to the host in one read-back: one staging buffer, one submission,
+    /// one wait (a training step's loss and logits cost one round trip, not two).
+    pub async fn read_all(&self, tensors: &[&GpuTensor]) -> Result<Vec<Tensor>> {
         self.check()?;
-        let bytes = (t.numel() * 4) as u64;
+        // Each tensor's place in the staging buffer (copies start at multiples of 4 bytes).
+        let mut offsets = Vec::with_capacity(tensors.len());
+        let mut total = 0u64;
+        for t in tensors {
+            offsets.push(total);
+            total += (t.numel() * 4) as u64;
+        }
         let staging = self.device.create_buffer(&wgpu::BufferDescriptor {
             label: Some("convlab readback"),
-            size: bytes.max(4),
+            size: total.max(4),
             usage: wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
             mapped_at_creation: false,
         });
@@ -436,8 +449,11 @@ impl Engine {
             let encoder = rec
                 .encoder
                 .get_or_insert_with(|| self.device.create_command_encoder(&Default::default()));
-            if bytes > 0 {
-                encoder.copy_buffer_to_buffer(&t.buf.buffer, 0, &staging, 0, bytes);
+            for (t, &offset) in tensors.iter().zip(&offsets) {
+                let bytes = (t.numel() * 4) as u64;
+                if bytes > 0 {
+                    encoder.copy_buffer_to_buffer(&t.buf.buffer, 0, &staging, offset, bytes);
+                }
             }
         }
         self.submit();
@@ -457,17 +473,25 @@ impl Engine {
             .map_err(|_| Error::Device("the GPU dropped a read-back".into()))?;
         mapped.map_err(|e| Error::Device(format!("reading back from the GPU failed: {e}")))?;
         self.check()?;
-        let data = {
+        let read = {
             let view = staging
                 .slice(..)
                 .get_mapped_range()
                 .map_err(|e| Error::Device(e.to_string()))?;
-            bytemuck::cast_slice::<u8, f32>(&view)[..t.numel()].to_vec()
+            let words = bytemuck::cast_slice::<u8, f32>(&view);
+            tensors
+                .iter()
+                .zip(&offsets)
+                .map(|(t, &offset)| {
+                    let first = (offset / 4) as usize;
+                    Tensor {
+                        shape: t.shape.clone(),
+                        data: words[first..first + t.numel()].to_vec(),
+                    }
+                })
+                .collect()
         };
         staging.unmap();
-        Ok(Tensor {
-            shape: t.shape.clone(),
-            data,
-        })
+        Ok(read)
     }
 }

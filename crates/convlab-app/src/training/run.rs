@@ -104,8 +104,12 @@ impl Run {
         match self {
             Run::Gpu(gpu, t) => {
                 let (loss, logits) = t.step_with_logits(&**gpu, &gpu.upload(x)?, labels)?;
-                let loss = gpu.read(&loss).await?;
-                Ok((loss.data[0], gpu.read(&logits).await?))
+                // One round trip for both: the step's only read-back.
+                let mut read = gpu.read_all(&[&loss, &logits]).await?.into_iter();
+                let (Some(loss), Some(logits)) = (read.next(), read.next()) else {
+                    return Err(Error::Device("the GPU returned too few tensors".into()));
+                };
+                Ok((loss.data.first().copied().unwrap_or(f32::NAN), logits))
             }
             Run::Cpu { model, steps } => {
                 budget::forward(model, &INPUT, x.shape[0])?

@@ -1,11 +1,11 @@
 //! `?page=train&bench=1`: trains `batches` batches of `batch` images (default 100) of the MNIST
 //! ConvNet with Adam, after two warm-up batches, on the device the page computes with (WebGPU,
 //! or the CPU worker), and prints images/s as JSON, so other libraries can be compared in the
-//! same browser.
+//! same browser; on WebGPU also the dispatches, submissions and read-backs of one step.
 
-use convlab_core::arch;
 use convlab_core::nn::init;
 use convlab_core::train::Optimizer;
+use convlab_core::{arch, Backend};
 use leptos::prelude::*;
 
 use super::model::bench_json;
@@ -65,15 +65,24 @@ async fn bench(compute: Compute, batches: usize, batch: usize) -> Result<String,
     .map_err(err)?;
     let indices: Vec<usize> = (0..batch.min(data.train.len())).collect();
     let (x, labels) = data.train.batch(&indices);
-    let mut started = 0.0;
+    // What the GPU was asked, so far (none on the CPU).
+    let work = |run: &Run| match run {
+        Run::Gpu(gpu, _) => gpu.device_work(),
+        Run::Cpu { .. } => None,
+    };
+    let mut started = (0.0, None);
     for i in 0..batches + 2 {
         if i == 2 {
-            started = now_ms();
+            started = (now_ms(), work(&run));
         }
         run.step(&x, &labels).await.map_err(err)?;
         yield_to_browser().await;
     }
-    let seconds = (now_ms() - started) / 1000.0;
+    let seconds = (now_ms() - started.0) / 1000.0;
+    let work = started
+        .1
+        .zip(work(&run))
+        .map(|(before, after)| after.since(before));
     let (backend, adapter) = match run {
         Run::Gpu(..) => ("webgpu", compute.adapter_name().unwrap_or_default()),
         Run::Cpu { .. } => ("cpu", "CPU (wasm)".to_string()),
@@ -85,5 +94,6 @@ async fn bench(compute: Compute, batches: usize, batch: usize) -> Result<String,
         indices.len(),
         backend,
         &adapter,
+        work,
     ))
 }
