@@ -10,7 +10,7 @@ use convlab_core::ops::Conv2dParams;
 use convlab_core::rng::Rng;
 use convlab_core::train::{Optimizer, Trainer};
 use convlab_core::{arch, Backend, CpuBackend, Tensor};
-use convlab_gpu::GpuBackend;
+use convlab_gpu::{GpuBackend, GpuTensor};
 
 fn gpu() -> GpuBackend {
     GpuBackend::new_blocking().unwrap_or_else(|e| {
@@ -112,17 +112,12 @@ fn training_steps_match_the_cpu_reference() {
     }
 }
 
-/// What one training step of the MNIST ConvNet asks of the device when its loss is read back each
-/// step, as the app does: one submission and one read-back (the labels, uploaded mid-step, ride in
-/// the same submission), and no more dispatches than today's kernels take (43: #15 lowers this
-/// ceiling as passes fuse).
-#[test]
-fn a_training_step_is_one_submission_and_one_read_back() {
-    let b = gpu();
+/// The MNIST ConvNet with Adam, and a batch of 16 grey images all labelled 3.
+fn mnist_training(b: &GpuBackend) -> (Trainer<GpuBackend>, GpuTensor, Vec<usize>) {
     let model = arch::mnist_convnet();
     let params = init::pytorch_default(&model, 0);
-    let mut trainer = Trainer::new(
-        &b,
+    let trainer = Trainer::new(
+        b,
         &model,
         &[1, 28, 28],
         &params,
@@ -130,7 +125,17 @@ fn a_training_step_is_one_submission_and_one_read_back() {
     )
     .unwrap();
     let x = b.upload(&Tensor::full(&[16, 1, 28, 28], 0.5)).unwrap();
-    let labels = vec![3; 16];
+    (trainer, x, vec![3; 16])
+}
+
+/// What one training step of the MNIST ConvNet asks of the device when its loss is read back each
+/// step, as the app does: one submission and one read-back (the labels, uploaded mid-step, ride in
+/// the same submission), and no more dispatches than today's kernels take (43: #15 lowers this
+/// ceiling as passes fuse).
+#[test]
+fn a_training_step_is_one_submission_and_one_read_back() {
+    let b = gpu();
+    let (mut trainer, x, labels) = mnist_training(&b);
     b.download(&trainer.step(&b, &x, &labels).unwrap()).unwrap();
     for step in 2..=3 {
         let before = b.device_work().unwrap();
@@ -148,18 +153,7 @@ fn a_training_step_is_one_submission_and_one_read_back() {
 #[test]
 fn gpu_memory_stays_flat_while_training() {
     let b = gpu();
-    let model = arch::mnist_convnet();
-    let params = init::pytorch_default(&model, 0);
-    let mut trainer = Trainer::new(
-        &b,
-        &model,
-        &[1, 28, 28],
-        &params,
-        Optimizer::Adam(Default::default()),
-    )
-    .unwrap();
-    let x = b.upload(&Tensor::full(&[16, 1, 28, 28], 0.5)).unwrap();
-    let labels = vec![3; 16];
+    let (mut trainer, x, labels) = mnist_training(&b);
     let mut after = Vec::new();
     for _ in 0..6 {
         b.download(&trainer.step(&b, &x, &labels).unwrap()).unwrap();
