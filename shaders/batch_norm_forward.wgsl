@@ -2,9 +2,11 @@
 //   y = gamma[c] * (x - mean[c]) * inv_std[c] + beta[c].
 // x is [N, C, H*W]: element m of channel c (m = n * HW + j) is x[(n * C + c) * HW + j].
 // Training uses the batch's statistics (batch_stats); evaluation the running ones.
+// relu = 1 applies the ReLU that follows in the same pass (training fuses them: one pass, not two).
 
 struct Params {
     n: u32, c: u32, hw: u32, eps: f32,
+    relu: u32,
 }
 
 @group(0) @binding(0) var<uniform> p: Params;
@@ -69,5 +71,7 @@ fn normalize(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgro
     let i = linear_id(gid, groups);
     if (i >= p.n * p.c * p.hw) { return; }
     let c = (i / p.hw) % p.c;
-    out[i] = gamma[c] * (x[i] - mean[c]) * inv_std[c] + beta[c];
+    let y = gamma[c] * (x[i] - mean[c]) * inv_std[c] + beta[c];
+    // max(y, 0) when fused with the ReLU; a NaN stays NaN, as in the ReLU's own kernel
+    out[i] = select(y, select(0.0, y, y > 0.0 || y != y), p.relu == 1u);
 }

@@ -5,11 +5,14 @@
 // padding as minus infinity (it never wins), average pooling as zeros.
 // The backward entry points give each invocation one input pixel, which adds up the gradient of
 // every window that contains it (no atomics needed).
+// relu = 1 (max_backward only): x came out of a ReLU, whose backward is fused here: the gradient
+// also passes only where x > 0 (x is the ReLU's output, positive exactly where its input was).
 
 struct Params {
     planes: u32, h: u32, w: u32, oh: u32,
     ow: u32, kh: u32, kw: u32, stride_h: u32,
     stride_w: u32, pad_h: u32, pad_w: u32, count_include_pad: u32,
+    relu: u32,
 }
 
 @group(0) @binding(0) var<uniform> p: Params;
@@ -111,7 +114,7 @@ fn max_backward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_work
             }
         }
     }
-    out[i] = acc;
+    out[i] = select(acc, select(0.0, acc, x[i] > 0.0), p.relu == 1u);
 }
 
 // grad_x[i] = sum over the windows containing x[i] of grad_y / (that window's divisor)

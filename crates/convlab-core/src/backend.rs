@@ -104,6 +104,18 @@ pub trait Backend {
         grad_out: &Self::Tensor,
         p: Pool2dParams,
     ) -> Result<Self::Tensor>;
+    /// The gradient through a ReLU and the max pooling that follows it, where `x`, the pooling's
+    /// input, is the ReLU's output (positive exactly where the ReLU's input was): one pass on a
+    /// GPU, the two backward ops here.
+    fn relu_max_pool2d_backward(
+        &self,
+        x: &Self::Tensor,
+        grad_out: &Self::Tensor,
+        p: Pool2dParams,
+    ) -> Result<Self::Tensor> {
+        let g = self.max_pool2d_backward(x, grad_out, p)?;
+        self.relu_backward(x, &g)
+    }
     fn avg_pool2d(
         &self,
         x: &Self::Tensor,
@@ -131,6 +143,18 @@ pub trait Backend {
         beta: &Self::Tensor,
         eps: f32,
     ) -> Result<(Self::Tensor, BatchNormStats<Self::Tensor>)>;
+    /// Batch norm in training mode followed by a ReLU: one pass on a GPU, the two ops here. The
+    /// statistics are the batch norm's.
+    fn batch_norm_relu_train(
+        &self,
+        x: &Self::Tensor,
+        gamma: &Self::Tensor,
+        beta: &Self::Tensor,
+        eps: f32,
+    ) -> Result<(Self::Tensor, BatchNormStats<Self::Tensor>)> {
+        let (y, stats) = self.batch_norm_train(x, gamma, beta, eps)?;
+        Ok((self.relu(&y)?, stats))
+    }
     fn batch_norm_eval(
         &self,
         x: &Self::Tensor,

@@ -234,6 +234,28 @@ pub fn table() -> Vec<Case> {
             },
         );
     }
+    // The MNIST ConvNet's block in small: batch norm then ReLU (one fused op in training) and a
+    // max pooling after the ReLU (their backward fused), through nn::forward and nn::backward.
+    add(
+        "conv, batch norm, ReLU, max pooling".into(),
+        Op::Model {
+            model: Model {
+                name: "bn_relu_pool".into(),
+                input_shape: [0; 3],
+                modules: vec![
+                    Module::layer("conv", Layer::conv(2, 3, 3, 1, 1)),
+                    Module::layer("bn", Layer::batch_norm(3)),
+                    Module::layer("relu", Layer::ReLU),
+                    Module::layer("pool", Layer::max_pool(2, 2, 0)),
+                    Module::layer("flatten", Layer::Flatten),
+                    Module::layer("fc", Layer::linear(3 * 2 * 2, 2)),
+                ],
+                lazy: true,
+            },
+            input: [3, 2, 4, 4],
+            h: 1e-3,
+        },
+    );
     // LeNet exercises sigmoid, average pooling, flatten and three linear layers together.
     add(
         "lenet".into(),

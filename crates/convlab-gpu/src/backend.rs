@@ -171,6 +171,93 @@ impl GpuBackend {
         })
     }
 
+    /// Batch norm with the batch's statistics: `batch_stats`, then `normalize`, which also applies
+    /// the ReLU that follows when `relu` (one pass instead of two).
+    fn batch_norm_batch(
+        &self,
+        x: &GpuTensor,
+        gamma: &GpuTensor,
+        beta: &GpuTensor,
+        eps: f32,
+        relu: bool,
+    ) -> Result<(GpuTensor, BatchNormStats<GpuTensor>)> {
+        let (n, c, hw) = batch_norm::dims(
+            &x.shape,
+            &[
+                ("the batch-norm weight", &gamma.shape),
+                ("the batch-norm bias", &beta.shape),
+            ],
+        )?;
+        batch_norm::check_training_count(n * hw)?;
+        let e = &self.engine;
+        let (mean, inv_std, var_unbiased) = (e.alloc(&[c])?, e.alloc(&[c])?, e.alloc(&[c])?);
+        let y = e.alloc(&x.shape)?;
+        let params = BatchNormForwardParams {
+            n: size(n)?,
+            c: size(c)?,
+            hw: size(hw)?,
+            eps,
+            relu: flag(relu),
+        };
+        let stats_bindings = [
+            Some(x),
+            None,
+            None,
+            Some(&mean),
+            Some(&inv_std),
+            Some(&var_unbiased),
+            None,
+        ];
+        e.dispatch("batch_stats", &params, &stats_bindings, groups(c, 1)?)?;
+        let norm_bindings = [
+            Some(x),
+            Some(gamma),
+            Some(beta),
+            Some(&mean),
+            Some(&inv_std),
+            None,
+            Some(&y),
+        ];
+        e.dispatch(
+            "normalize",
+            &params,
+            &norm_bindings,
+            Engine::linear(y.numel()),
+        )?;
+        Ok((
+            y,
+            BatchNormStats {
+                mean,
+                inv_std,
+                var_unbiased,
+            },
+        ))
+    }
+
+    /// The gradient of max pooling; with `relu`, also through the ReLU whose output `x` is.
+    fn max_backward(
+        &self,
+        x: &GpuTensor,
+        gy: &GpuTensor,
+        p: Pool2dParams,
+        relu: bool,
+    ) -> Result<GpuTensor> {
+        let (params, shape) = Self::pool_params(x, p, true)?;
+        let params = PoolParams {
+            relu: flag(relu),
+            ..params
+        };
+        expect_shape("the output gradient", &shape, &gy.shape)?;
+        let gx = self.engine.alloc(&x.shape)?;
+        self.engine.dispatch(
+            "max_backward",
+            &params,
+            &[Some(x), Some(gy), Some(&gx)],
+            Engine::linear(gx.numel()),
+        )?;
+        Ok(gx)
+    }
+
     fn pool_params(
         x: &GpuTensor,
         p: Pool2dParams,
@@ -190,6 +277,7 @@ impl GpuBackend {
             pad_h: size(p.padding[0])?,
             pad_w: size(p.padding[1])?,
             count_include_pad: flag(count_include_pad),
+            relu: 0,
         };
         Ok((params, geo.output_shape(&x.shape)))
     }
@@ -523,16 +611,16 @@ impl Backend for GpuBackend {
         gy: &GpuTensor,
         p: Pool2dParams,
     ) -> Result<GpuTensor> {
-        let (params, shape) = Self::pool_params(x, p, true)?;
-        expect_shape("the output gradient", &shape, &gy.shape)?;
-        let gx = self.engine.alloc(&x.shape)?;
-        self.engine.dispatch(
-            "max_backward",
-            &params,
-            &[Some(x), Some(gy), Some(&gx)],
-            Engine::linear(gx.numel()),
-        )?;
-        Ok(gx)
+        self.max_backward(x, gy, p, false)
+    }
+
+    fn relu_max_pool2d_backward(
+        &self,
+        x: &GpuTensor,
+        gy: &GpuTensor,
+        p: Pool2dParams,
+    ) -> Result<GpuTensor> {
+        self.max_backward(x, gy, p, true)
     }
 
     fn avg_pool2d(
@@ -628,56 +716,17 @@ impl Backend for GpuBackend {
         beta: &GpuTensor,
         eps: f32,
     ) -> Result<(GpuTensor, BatchNormStats<GpuTensor>)> {
-        let (n, c, hw) = batch_norm::dims(
-            &x.shape,
-            &[
-                ("the batch-norm weight", &gamma.shape),
-                ("the batch-norm bias", &beta.shape),
-            ],
-        )?;
-        batch_norm::check_training_count(n * hw)?;
-        let e = &self.engine;
-        let (mean, inv_std, var_unbiased) = (e.alloc(&[c])?, e.alloc(&[c])?, e.alloc(&[c])?);
-        let y = e.alloc(&x.shape)?;
-        let params = BatchNormForwardParams {
-            n: size(n)?,
-            c: size(c)?,
-            hw: size(hw)?,
-            eps,
-        };
-        let stats_bindings = [
-            Some(x),
-            None,
-            None,
-            Some(&mean),
-            Some(&inv_std),
-            Some(&var_unbiased),
-            None,
-        ];
-        e.dispatch("batch_stats", &params, &stats_bindings, groups(c, 1)?)?;
-        let norm_bindings = [
-            Some(x),
-            Some(gamma),
-            Some(beta),
-            Some(&mean),
-            Some(&inv_std),
-            None,
-            Some(&y),
-        ];
-        e.dispatch(
-            "normalize",
-            &params,
-            &norm_bindings,
-            Engine::linear(y.numel()),
-        )?;
-        Ok((
-            y,
-            BatchNormStats {
-                mean,
-                inv_std,
-                var_unbiased,
-            },
-        ))
+        self.batch_norm_batch(x, gamma, beta, eps, false)
+    }
+
+    fn batch_norm_relu_train(
+        &self,
+        x: &GpuTensor,
+        gamma: &GpuTensor,
+        beta: &GpuTensor,
+        eps: f32,
+    ) -> Result<(GpuTensor, BatchNormStats<GpuTensor>)> {
+        self.batch_norm_batch(x, gamma, beta, eps, true)
     }
 
     fn batch_norm_eval(
@@ -705,6 +754,7 @@ impl Backend for GpuBackend {
             c: size(c)?,
             hw: size(hw)?,
             eps,
+            relu: 0,
         };
         let bindings = [
             Some(x),

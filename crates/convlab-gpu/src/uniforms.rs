@@ -50,6 +50,7 @@ uniform! {
         planes: u32, h: u32, w: u32, oh: u32,
         ow: u32, kh: u32, kw: u32, stride_h: u32,
         stride_w: u32, pad_h: u32, pad_w: u32, count_include_pad: u32,
+        relu: u32,
     }
 }
 
@@ -57,6 +58,7 @@ uniform! {
     /// `batch_norm_forward.wgsl`.
     BatchNormForwardParams for Shader::BatchNormForward {
         n: u32, c: u32, hw: u32, eps: f32,
+        relu: u32,
     }
 }
 

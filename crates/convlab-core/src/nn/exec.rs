@@ -95,16 +95,36 @@ pub fn forward<B: Backend>(
 ) -> Result<(B::Tensor, Trace<B::Tensor>)> {
     let mut saved = Vec::new();
     let mut h = x.clone();
-    for leaf in model.leaves() {
-        let (y, s) = layer_forward(b, &leaf.layer, &leaf.path, params, &h, mode).map_err(|e| {
+    let leaves = model.leaves();
+    let mut i = 0;
+    while let Some(leaf) = leaves.get(i) {
+        let at = |e: Error| {
             Error::Invalid(format!(
                 "layer {} ({}): {e}",
                 leaf.position,
                 leaf.layer.type_name()
             ))
-        })?;
+        };
+        // A batch norm in training followed by a ReLU runs as one op (one GPU pass). The ReLU
+        // keeps its output: its backward reads the same mask there (y > 0 exactly where x > 0).
+        let fused = match (&leaf.layer, leaves.get(i + 1).map(|l| &l.layer), mode) {
+            (Layer::BatchNorm2d { eps, momentum, .. }, Some(Layer::ReLU), Mode::Train) => Some(
+                batch_norm_train_forward(b, &leaf.path, params, &h, *eps, *momentum, true)
+                    .map_err(at)?,
+            ),
+            _ => None,
+        };
+        if let Some((y, s)) = fused {
+            saved.push(s);
+            saved.push(Saved::Output(y.clone()));
+            h = y;
+            i += 2;
+            continue;
+        }
+        let (y, s) = layer_forward(b, &leaf.layer, &leaf.path, params, &h, mode).map_err(at)?;
         saved.push(s);
         h = y;
+        i += 1;
     }
     Ok((h, Trace { saved }))
 }
@@ -154,7 +174,20 @@ fn backward_through<B: Backend>(
         return Ok((Some(g), grads));
     }
     let (first, first_saved) = steps.remove(0);
-    for (leaf, saved) in steps.into_iter().rev() {
+    let mut reversed = steps.into_iter().rev().peekable();
+    while let Some((leaf, saved)) = reversed.next() {
+        // A max pooling after a ReLU: both backward in one op (one GPU pass), from the pooling's
+        // input, which is the ReLU's output.
+        if let (Layer::MaxPool2d(p), Saved::Input(x)) = (&leaf.layer, &saved) {
+            if reversed
+                .peek()
+                .is_some_and(|(l, _)| matches!(l.layer, Layer::ReLU))
+            {
+                g = b.relu_max_pool2d_backward(x, &g, *p)?;
+                reversed.next();
+                continue;
+            }
+        }
         g = layer_backward(b, &leaf.layer, &leaf.path, params, saved, &g, &mut grads)?;
     }
     match (&first.layer, first_saved) {
@@ -179,6 +212,43 @@ fn backward_through<B: Backend>(
     }
 }
 
+/// A batch norm in training mode (then a ReLU, when `then_relu`): normalizes with the batch's
+/// statistics and moves the running ones a step, as PyTorch does.
+fn batch_norm_train_forward<B: Backend>(
+    b: &B,
+    path: &str,
+    params: &mut ParamStore<B::Tensor>,
+    x: &B::Tensor,
+    eps: f32,
+    momentum: f32,
+    then_relu: bool,
+) -> Result<(B::Tensor, Saved<B::Tensor>)> {
+    let name = |n: &str| join(path, n);
+    let (gamma, beta) = (params.get(&name("weight"))?, params.get(&name("bias"))?);
+    let (y, stats) = if then_relu {
+        b.batch_norm_relu_train(x, gamma, beta, eps)?
+    } else {
+        b.batch_norm_train(x, gamma, beta, eps)?
+    };
+    let mut rm = params.get(&name("running_mean"))?.clone();
+    let mut rv = params.get(&name("running_var"))?.clone();
+    b.batch_norm_update_running(&mut rm, &mut rv, &stats, momentum)?;
+    params.insert(name("running_mean"), rm);
+    params.insert(name("running_var"), rv);
+    let batch = BatchStatistics {
+        layer: path.to_string(),
+        mean: stats.mean.clone(),
+        var_unbiased: stats.var_unbiased,
+    };
+    let saved = Saved::BatchNorm {
+        x: x.clone(),
+        mean: stats.mean,
+        inv_std: stats.inv_std,
+        batch: Some(batch),
+    };
+    Ok((y, saved))
+}
+
 fn layer_forward<B: Backend>(
     b: &B,
     layer: &Layer,
@@ -198,21 +268,12 @@ fn layer_forward<B: Backend>(
             (b.conv_transpose2d(x, params.get(&name("weight"))?, bias_t, *p)?, Saved::Input(x.clone()))
         }
         Layer::BatchNorm2d { eps, momentum, .. } => {
-            let (gamma, beta) = (params.get(&name("weight"))?.clone(), params.get(&name("bias"))?.clone());
             match mode {
-                Mode::Train => {
-                    let (y, stats) = b.batch_norm_train(x, &gamma, &beta, *eps)?;
-                    let mut rm = params.get(&name("running_mean"))?.clone();
-                    let mut rv = params.get(&name("running_var"))?.clone();
-                    b.batch_norm_update_running(&mut rm, &mut rv, &stats, *momentum)?;
-                    params.insert(name("running_mean"), rm);
-                    params.insert(name("running_var"), rv);
-                    let batch = BatchStatistics { layer: path.to_string(), mean: stats.mean.clone(), var_unbiased: stats.var_unbiased };
-                    (y, Saved::BatchNorm { x: x.clone(), mean: stats.mean, inv_std: stats.inv_std, batch: Some(batch) })
-                }
+                Mode::Train => batch_norm_train_forward(b, path, params, x, *eps, *momentum, false)?,
                 Mode::Eval => {
+                    let (gamma, beta) = (params.get(&name("weight"))?, params.get(&name("bias"))?);
                     let (rm, rv) = (params.get(&name("running_mean"))?, params.get(&name("running_var"))?);
-                    let y = b.batch_norm_eval(x, &gamma, &beta, rm, rv, *eps)?;
+                    let y = b.batch_norm_eval(x, gamma, beta, rm, rv, *eps)?;
                     let saved = Saved::BatchNorm { x: x.clone(), mean: rm.clone(), inv_std: b.inv_std(rv, *eps)?, batch: None };
                     (y, saved)
                 }
@@ -349,6 +410,8 @@ fn layer_backward<B: Backend>(
             g.input
         }
         (Layer::ReLU, Saved::Input(x)) => b.relu_backward(&x, gy)?,
+        // Fused after a batch norm, the ReLU kept its output: the same mask.
+        (Layer::ReLU, Saved::Output(y)) => b.relu_backward(&y, gy)?,
         (Layer::Sigmoid, Saved::Output(y)) => b.sigmoid_backward(&y, gy)?,
         (Layer::MaxPool2d(p), Saved::Input(x)) => b.max_pool2d_backward(&x, gy, *p)?,
         (Layer::AvgPool2d(p), Saved::Input(x)) => b.avg_pool2d_backward(&x, gy, *p, true)?,
