@@ -65,13 +65,23 @@ pub fn listed(value: Option<&str>) -> Vec<String> {
     names
 }
 
+/// A selector for each way a part named in `names` is found inside the lesson: by class and by
+/// `data-testid`.
+fn part_selectors(names: &[String]) -> Vec<String> {
+    names
+        .iter()
+        .flat_map(|n| {
+            [
+                format!(".lesson .{n}"),
+                format!(".lesson [data-testid=\"{n}\"]"),
+            ]
+        })
+        .collect()
+}
+
 /// The selector of the parts named `names` inside the lesson.
 pub fn selector(names: &[String]) -> String {
-    let parts: Vec<String> = names
-        .iter()
-        .map(|n| format!(".lesson .{n}, .lesson [data-testid=\"{n}\"]"))
-        .collect();
-    parts.join(", ")
+    part_selectors(names).join(", ")
 }
 
 /// The style sheet that hides `hidden` and dims `locked`.
@@ -92,10 +102,8 @@ pub fn style_sheet(hidden: &[String], locked: &[String]) -> String {
 /// The controls inside the parts named `names`, and those parts where they are controls.
 fn controls_in(names: &[String]) -> String {
     const CONTROLS: [&str; 5] = ["input", "select", "button", "textarea", "[role=gridcell]"];
-    let parts = selector(names);
-    let parts: Vec<&str> = parts.split(", ").collect();
     let mut all = vec![];
-    for part in &parts {
+    for part in part_selectors(names) {
         for control in CONTROLS {
             all.push(format!("{part} {control}"));
             all.push(format!("{part}:is({control})"));
