@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use convlab_core::dataset::Split;
 use convlab_core::nn::init;
-use convlab_core::ops::Conv2dParams;
+use convlab_core::ops::{Conv2dParams, GradsInto};
 use convlab_core::rng::Rng;
 use convlab_core::train::Trainer;
 use convlab_core::{arch, Backend, CpuBackend, DeviceWork};
@@ -140,7 +140,8 @@ fn bench_backend<B: Backend>(
         let reps = steps.max(2);
         let (fwd, _) = time(b, reps, || b.conv2d(&x, &wt, None, p))?;
         let (bwd, _) = time(b, reps, || {
-            b.conv2d_backward(&x, &wt, &gy, p, false).map(|g| g.input)
+            b.conv2d_backward(&x, &wt, &gy, p, false, GradsInto::fresh())
+                .map(|g| g.input)
         })?;
         report.conv2d.push(ConvRow {
             backend: name.into(),

@@ -6,8 +6,10 @@
 //! function of [`crate::ops`], which is the CPU implementation and the definition of the others.
 
 use crate::error::Result;
-use crate::ops::{self, BatchNormStats, Conv2dParams, ConvTranspose2dParams, Grads, Pool2dParams};
-use crate::optim::{self, AdamConfig, SgdConfig};
+use crate::ops::{
+    self, BatchNormStats, Conv2dParams, ConvTranspose2dParams, Grads, GradsInto, Pool2dParams,
+};
+use crate::optim::{self, AdamConfig, SgdConfig, StepSlot};
 use crate::tensor::Tensor;
 
 /// What a backend has asked of its device since it started: the kernels it dispatched, the batches
@@ -48,6 +50,12 @@ pub trait Backend {
     fn shape(&self, t: &Self::Tensor) -> Vec<usize>;
     fn reshape(&self, t: &Self::Tensor, shape: &[usize]) -> Result<Self::Tensor>;
     fn zeros(&self, shape: &[usize]) -> Result<Self::Tensor>;
+    /// Uploads `tensors` as a group: on a GPU one buffer that each tensor views, so that a
+    /// grouped optimizer step ([`Backend::adam_step_all`]) updates them all in one pass. By
+    /// default (the CPU) each on its own.
+    fn upload_group(&self, tensors: &[&Tensor]) -> Result<Vec<Self::Tensor>> {
+        tensors.iter().map(|t| self.upload(t)).collect()
+    }
 
     fn conv2d(
         &self,
@@ -63,6 +71,7 @@ pub trait Backend {
         grad_out: &Self::Tensor,
         p: Conv2dParams,
         with_bias: bool,
+        into: GradsInto<'_, Self::Tensor>,
     ) -> Result<Grads<Self::Tensor>>;
     /// The weight (and bias) gradients of a convolution without its input gradient, for a
     /// model's first layer (nothing needs the gradient of the image). By default the whole
@@ -74,8 +83,9 @@ pub trait Backend {
         grad_out: &Self::Tensor,
         p: Conv2dParams,
         with_bias: bool,
+        into: GradsInto<'_, Self::Tensor>,
     ) -> Result<(Self::Tensor, Option<Self::Tensor>)> {
-        let g = self.conv2d_backward(x, w, grad_out, p, with_bias)?;
+        let g = self.conv2d_backward(x, w, grad_out, p, with_bias, into)?;
         Ok((g.weight, g.bias))
     }
 
@@ -95,6 +105,7 @@ pub trait Backend {
         grad_out: &Self::Tensor,
         p: ConvTranspose2dParams,
         with_bias: bool,
+        into: GradsInto<'_, Self::Tensor>,
     ) -> Result<Grads<Self::Tensor>>;
 
     fn max_pool2d(&self, x: &Self::Tensor, p: Pool2dParams) -> Result<Self::Tensor>;
@@ -172,6 +183,9 @@ pub trait Backend {
         momentum: f32,
     ) -> Result<()>;
     /// See [`ops::batch_norm::backward`]. In evaluation pass the running mean and `1/√(var + ε)`.
+    // PyTorch's native_batch_norm_backward takes as many: the saved statistics, the mode and
+    // where the gradients go.
+    #[allow(clippy::too_many_arguments)]
     fn batch_norm_backward(
         &self,
         x: &Self::Tensor,
@@ -180,6 +194,7 @@ pub trait Backend {
         inv_std: &Self::Tensor,
         grad_out: &Self::Tensor,
         training: bool,
+        into: GradsInto<'_, Self::Tensor>,
     ) -> Result<Grads<Self::Tensor>>;
     /// `1/√(var + ε)` of a variance vector (the evaluation-mode scale).
     fn inv_std(&self, var: &Self::Tensor, eps: f32) -> Result<Self::Tensor>;
@@ -203,6 +218,7 @@ pub trait Backend {
         w: &Self::Tensor,
         grad_out: &Self::Tensor,
         with_bias: bool,
+        into: GradsInto<'_, Self::Tensor>,
     ) -> Result<Grads<Self::Tensor>>;
 
     /// The mean cross-entropy as a 0-d tensor, and the gradient of the logits.
@@ -229,6 +245,27 @@ pub trait Backend {
         cfg: &SgdConfig,
         first: bool,
     ) -> Result<()>;
+
+    /// One Adam step of every parameter of a model (`slot.second` is `exp_avg_sq`). By default
+    /// one [`Backend::adam_step`] each; a GPU updates a group laid out by
+    /// [`Backend::upload_group`] in one pass, which gives the same values.
+    fn adam_step_all(
+        &self,
+        slots: &mut [StepSlot<'_, Self::Tensor>],
+        cfg: &AdamConfig,
+        step: u32,
+    ) -> Result<()> {
+        optim::adam_step_each(self, slots, cfg, step)
+    }
+    /// One SGD step of every parameter of a model; see [`Backend::adam_step_all`].
+    fn sgd_step_all(
+        &self,
+        slots: &mut [StepSlot<'_, Self::Tensor>],
+        cfg: &SgdConfig,
+        first: bool,
+    ) -> Result<()> {
+        optim::sgd_step_each(self, slots, cfg, first)
+    }
 }
 
 /// The CPU reference: the functions of [`crate::ops`] on host tensors.
@@ -273,6 +310,7 @@ impl Backend for CpuBackend {
         gy: &Tensor,
         p: Conv2dParams,
         with_bias: bool,
+        _into: GradsInto<'_, Tensor>,
     ) -> Result<Grads<Tensor>> {
         ops::conv2d::backward(x, w, gy, p, with_bias)
     }
@@ -284,6 +322,7 @@ impl Backend for CpuBackend {
         gy: &Tensor,
         p: Conv2dParams,
         with_bias: bool,
+        _into: GradsInto<'_, Tensor>,
     ) -> Result<(Tensor, Option<Tensor>)> {
         ops::conv2d::param_grads(x, w, gy, p, with_bias)
     }
@@ -304,6 +343,7 @@ impl Backend for CpuBackend {
         gy: &Tensor,
         p: ConvTranspose2dParams,
         with_bias: bool,
+        _into: GradsInto<'_, Tensor>,
     ) -> Result<Grads<Tensor>> {
         ops::conv_transpose2d::backward(x, w, gy, p, with_bias)
     }
@@ -370,6 +410,7 @@ impl Backend for CpuBackend {
         inv_std: &Tensor,
         gy: &Tensor,
         training: bool,
+        _into: GradsInto<'_, Tensor>,
     ) -> Result<Grads<Tensor>> {
         ops::batch_norm::backward(x, gamma, mean, inv_std, gy, training)
     }
@@ -405,6 +446,7 @@ impl Backend for CpuBackend {
         w: &Tensor,
         gy: &Tensor,
         with_bias: bool,
+        _into: GradsInto<'_, Tensor>,
     ) -> Result<Grads<Tensor>> {
         ops::linear::backward(x, w, gy, with_bias)
     }

@@ -13,7 +13,7 @@
 use crate::backend::{Backend, CpuBackend};
 use crate::golden::first_mismatch;
 use crate::nn::{self, Layer, Mode, Model, Module, ParamStore, ResidualSpec};
-use crate::ops::{Conv2dParams, ConvTranspose2dParams, Pool2dParams};
+use crate::ops::{Conv2dParams, ConvTranspose2dParams, GradsInto, Pool2dParams};
 use crate::rng::Rng;
 use crate::tensor::Tensor;
 use crate::{arch, Result};
@@ -515,9 +515,10 @@ impl Case {
         r: &B::Tensor,
     ) -> Result<Vec<Option<B::Tensor>>> {
         let t = |i: usize| v[i].borrow();
+        let fresh = GradsInto::fresh();
         Ok(match &self.op {
             Op::Conv2d { params, .. } => {
-                let g = b.conv2d_backward(t(0), t(1), r, *params, true)?;
+                let g = b.conv2d_backward(t(0), t(1), r, *params, true, fresh)?;
                 vec![Some(g.input), Some(g.weight), g.bias]
             }
             Op::MaxPool2d { params, .. } => vec![Some(b.max_pool2d_backward(t(0), r, *params)?)],
@@ -533,19 +534,20 @@ impl Case {
             )?)],
             Op::BatchNormTrain { .. } => {
                 let (_, stats) = b.batch_norm_train(t(0), t(1), t(2), 1e-5)?;
-                let g = b.batch_norm_backward(t(0), t(1), &stats.mean, &stats.inv_std, r, true)?;
+                let g =
+                    b.batch_norm_backward(t(0), t(1), &stats.mean, &stats.inv_std, r, true, fresh)?;
                 vec![Some(g.input), Some(g.weight), g.bias]
             }
             Op::BatchNormEval { .. } => {
                 let inv_std = b.inv_std(t(4), 1e-5)?;
-                let g = b.batch_norm_backward(t(0), t(1), t(3), &inv_std, r, false)?;
+                let g = b.batch_norm_backward(t(0), t(1), t(3), &inv_std, r, false, fresh)?;
                 vec![Some(g.input), Some(g.weight), g.bias, None, None]
             }
             Op::Relu { .. } => vec![Some(b.relu_backward(t(0), r)?)],
             Op::Sigmoid { .. } => vec![Some(b.sigmoid_backward(&b.sigmoid(t(0))?, r)?)],
             Op::GlobalAvgPool2d { .. } => vec![Some(b.global_avg_pool2d_backward(t(0), r)?)],
             Op::Linear { .. } => {
-                let g = b.linear_backward(t(0), t(1), r, true)?;
+                let g = b.linear_backward(t(0), t(1), r, true, fresh)?;
                 vec![Some(g.input), Some(g.weight), g.bias]
             }
             // The loss is a scalar: r is 1 and the gradient is the loss's own.

@@ -11,7 +11,7 @@ use serde_json::{json, Map, Value};
 use crate::backend::Backend;
 use crate::error::{Error, Result};
 use crate::nn::{self, Layer, Mode, Model, Module, ParamStore, ResidualSpec};
-use crate::ops::{Conv2dParams, ConvTranspose2dParams, Pool2dParams};
+use crate::ops::{Conv2dParams, ConvTranspose2dParams, GradsInto, Pool2dParams};
 use crate::optim::AdamConfig;
 use crate::shape::conv_output_hw;
 use crate::tensor::Tensor;
@@ -224,7 +224,7 @@ pub fn evaluate<B: Backend>(b: &B, case: &Case) -> Result<Map<String, Value>> {
                 let y = b.conv2d(&x, &w, bias.as_ref(), conv)?;
                 let g = grad_out
                     .as_ref()
-                    .map(|gy| b.conv2d_backward(&x, &w, gy, conv, with_bias));
+                    .map(|gy| b.conv2d_backward(&x, &w, gy, conv, with_bias, GradsInto::fresh()));
                 (y, g.transpose()?)
             } else {
                 let p = ConvTranspose2dParams {
@@ -235,9 +235,9 @@ pub fn evaluate<B: Backend>(b: &B, case: &Case) -> Result<Map<String, Value>> {
                     groups: conv.groups,
                 };
                 let y = b.conv_transpose2d(&x, &w, bias.as_ref(), p)?;
-                let g = grad_out
-                    .as_ref()
-                    .map(|gy| b.conv_transpose2d_backward(&x, &w, gy, p, with_bias));
+                let g = grad_out.as_ref().map(|gy| {
+                    b.conv_transpose2d_backward(&x, &w, gy, p, with_bias, GradsInto::fresh())
+                });
                 (y, g.transpose()?)
             };
             put("output", &y)?;
@@ -358,7 +358,7 @@ pub fn evaluate<B: Backend>(b: &B, case: &Case) -> Result<Map<String, Value>> {
             };
             put("output", &b.linear(&x, &w, bias.as_ref())?)?;
             if let Some(gy) = &grad_out {
-                let g = b.linear_backward(&x, &w, gy, bias.is_some())?;
+                let g = b.linear_backward(&x, &w, gy, bias.is_some(), GradsInto::fresh())?;
                 put("grad_input", &g.input)?;
                 put("grad_weight", &g.weight)?;
                 if let Some(gb) = &g.bias {

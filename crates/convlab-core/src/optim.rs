@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::backend::Backend;
 use crate::error::{Error, Result};
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -43,6 +44,48 @@ impl Default for SgdConfig {
             nesterov: false,
         }
     }
+}
+
+/// One parameter's part of an optimizer step: the parameter, its gradient and its state (Adam's
+/// `exp_avg` and `exp_avg_sq`, or SGD's `momentum_buffer` and no second).
+#[derive(Debug)]
+pub struct StepSlot<'a, T> {
+    pub param: &'a mut T,
+    pub grad: &'a T,
+    pub first: &'a mut T,
+    pub second: Option<&'a mut T>,
+}
+
+/// The error of an Adam step given a slot without its second moment (a state built for SGD).
+pub fn missing_second_moment() -> Error {
+    Error::Invalid("internal error: Adam without its second moment".into())
+}
+
+/// One Adam step of each slot's parameter, one [`Backend::adam_step`] after another.
+pub fn adam_step_each<B: Backend + ?Sized>(
+    b: &B,
+    slots: &mut [StepSlot<'_, B::Tensor>],
+    cfg: &AdamConfig,
+    step: u32,
+) -> Result<()> {
+    for s in slots {
+        let second = s.second.as_deref_mut().ok_or_else(missing_second_moment)?;
+        b.adam_step(s.param, s.grad, s.first, second, cfg, step)?;
+    }
+    Ok(())
+}
+
+/// One SGD step of each slot's parameter, one [`Backend::sgd_step`] after another.
+pub fn sgd_step_each<B: Backend + ?Sized>(
+    b: &B,
+    slots: &mut [StepSlot<'_, B::Tensor>],
+    cfg: &SgdConfig,
+    first: bool,
+) -> Result<()> {
+    for s in slots {
+        b.sgd_step(s.param, s.grad, s.first, cfg, first)?;
+    }
+    Ok(())
 }
 
 /// Checks that the gradient and the optimizer state have as many values as the parameter.

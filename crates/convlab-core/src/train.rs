@@ -2,6 +2,7 @@
 //! the backend and takes one step per batch (forward in training mode, softmax cross-entropy,
 //! backward, optimizer update), as the notes' PyTorch loop does.
 
+use std::collections::HashMap;
 use std::ops::RangeInclusive;
 
 use serde::{Deserialize, Serialize};
@@ -10,7 +11,7 @@ use crate::backend::Backend;
 use crate::dataset::Dataset;
 use crate::error::{Error, Result};
 use crate::nn::{self, BatchStatistics, Mode, Model, ParamStore};
-use crate::optim::{AdamConfig, SgdConfig};
+use crate::optim::{AdamConfig, SgdConfig, StepSlot};
 use crate::tensor::Tensor;
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -119,11 +120,13 @@ fn parse_within(
         .ok_or_else(|| Error::Invalid(refused(text)))
 }
 
-/// A trainable parameter's optimizer state: Adam's two moment estimates, or SGD's momentum buffer.
+/// A trainable parameter's optimizer state: Adam's two moment estimates, or SGD's momentum buffer,
+/// and the tensor its gradient is written into.
 struct Slot<T> {
     name: String,
     first: T,
     second: Option<T>,
+    grad: T,
 }
 
 pub struct Trainer<B: Backend> {
@@ -150,21 +153,43 @@ impl<B: Backend> Trainer<B> {
         optimizer: Optimizer,
     ) -> Result<Self> {
         let model = model.propagate(input)?.0;
-        let mut on_device = ParamStore::new();
-        let mut state = Vec::new();
-        for q in model.param_specs() {
+        let specs = model.param_specs();
+        for q in &specs {
             let t = params.get(&q.name)?;
             crate::tensor::expect_shape(&format!("parameter {}", q.name), &q.shape, &t.shape)?;
-            on_device.insert(q.name.clone(), b.upload(t)?);
+        }
+        // The trainable parameters, their gradients and each moment form a group apiece (one
+        // buffer each on a GPU), laid out alike: the optimizer then updates them all in one pass.
+        let trainable: Vec<&Tensor> = specs
+            .iter()
+            .filter(|q| q.trainable)
+            .map(|q| params.get(&q.name))
+            .collect::<Result<_>>()?;
+        let zeros: Vec<Tensor> = trainable.iter().map(|t| Tensor::zeros(&t.shape)).collect();
+        let zeros: Vec<&Tensor> = zeros.iter().collect();
+        let mut grouped = b.upload_group(&trainable)?.into_iter();
+        let mut firsts = b.upload_group(&zeros)?.into_iter();
+        let mut seconds = match optimizer {
+            Optimizer::Adam(_) => b.upload_group(&zeros)?.into_iter().map(Some).collect(),
+            Optimizer::Sgd(_) => vec![None; zeros.len()],
+        }
+        .into_iter();
+        let mut grads = b.upload_group(&zeros)?.into_iter();
+        let mut on_device = ParamStore::new();
+        let mut state = Vec::new();
+        for q in specs {
+            let t = match q.trainable {
+                true => grouped.next(),
+                false => Some(b.upload(params.get(&q.name)?)?),
+            };
+            let lost = || Error::Invalid("internal error: a parameter group lost a tensor".into());
+            on_device.insert(q.name.clone(), t.ok_or_else(lost)?);
             if q.trainable {
-                let second = match optimizer {
-                    Optimizer::Adam(_) => Some(b.zeros(&q.shape)?),
-                    Optimizer::Sgd(_) => None,
-                };
                 state.push(Slot {
                     name: q.name,
-                    first: b.zeros(&q.shape)?,
-                    second,
+                    first: firsts.next().ok_or_else(lost)?,
+                    second: seconds.next().ok_or_else(lost)?,
+                    grad: grads.next().ok_or_else(lost)?,
                 });
             }
         }
@@ -255,7 +280,13 @@ impl<B: Backend> Trainer<B> {
                 .collect::<Result<_>>()?;
         }
         let (loss, grad_logits) = b.cross_entropy(&logits, targets)?;
-        let grads = nn::param_grads(b, &self.model, &self.params, trace, &grad_logits)?;
+        let into: ParamStore<B::Tensor> = self
+            .state
+            .iter()
+            .map(|slot| (slot.name.clone(), slot.grad.clone()))
+            .collect::<Vec<_>>()
+            .into();
+        let grads = nn::param_grads_into(b, &self.model, &self.params, trace, &grad_logits, &into)?;
         self.steps += 1;
         if self.watching {
             self.gradient_norms = self
@@ -267,22 +298,24 @@ impl<B: Backend> Trainer<B> {
                 })
                 .collect::<Result<_>>()?;
         }
-        for slot in &mut self.state {
-            let grad = grads.get(&slot.name)?;
-            let param = self.params.get_mut(&slot.name)?;
-            match (&self.optimizer, &mut slot.second) {
-                (Optimizer::Adam(cfg), Some(second)) => {
-                    b.adam_step(param, grad, &mut slot.first, second, cfg, self.steps)?
-                }
-                (Optimizer::Sgd(cfg), _) => {
-                    b.sgd_step(param, grad, &mut slot.first, cfg, self.steps == 1)?
-                }
-                (Optimizer::Adam(_), None) => {
-                    return Err(Error::Invalid(
-                        "internal error: Adam without its second moment".into(),
-                    ))
-                }
-            }
+        let mut params: HashMap<&str, &mut B::Tensor> = self.params.iter_mut().collect();
+        let mut slots = self
+            .state
+            .iter_mut()
+            .map(|slot| {
+                Ok(StepSlot {
+                    param: params
+                        .remove(slot.name.as_str())
+                        .ok_or_else(|| nn::params::missing(&slot.name))?,
+                    grad: grads.get(&slot.name)?,
+                    first: &mut slot.first,
+                    second: slot.second.as_mut(),
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        match &self.optimizer {
+            Optimizer::Adam(cfg) => b.adam_step_all(&mut slots, cfg, self.steps)?,
+            Optimizer::Sgd(cfg) => b.sgd_step_all(&mut slots, cfg, self.steps == 1)?,
         }
         Ok((loss, logits))
     }

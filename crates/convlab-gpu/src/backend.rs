@@ -4,10 +4,13 @@
 
 use convlab_core::backend::{Backend, DeviceWork};
 use convlab_core::ops::{
-    batch_norm, conv2d, conv_transpose2d, linear, loss, pool, BatchNormStats, Grads,
+    batch_norm, conv2d, conv_transpose2d, linear, loss, pool, BatchNormStats, Grads, GradsInto,
 };
 use convlab_core::ops::{Conv2dGeometry, Conv2dParams, ConvTranspose2dParams, Pool2dParams};
-use convlab_core::optim::{adam_bias_corrections, check_lengths, AdamConfig, SgdConfig};
+use convlab_core::optim::{
+    adam_bias_corrections, adam_step_each, check_lengths, sgd_step_each, AdamConfig, SgdConfig,
+    StepSlot,
+};
 use convlab_core::tensor::{expect_shape, expect_vector};
 use convlab_core::{Error, Result, Tensor};
 
@@ -36,6 +39,15 @@ impl std::fmt::Display for AdapterSummary {
 
 pub struct GpuBackend {
     engine: Engine,
+}
+
+/// An optimizer's tensors as whole groups: every parameter, gradient and moment in one buffer
+/// per role, laid out alike.
+struct Wholes {
+    param: GpuTensor,
+    grad: GpuTensor,
+    first: GpuTensor,
+    second: Option<GpuTensor>,
 }
 
 /// Workgroup counts for kernels that run one workgroup per channel or per 16×16 tile.
@@ -235,6 +247,25 @@ impl GpuBackend {
     }
 
     /// The gradient of max pooling; with `relu`, also through the ReLU whose output `x` is.
+    /// The whole buffers of the slots' parameters, gradients, first and second moments when each
+    /// role fills one group laid out alike (see [`Engine::whole_group`]).
+    fn wholes<'a>(&self, slots: &[StepSlot<'a, GpuTensor>]) -> Option<Wholes> {
+        let whole = |part: for<'s> fn(&'s StepSlot<'a, GpuTensor>) -> Option<&'s GpuTensor>| {
+            let parts: Option<Vec<&GpuTensor>> = slots.iter().map(part).collect();
+            self.engine.whole_group(&parts?)
+        };
+        let second = match slots.iter().all(|s| s.second.is_none()) {
+            true => None,
+            false => Some(whole(|s| s.second.as_deref())?),
+        };
+        Some(Wholes {
+            param: whole(|s| Some(&*s.param))?,
+            grad: whole(|s| Some(s.grad))?,
+            first: whole(|s| Some(&*s.first))?,
+            second,
+        })
+    }
+
     fn max_backward(
         &self,
         x: &GpuTensor,
@@ -312,8 +343,6 @@ impl GpuBackend {
 }
 
 impl GpuBackend {
-    /// The geometry and the shader's `Params` of a convolution's backward pass, once the output
-    /// gradient is checked to have the output's shape.
     /// A convolution of geometry `geo` (checked by the caller).
     fn conv_forward(
         &self,
@@ -339,6 +368,8 @@ impl GpuBackend {
         Ok(out)
     }
 
+    /// The geometry and the shader's `Params` of a convolution's backward pass, once the output
+    /// gradient is checked to have the output's shape.
     fn conv_backward_params(
         x: &GpuTensor,
         w: &GpuTensor,
@@ -385,6 +416,15 @@ impl GpuBackend {
         Ok(input)
     }
 
+    /// Where a parameter gradient of `shape` goes: the caller's tensor when it has that shape
+    /// (a slot of a gradient group, see [`GradsInto`]), else a fresh one.
+    fn grad_output(&self, slot: Option<&GpuTensor>, shape: &[usize]) -> Result<GpuTensor> {
+        match slot {
+            Some(t) if t.shape == shape => Ok(t.clone()),
+            _ => self.engine.alloc(shape),
+        }
+    }
+
     /// The weight and bias gradients of a convolution (`backward_weight`, `backward_bias`).
     fn conv_param_grads(
         &self,
@@ -393,11 +433,13 @@ impl GpuBackend {
         x: &GpuTensor,
         gy: &GpuTensor,
         with_bias: bool,
+        into: GradsInto<'_, GpuTensor>,
     ) -> Result<(GpuTensor, Option<GpuTensor>)> {
         let e = &self.engine;
         let groups = geo.params.groups;
         let [kh, kw] = geo.kernel;
-        let weight = e.alloc(&[geo.out_channels, geo.in_channels / groups, kh, kw])?;
+        let shape = [geo.out_channels, geo.in_channels / groups, kh, kw];
+        let weight = self.grad_output(into.weight, &shape)?;
         let buffers = [Some(x), None, None, Some(gy), Some(&weight)];
         if (geo.out_channels / groups).is_multiple_of(4) {
             let tiles = (geo.out_channels / 4) * (geo.in_channels / groups) * kh * kw.div_ceil(4);
@@ -416,7 +458,7 @@ impl GpuBackend {
             )?;
         }
         let bias = if with_bias {
-            let gb = e.alloc(&[geo.out_channels])?;
+            let gb = self.grad_output(into.bias, &[geo.out_channels])?;
             e.dispatch(
                 "backward_bias",
                 params,
@@ -470,12 +512,17 @@ impl Backend for GpuBackend {
         }
         Ok(GpuTensor {
             buf: t.buf.clone(),
+            offset: t.offset,
             shape: shape.to_vec(),
         })
     }
 
     fn zeros(&self, shape: &[usize]) -> Result<GpuTensor> {
         self.engine.zeros(shape)
+    }
+
+    fn upload_group(&self, tensors: &[&Tensor]) -> Result<Vec<GpuTensor>> {
+        self.engine.upload_group(tensors)
     }
 
     fn conv2d(
@@ -497,10 +544,11 @@ impl Backend for GpuBackend {
         gy: &GpuTensor,
         p: Conv2dParams,
         with_bias: bool,
+        into: GradsInto<'_, GpuTensor>,
     ) -> Result<Grads<GpuTensor>> {
         let (geo, params) = Self::conv_backward_params(x, w, gy, p, with_bias)?;
         let input = self.conv_input_grad(&geo, &params, w, gy)?;
-        let (weight, bias) = self.conv_param_grads(&geo, &params, x, gy, with_bias)?;
+        let (weight, bias) = self.conv_param_grads(&geo, &params, x, gy, with_bias, into)?;
         Ok(Grads {
             input,
             weight,
@@ -515,9 +563,10 @@ impl Backend for GpuBackend {
         gy: &GpuTensor,
         p: Conv2dParams,
         with_bias: bool,
+        into: GradsInto<'_, GpuTensor>,
     ) -> Result<(GpuTensor, Option<GpuTensor>)> {
         let (geo, params) = Self::conv_backward_params(x, w, gy, p, with_bias)?;
-        self.conv_param_grads(&geo, &params, x, gy, with_bias)
+        self.conv_param_grads(&geo, &params, x, gy, with_bias, into)
     }
 
     fn conv_transpose2d(
@@ -549,6 +598,7 @@ impl Backend for GpuBackend {
         gy: &GpuTensor,
         p: ConvTranspose2dParams,
         with_bias: bool,
+        into: GradsInto<'_, GpuTensor>,
     ) -> Result<Grads<GpuTensor>> {
         let geo = conv_transpose2d::transposed_geometry(&x.shape, &w.shape, p)?;
         expect_shape(
@@ -561,7 +611,8 @@ impl Backend for GpuBackend {
         // with `gy` as the input and `x` as the output gradient.
         let input = self.conv_forward(&geo, gy, w, None)?;
         let params = Self::conv_params(&geo, false)?;
-        let (weight, _) = self.conv_param_grads(&geo, &params, gy, x, false)?;
+        let weight_only = GradsInto { bias: None, ..into };
+        let (weight, _) = self.conv_param_grads(&geo, &params, gy, x, false, weight_only)?;
         // The bias gradient sums `gy` per channel: `backward_bias` of any convolution whose
         // output `gy` is, here the 1×1 one that keeps it.
         let bias = if with_bias {
@@ -575,7 +626,7 @@ impl Backend for GpuBackend {
                 out_hw: [h, w_out],
                 params: Conv2dParams::default(),
             };
-            let gb = self.engine.alloc(&[c])?;
+            let gb = self.grad_output(into.bias, &[c])?;
             self.engine.dispatch(
                 "backward_bias",
                 &Self::conv_params(&keep, true)?,
@@ -792,6 +843,7 @@ impl Backend for GpuBackend {
         inv_std: &GpuTensor,
         gy: &GpuTensor,
         training: bool,
+        into: GradsInto<'_, GpuTensor>,
     ) -> Result<Grads<GpuTensor>> {
         let (n, c, hw) = batch_norm::dims(
             &x.shape,
@@ -803,7 +855,9 @@ impl Backend for GpuBackend {
         )?;
         expect_shape("the output gradient", &x.shape, &gy.shape)?;
         let e = &self.engine;
-        let (bias, weight, input) = (e.alloc(&[c])?, e.alloc(&[c])?, e.alloc(&x.shape)?);
+        let bias = self.grad_output(into.bias, &[c])?;
+        let weight = self.grad_output(into.weight, &[c])?;
+        let input = e.alloc(&x.shape)?;
         let params = BatchNormBackwardParams {
             n: size(n)?,
             c: size(c)?,
@@ -878,6 +932,7 @@ impl Backend for GpuBackend {
         w: &GpuTensor,
         gy: &GpuTensor,
         with_bias: bool,
+        into: GradsInto<'_, GpuTensor>,
     ) -> Result<Grads<GpuTensor>> {
         let (n, fin, fout) = linear::dims(&x.shape, &w.shape)?;
         expect_shape("the output gradient", &[n, fout], &gy.shape)?;
@@ -886,10 +941,10 @@ impl Backend for GpuBackend {
         let input = e.alloc(&x.shape)?;
         self.matmul([n, fout, fin], false, false, gy, w, None, &input)?;
         // dW = dyᵀ · x
-        let weight = e.alloc(&w.shape)?;
+        let weight = self.grad_output(into.weight, &w.shape)?;
         self.matmul([fout, n, fin], true, false, gy, x, None, &weight)?;
         let bias = if with_bias {
-            let gb = e.alloc(&[fout])?;
+            let gb = self.grad_output(into.bias, &[fout])?;
             let params = MatmulParams {
                 m: size(n)?,
                 n: size(fout)?,
@@ -977,6 +1032,44 @@ impl Backend for GpuBackend {
             &[Some(param), Some(grad), Some(m), Some(v)],
             Engine::linear(len),
         )
+    }
+
+    /// One pass over the whole group when the parameters, gradients and moments each fill one
+    /// (a trainer's): Adam treats every value alike, and the gaps between the tensors hold zeros,
+    /// which an update leaves at zero. Otherwise a pass per parameter.
+    fn adam_step_all(
+        &self,
+        slots: &mut [StepSlot<'_, GpuTensor>],
+        cfg: &AdamConfig,
+        step: u32,
+    ) -> Result<()> {
+        match self.wholes(slots) {
+            Some(Wholes {
+                mut param,
+                grad,
+                mut first,
+                second: Some(mut second),
+            }) => self.adam_step(&mut param, &grad, &mut first, &mut second, cfg, step),
+            _ => adam_step_each(self, slots, cfg, step),
+        }
+    }
+
+    /// See [`GpuBackend::adam_step_all`].
+    fn sgd_step_all(
+        &self,
+        slots: &mut [StepSlot<'_, GpuTensor>],
+        cfg: &SgdConfig,
+        first: bool,
+    ) -> Result<()> {
+        match self.wholes(slots) {
+            Some(Wholes {
+                mut param,
+                grad,
+                first: mut buf,
+                second: None,
+            }) => self.sgd_step(&mut param, &grad, &mut buf, cfg, first),
+            _ => sgd_step_each(self, slots, cfg, first),
+        }
     }
 
     fn sgd_step(

@@ -44,6 +44,8 @@ pub struct Engine {
     info: wgpu::AdapterInfo,
     /// The largest tensor a shader can bind, in bytes.
     max_binding: u64,
+    /// Where a tensor of a group may start in its shared buffer (bytes; the device's limit).
+    storage_alignment: u64,
     params_slot: u64,
     families: HashMap<Shader, Family>,
     bind_groups: RefCell<HashMap<Vec<u64>, wgpu::BindGroup>>,
@@ -137,6 +139,7 @@ impl Engine {
             .max_storage_buffer_binding_size
             .min(limits.max_buffer_size);
         let params_slot = PARAMS_SLOT.max(limits.min_uniform_buffer_offset_alignment as u64);
+        let storage_alignment = limits.min_storage_buffer_offset_alignment.max(4) as u64;
         let families = Shader::ALL
             .into_iter()
             .map(|shader| {
@@ -188,6 +191,7 @@ impl Engine {
         let placeholders = (0..max_slots)
             .map(|_| GpuTensor {
                 buf: pool.acquire(&device, 4),
+                offset: 0,
                 shape: vec![1],
             })
             .collect();
@@ -196,6 +200,7 @@ impl Engine {
             queue,
             info,
             max_binding,
+            storage_alignment,
             params_slot,
             families,
             bind_groups: RefCell::new(HashMap::new()),
@@ -245,12 +250,20 @@ impl Engine {
     /// An uninitialized tensor of `shape`, or an error when it exceeds what a shader can bind.
     pub fn alloc(&self, shape: &[usize]) -> Result<GpuTensor> {
         self.check()?;
+        let bytes = self.bindable_bytes(shape)?;
+        Ok(GpuTensor {
+            buf: self.pool.borrow_mut().acquire(&self.device, bytes),
+            offset: 0,
+            shape: shape.to_vec(),
+        })
+    }
+
+    /// The bytes of a tensor of `shape`, or an error when it exceeds what a shader can bind.
+    fn bindable_bytes(&self, shape: &[usize]) -> Result<u64> {
         let numel = shape.iter().try_fold(1usize, |acc, &d| acc.checked_mul(d));
         let bytes = numel.and_then(|n| n.checked_mul(4)).map(|b| b as u64);
         match bytes {
-            Some(b) if b <= self.max_binding => {
-                Ok(GpuTensor { buf: self.pool.borrow_mut().acquire(&self.device, b), shape: shape.to_vec() })
-            }
+            Some(b) if b <= self.max_binding => Ok(b),
             _ => Err(Error::Device(format!(
                 "a tensor of shape {shape:?} needs {} MiB, more than this GPU can bind in one buffer ({} MiB): \
                  use a smaller batch or input size, or the CPU backend",
@@ -260,6 +273,71 @@ impl Engine {
         }
     }
 
+    /// Where each of tensors of `numels` elements starts in a group's shared buffer, and the
+    /// buffer's bytes: one after the other, each at a multiple of the storage offset alignment
+    /// (a binding may only start there). The gaps hold zeros, which an optimizer leaves at zero.
+    pub fn group_layout(&self, numels: &[usize]) -> (Vec<u64>, u64) {
+        let mut offsets = Vec::with_capacity(numels.len());
+        let mut end = 0u64;
+        for &n in numels {
+            let start = end.next_multiple_of(self.storage_alignment);
+            offsets.push(start);
+            end = start + (n * 4) as u64;
+        }
+        (offsets, end.next_multiple_of(self.storage_alignment).max(4))
+    }
+
+    /// The whole buffer of a group, if `parts` are all of it: views of one buffer laid out by
+    /// [`Engine::group_layout`] for their sizes, in order. A pass over the whole then touches
+    /// these tensors and the zeros between them, nothing else.
+    pub fn whole_group(&self, parts: &[&GpuTensor]) -> Option<GpuTensor> {
+        let first = parts.first()?;
+        let numels: Vec<usize> = parts.iter().map(|t| t.numel()).collect();
+        let (offsets, total) = self.group_layout(&numels);
+        let laid_out = parts
+            .iter()
+            .zip(&offsets)
+            .all(|(t, &offset)| std::rc::Rc::ptr_eq(&t.buf, &first.buf) && t.offset == offset);
+        (laid_out && first.buf.buffer.size() == total).then(|| GpuTensor {
+            buf: first.buf.clone(),
+            offset: 0,
+            shape: vec![(total / 4) as usize],
+        })
+    }
+
+    /// `tensors` uploaded into one buffer (see [`Engine::group_layout`]), each a view of it.
+    pub fn upload_group(&self, tensors: &[&Tensor]) -> Result<Vec<GpuTensor>> {
+        self.check()?;
+        for t in tensors {
+            self.bindable_bytes(&t.shape)?;
+        }
+        let numels: Vec<usize> = tensors.iter().map(|t| t.numel()).collect();
+        let (offsets, total) = self.group_layout(&numels);
+        if total > self.max_binding {
+            return Err(Error::Device(format!(
+                "the model's parameters need {} MiB together, more than this GPU can bind in one buffer ({} MiB): \
+                 use a smaller model, or the CPU backend",
+                total >> 20,
+                self.max_binding >> 20
+            )));
+        }
+        let mut words = vec![0f32; (total / 4) as usize];
+        for (t, &offset) in tensors.iter().zip(&offsets) {
+            let first = (offset / 4) as usize;
+            words[first..first + t.numel()].copy_from_slice(&t.data);
+        }
+        let whole = self.upload_words(&[words.len()], &words)?;
+        Ok(tensors
+            .iter()
+            .zip(offsets)
+            .map(|(t, offset)| GpuTensor {
+                buf: whole.buf.clone(),
+                offset,
+                shape: t.shape.clone(),
+            })
+            .collect())
+    }
+
     /// A tensor of zeros, cleared on the GPU in recording order.
     pub fn zeros(&self, shape: &[usize]) -> Result<GpuTensor> {
         let t = self.alloc(shape)?;
@@ -267,7 +345,7 @@ impl Engine {
         let encoder = rec
             .encoder
             .get_or_insert_with(|| self.device.create_command_encoder(&Default::default()));
-        encoder.clear_buffer(&t.buf.buffer, 0, None);
+        encoder.clear_buffer(&t.buf.buffer, t.offset, Some(t.bytes()));
         Ok(t)
     }
 
@@ -300,7 +378,7 @@ impl Engine {
         let encoder = rec
             .encoder
             .get_or_insert_with(|| self.device.create_command_encoder(&Default::default()));
-        encoder.copy_buffer_to_buffer(&staging, 0, &t.buf.buffer, 0, size);
+        encoder.copy_buffer_to_buffer(&staging, 0, &t.buf.buffer, t.offset, size);
         Ok(t)
     }
 
@@ -376,7 +454,7 @@ impl Engine {
         buffers: &[&GpuTensor],
     ) -> wgpu::BindGroup {
         let mut key = vec![shader as u64, self.uniforms_id];
-        key.extend(buffers.iter().map(|t| t.buf.id));
+        key.extend(buffers.iter().flat_map(|t| [t.buf.id, t.offset, t.bytes()]));
         let mut cache = self.bind_groups.borrow_mut();
         if let Some(bg) = cache.get(&key) {
             return bg.clone();
@@ -395,7 +473,12 @@ impl Engine {
         for (i, t) in buffers.iter().enumerate() {
             entries.push(wgpu::BindGroupEntry {
                 binding: i as u32 + 1,
-                resource: t.buf.buffer.as_entire_binding(),
+                // Only the tensor's own bytes (a view of a group's buffer binds its part).
+                resource: wgpu::BindingResource::Buffer(wgpu::BufferBinding {
+                    buffer: &t.buf.buffer,
+                    offset: t.offset,
+                    size: wgpu::BufferSize::new(t.bytes()),
+                }),
             });
         }
         let bg = self.device.create_bind_group(&wgpu::BindGroupDescriptor {
@@ -436,7 +519,7 @@ impl Engine {
         let mut total = 0u64;
         for t in tensors {
             offsets.push(total);
-            total += (t.numel() * 4) as u64;
+            total += t.bytes();
         }
         let staging = self.device.create_buffer(&wgpu::BufferDescriptor {
             label: Some("convlab readback"),
@@ -450,9 +533,9 @@ impl Engine {
                 .encoder
                 .get_or_insert_with(|| self.device.create_command_encoder(&Default::default()));
             for (t, &offset) in tensors.iter().zip(&offsets) {
-                let bytes = (t.numel() * 4) as u64;
+                let bytes = t.bytes();
                 if bytes > 0 {
-                    encoder.copy_buffer_to_buffer(&t.buf.buffer, 0, &staging, offset, bytes);
+                    encoder.copy_buffer_to_buffer(&t.buf.buffer, t.offset, &staging, offset, bytes);
                 }
             }
         }

@@ -28,10 +28,16 @@ impl Drop for PooledBuffer {
 
 type FreeLists = HashMap<u64, Vec<(u64, wgpu::Buffer)>>;
 
-/// A tensor living in GPU memory: a shared buffer and a shape (a reshape shares the buffer).
+/// A tensor living in GPU memory: a shared buffer, where in it the tensor starts, and a shape (a
+/// reshape shares the buffer). Most tensors own their buffer from byte 0; the tensors of a group
+/// (a model's parameters, their gradients, the optimizer's moments) share one, so that one pass
+/// over the whole buffer updates them all.
 #[derive(Debug, Clone)]
 pub struct GpuTensor {
     pub(crate) buf: Rc<PooledBuffer>,
+    /// Where the tensor starts in `buf`, in bytes (a multiple of the device's storage offset
+    /// alignment: the shaders index from 0 within what is bound).
+    pub(crate) offset: u64,
     pub(crate) shape: Vec<usize>,
 }
 
@@ -42,6 +48,11 @@ impl GpuTensor {
 
     pub fn numel(&self) -> usize {
         self.shape.iter().product()
+    }
+
+    /// The tensor's bytes in its buffer.
+    pub(crate) fn bytes(&self) -> u64 {
+        (self.numel() * 4) as u64
     }
 }
 

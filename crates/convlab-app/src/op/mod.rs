@@ -6,7 +6,7 @@
 mod cost;
 
 use convlab_core::nn::{self, Mode, Model, ParamStore};
-use convlab_core::ops::{Conv2dParams, ConvTranspose2dParams, Pool2dParams};
+use convlab_core::ops::{Conv2dParams, ConvTranspose2dParams, GradsInto, Pool2dParams};
 use convlab_core::{activations, explain};
 use convlab_core::{Backend, Tensor};
 use serde::{Deserialize, Serialize};
@@ -241,6 +241,7 @@ impl Op {
                     &b.upload(grad_output)?,
                     *params,
                     *with_bias,
+                    GradsInto::fresh(),
                 )?;
                 Ok([Some(g.input), Some(g.weight), g.bias]
                     .into_iter()

@@ -9,6 +9,7 @@ use super::model::Model;
 use super::params::{join, ParamStore};
 use crate::backend::Backend;
 use crate::error::{Error, Result};
+use crate::ops::GradsInto;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Mode {
@@ -138,7 +139,7 @@ pub fn backward<B: Backend>(
     trace: Trace<B::Tensor>,
     grad_out: &B::Tensor,
 ) -> Result<(B::Tensor, ParamStore<B::Tensor>)> {
-    let (gx, grads) = backward_through(b, model, params, trace, grad_out, true)?;
+    let (gx, grads) = backward_through(b, model, params, trace, grad_out, true, None)?;
     let gx = gx.ok_or_else(|| Error::Invalid("internal error: no input gradient".into()))?;
     Ok((gx, grads))
 }
@@ -153,7 +154,20 @@ pub fn param_grads<B: Backend>(
     trace: Trace<B::Tensor>,
     grad_out: &B::Tensor,
 ) -> Result<ParamStore<B::Tensor>> {
-    Ok(backward_through(b, model, params, trace, grad_out, false)?.1)
+    Ok(backward_through(b, model, params, trace, grad_out, false, None)?.1)
+}
+
+/// [`param_grads`], written where the backend can into `into`'s tensors of the same names (a
+/// trainer's gradient group: see [`GradsInto`]).
+pub fn param_grads_into<B: Backend>(
+    b: &B,
+    model: &Model,
+    params: &ParamStore<B::Tensor>,
+    trace: Trace<B::Tensor>,
+    grad_out: &B::Tensor,
+    into: &ParamStore<B::Tensor>,
+) -> Result<ParamStore<B::Tensor>> {
+    Ok(backward_through(b, model, params, trace, grad_out, false, Some(into))?.1)
 }
 
 /// The input's gradient (when asked for) and the parameters' gradients by name.
@@ -166,6 +180,7 @@ fn backward_through<B: Backend>(
     trace: Trace<B::Tensor>,
     grad_out: &B::Tensor,
     input_grad: bool,
+    into: Option<&ParamStore<B::Tensor>>,
 ) -> Result<Gradients<B::Tensor>> {
     let mut grads = ParamStore::new();
     let mut g = grad_out.clone();
@@ -188,7 +203,8 @@ fn backward_through<B: Backend>(
                 continue;
             }
         }
-        g = layer_backward(b, &leaf.layer, &leaf.path, params, saved, &g, &mut grads)?;
+        let place = Place { params, into };
+        g = layer_backward(b, &leaf.layer, &leaf.path, place, saved, &g, &mut grads)?;
     }
     match (&first.layer, first_saved) {
         (
@@ -198,7 +214,9 @@ fn backward_through<B: Backend>(
             Saved::Input(x),
         ) if !input_grad => {
             let name = |n: &str| join(&first.path, n);
-            let (gw, gb) = b.conv2d_param_grads(&x, params.get(&name("weight"))?, &g, *p, *bias)?;
+            let w = params.get(&name("weight"))?;
+            let (gw, gb) =
+                b.conv2d_param_grads(&x, w, &g, *p, *bias, grads_into(into, &first.path))?;
             grads.insert(name("weight"), gw);
             if let Some(gb) = gb {
                 grads.insert(name("bias"), gb);
@@ -206,9 +224,35 @@ fn backward_through<B: Backend>(
             Ok((None, grads))
         }
         (layer, saved) => {
-            let gx = layer_backward(b, layer, &first.path, params, saved, &g, &mut grads)?;
+            let place = Place { params, into };
+            let gx = layer_backward(b, layer, &first.path, place, saved, &g, &mut grads)?;
             Ok((input_grad.then_some(gx), grads))
         }
+    }
+}
+
+/// What a layer's backward reads its parameters from, and where it may write their gradients.
+struct Place<'a, T: Clone> {
+    params: &'a ParamStore<T>,
+    into: Option<&'a ParamStore<T>>,
+}
+
+// Not derived: the references are copied whatever `T` is.
+impl<T: Clone> Clone for Place<'_, T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T: Clone> Copy for Place<'_, T> {}
+
+/// Where the layer at `path` may write its weight and bias gradients: `into`'s tensors of those
+/// names, if it has them.
+fn grads_into<'a, T: Clone>(into: Option<&'a ParamStore<T>>, path: &str) -> GradsInto<'a, T> {
+    let slot = |n: &str| into.and_then(|store| store.get(&join(path, n)).ok());
+    GradsInto {
+        weight: slot("weight"),
+        bias: slot("bias"),
     }
 }
 
@@ -353,12 +397,13 @@ fn layer_backward<B: Backend>(
     b: &B,
     layer: &Layer,
     path: &str,
-    params: &ParamStore<B::Tensor>,
+    place: Place<'_, B::Tensor>,
     saved: Saved<B::Tensor>,
     gy: &B::Tensor,
     grads: &mut ParamStore<B::Tensor>,
 ) -> Result<B::Tensor> {
     let name = |n: &str| join(path, n);
+    let (params, into) = (place.params, grads_into(place.into, path));
     Ok(match (layer, saved) {
         (
             Layer::Conv2d {
@@ -366,7 +411,7 @@ fn layer_backward<B: Backend>(
             },
             Saved::Input(x),
         ) => {
-            let g = b.conv2d_backward(&x, params.get(&name("weight"))?, gy, *p, *bias)?;
+            let g = b.conv2d_backward(&x, params.get(&name("weight"))?, gy, *p, *bias, into)?;
             grads.insert(name("weight"), g.weight);
             if let Some(gb) = g.bias {
                 grads.insert(name("bias"), gb);
@@ -379,7 +424,8 @@ fn layer_backward<B: Backend>(
             },
             Saved::Input(x),
         ) => {
-            let g = b.conv_transpose2d_backward(&x, params.get(&name("weight"))?, gy, *p, *bias)?;
+            let w = params.get(&name("weight"))?;
+            let g = b.conv_transpose2d_backward(&x, w, gy, *p, *bias, into)?;
             grads.insert(name("weight"), g.weight);
             if let Some(gb) = g.bias {
                 grads.insert(name("bias"), gb);
@@ -402,6 +448,7 @@ fn layer_backward<B: Backend>(
                 &inv_std,
                 gy,
                 batch.is_some(),
+                into,
             )?;
             grads.insert(name("weight"), g.weight);
             if let Some(gb) = g.bias {
@@ -418,7 +465,7 @@ fn layer_backward<B: Backend>(
         (Layer::AdaptiveAvgPool2d, Saved::Input(x)) => b.global_avg_pool2d_backward(&x, gy)?,
         (Layer::Flatten, Saved::InputShape(shape)) => b.reshape(gy, &shape)?,
         (Layer::Linear { bias, .. }, Saved::Input(x)) => {
-            let g = b.linear_backward(&x, params.get(&name("weight"))?, gy, *bias)?;
+            let g = b.linear_backward(&x, params.get(&name("weight"))?, gy, *bias, into)?;
             grads.insert(name("weight"), g.weight);
             if let Some(gb) = g.bias {
                 grads.insert(name("bias"), gb);
@@ -435,11 +482,11 @@ fn layer_backward<B: Backend>(
             let g_sum = b.relu_backward(&sum, gy)?;
             let mut g = g_sum.clone();
             for ((n, layer), s) in residual_main(spec).into_iter().zip(main).rev() {
-                g = layer_backward(b, &layer, &join(path, n), params, s, &g, grads)?;
+                g = layer_backward(b, &layer, &join(path, n), place, s, &g, grads)?;
             }
             let g_shortcut = match (spec.shortcut(), shortcut) {
                 (Some(conv), Some(s)) => {
-                    layer_backward(b, &conv, &join(path, "conv3"), params, s, &g_sum, grads)?
+                    layer_backward(b, &conv, &join(path, "conv3"), place, s, &g_sum, grads)?
                 }
                 _ => g_sum,
             };

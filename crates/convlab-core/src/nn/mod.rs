@@ -10,7 +10,7 @@ pub mod model;
 pub mod params;
 pub mod summary;
 
-pub use exec::{backward, forward, param_grads, BatchStatistics, Mode, Trace};
+pub use exec::{backward, forward, param_grads, param_grads_into, BatchStatistics, Mode, Trace};
 pub use layer::{Layer, ResidualSpec};
 pub use model::{Leaf, Model, Module};
 pub use params::ParamStore;

@@ -87,6 +87,10 @@ impl<T: Clone> ParamStore<T> {
         self.entries.iter().map(|(n, v)| (n.as_str(), v))
     }
 
+    pub fn iter_mut(&mut self) -> impl Iterator<Item = (&str, &mut T)> {
+        self.entries.iter_mut().map(|(n, v)| (n.as_str(), v))
+    }
+
     pub fn names(&self) -> impl Iterator<Item = &str> {
         self.entries.iter().map(|(n, _)| n.as_str())
     }
@@ -100,7 +104,7 @@ impl<T: Clone> ParamStore<T> {
     }
 }
 
-fn missing(name: &str) -> Error {
+pub(crate) fn missing(name: &str) -> Error {
     Error::Invalid(format!("the model has no parameter named '{name}'"))
 }
 

@@ -16,5 +16,5 @@ pub mod pool;
 pub use batch_norm::BatchNormStats;
 pub use conv2d::{Conv2dGeometry, Conv2dParams};
 pub use conv_transpose2d::ConvTranspose2dParams;
-pub use grads::Grads;
+pub use grads::{Grads, GradsInto};
 pub use pool::Pool2dParams;
