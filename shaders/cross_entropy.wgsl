@@ -10,14 +10,14 @@ struct Params {
 @group(0) @binding(1) var<storage, read> logits: array<f32>;
 @group(0) @binding(2) var<storage, read> targets: array<u32>;
 @group(0) @binding(3) var<storage, read_write> grad: array<f32>;
-@group(0) @binding(4) var<storage, read_write> row_loss: array<f32>;
-@group(0) @binding(5) var<storage, read_write> loss: array<f32>;
+@group(0) @binding(4) var<storage, read_write> loss: array<f32>;
 
-// One invocation per row: its loss and its row of the gradient.
-@compute @workgroup_size(64)
-fn rows(@builtin(global_invocation_id) gid: vec3<u32>) {
-    let r = gid.x;
-    if (r >= p.n) { return; }
+const WG: u32 = 64u;
+// Each invocation's sum of its rows' losses.
+var<workgroup> partial: array<f32, 64>;
+
+// Row r's loss; writes its row of the gradient on the way.
+fn row(r: u32) -> f32 {
     let base = r * p.classes;
     // Subtracting the row's max keeps exp() finite; log-sum-exp does not change.
     var z_max = logits[base];
@@ -26,17 +26,25 @@ fn rows(@builtin(global_invocation_id) gid: vec3<u32>) {
     for (var c = 0u; c < p.classes; c++) { sum_exp += exp(logits[base + c] - z_max); }
     let log_sum_exp = z_max + log(sum_exp);
     let t = targets[r];
-    row_loss[r] = log_sum_exp - logits[base + t];
     for (var c = 0u; c < p.classes; c++) {
         let softmax = exp(logits[base + c] - log_sum_exp);
         grad[base + c] = (softmax - select(0.0, 1.0, c == t)) / f32(p.n);
     }
+    return log_sum_exp - logits[base + t];
 }
 
-// A single invocation averages the row losses (batches are small: a loop is enough).
-@compute @workgroup_size(1)
-fn mean() {
+// One workgroup for the whole batch (batches are small): invocation t takes rows t, t + 64, ...,
+// then the workgroup sums the row losses by halving (a tree) and averages them. One pass gives
+// the loss and its gradient.
+@compute @workgroup_size(64)
+fn forward(@builtin(local_invocation_id) lid: vec3<u32>) {
+    let t = lid.x;
     var sum = 0.0;
-    for (var r = 0u; r < p.n; r++) { sum += row_loss[r]; }
-    loss[0] = sum / f32(p.n);
+    for (var r = t; r < p.n; r += WG) { sum += row(r); }
+    partial[t] = sum;
+    for (var stride = WG / 2u; stride > 0u; stride /= 2u) {
+        workgroupBarrier();
+        if (t < stride) { partial[t] += partial[t + stride]; }
+    }
+    if (t == 0u) { loss[0] = partial[0] / f32(p.n); }
 }

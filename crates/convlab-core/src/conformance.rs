@@ -205,6 +205,14 @@ pub fn table() -> Vec<Case> {
             targets: vec![0, 3, 4, 1],
         },
     );
+    // More rows than the GPU kernel's 64 invocations: each takes several, then they sum.
+    add(
+        "cross_entropy_150_rows".into(),
+        Op::CrossEntropy {
+            logits: [150, 10],
+            targets: (0..150).map(|r| r * 7 % 10).collect(),
+        },
+    );
     for spec in [
         ResidualSpec {
             in_channels: 3,

@@ -979,20 +979,13 @@ impl Backend for GpuBackend {
             .map(|&t| size(t))
             .collect::<Result<Vec<u32>>>()?;
         let targets = e.upload_words(&[n], &target_words)?;
-        let (grad, row_loss, mean) = (e.alloc(&logits.shape)?, e.alloc(&[n])?, e.alloc(&[])?);
+        let (grad, mean) = (e.alloc(&logits.shape)?, e.alloc(&[])?);
         let params = CrossEntropyParams {
             n: size(n)?,
             classes: size(classes)?,
         };
-        let bindings = [
-            Some(logits),
-            Some(&targets),
-            Some(&grad),
-            Some(&row_loss),
-            Some(&mean),
-        ];
-        e.dispatch("rows", &params, &bindings, groups(n.div_ceil(64), 1)?)?;
-        e.dispatch("mean", &params, &bindings, [1, 1, 1])?;
+        let bindings = [Some(logits), Some(&targets), Some(&grad), Some(&mean)];
+        e.dispatch("forward", &params, &bindings, [1, 1, 1])?;
         Ok((mean, grad))
     }
 

@@ -88,7 +88,7 @@ fn entry_points(shader: Shader) -> &'static [&'static str] {
         ],
         Shader::GlobalPool => &["forward", "backward"],
         Shader::Matmul => &["matmul", "column_sums"],
-        Shader::CrossEntropy => &["rows", "mean"],
+        Shader::CrossEntropy => &["forward"],
         Shader::Optim => &["adam", "sgd"],
     }
 }

@@ -70,8 +70,8 @@ impl Shader {
             Shader::Elementwise => &[R, R, W],
             // a, b, bias, out
             Shader::Matmul => &[R, R, R, W],
-            // logits, targets, grad, row_loss, loss
-            Shader::CrossEntropy => &[R, R, W, W, W],
+            // logits, targets, grad, loss
+            Shader::CrossEntropy => &[R, R, W, W],
             // param, grad, state1, state2
             Shader::Optim => &[W, R, W, W],
         }
