@@ -3,10 +3,15 @@
 // x is [N, C, H*W]: element m of channel c (m = n * HW + j) is x[(n * C + c) * HW + j].
 // Training uses the batch's statistics (batch_stats); evaluation the running ones.
 // relu = 1 applies the ReLU that follows in the same pass (training fuses them: one pass, not two).
+// update_running = 1 moves the running statistics towards the batch's in batch_stats (a layer in
+// training does both: one pass, not three).
 
 struct Params {
     n: u32, c: u32, hw: u32, eps: f32,
     relu: u32,
+    update_running: u32, momentum: f32,
+    // Where the running variance starts in `running` (after the running mean and a gap).
+    running_var_at: u32,
 }
 
 @group(0) @binding(0) var<uniform> p: Params;
@@ -17,6 +22,8 @@ struct Params {
 @group(0) @binding(5) var<storage, read_write> inv_std: array<f32>;
 @group(0) @binding(6) var<storage, read_write> var_unbiased: array<f32>;
 @group(0) @binding(7) var<storage, read_write> out: array<f32>;
+// The running mean (from 0) and the running variance (from running_var_at), one buffer.
+@group(0) @binding(8) var<storage, read_write> running: array<f32>;
 
 const WG: u32 = 256u;
 var<workgroup> partial: array<f32, 256>;
@@ -36,7 +43,7 @@ fn reduce_partial(t: u32) {
 
 // One workgroup per channel: the mean, then the variance around it (two passes are more
 // accurate than sum-of-squares), then 1/sqrt(var + eps) and the unbiased variance var * M/(M-1)
-// for the running statistics.
+// for the running statistics, which then move a step when update_running = 1.
 @compute @workgroup_size(256)
 fn batch_stats(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
     let c = wid.x;
@@ -58,7 +65,14 @@ fn batch_stats(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_
     if (t == 0u) {
         mean[c] = mu;
         inv_std[c] = 1.0 / sqrt(partial[0] / f32(count) + p.eps);
-        var_unbiased[c] = partial[0] / f32(count - 1u);
+        let v = partial[0] / f32(count - 1u);
+        var_unbiased[c] = v;
+        if (p.update_running == 1u) {
+            // running = (1 - momentum) * running + momentum * batch (PyTorch's convention)
+            running[c] = (1.0 - p.momentum) * running[c] + p.momentum * mu;
+            let rv = p.running_var_at + c;
+            running[rv] = (1.0 - p.momentum) * running[rv] + p.momentum * v;
+        }
     }
 }
 

@@ -8,6 +8,7 @@
 use crate::error::Result;
 use crate::ops::{
     self, BatchNormStats, Conv2dParams, ConvTranspose2dParams, Grads, GradsInto, Pool2dParams,
+    RunningStats,
 };
 use crate::optim::{self, AdamConfig, SgdConfig, StepSlot};
 use crate::tensor::Tensor;
@@ -154,17 +155,23 @@ pub trait Backend {
         beta: &Self::Tensor,
         eps: f32,
     ) -> Result<(Self::Tensor, BatchNormStats<Self::Tensor>)>;
-    /// Batch norm in training mode followed by a ReLU: one pass on a GPU, the two ops here. The
-    /// statistics are the batch norm's.
-    fn batch_norm_relu_train(
+    /// A batch-norm layer in training, as PyTorch's `F.batch_norm(training=True)`: normalizes with
+    /// the batch's statistics and moves the running ones a step; then the ReLU that follows when
+    /// `relu`. The ops one after another here; on a GPU two passes (the statistics with the
+    /// running update, then the normalization with the ReLU).
+    fn batch_norm_layer_train(
         &self,
         x: &Self::Tensor,
         gamma: &Self::Tensor,
         beta: &Self::Tensor,
         eps: f32,
+        running: RunningStats<'_, Self::Tensor>,
+        relu: bool,
     ) -> Result<(Self::Tensor, BatchNormStats<Self::Tensor>)> {
         let (y, stats) = self.batch_norm_train(x, gamma, beta, eps)?;
-        Ok((self.relu(&y)?, stats))
+        self.batch_norm_update_running(running.mean, running.var, &stats, running.momentum)?;
+        let y = if relu { self.relu(&y)? } else { y };
+        Ok((y, stats))
     }
     fn batch_norm_eval(
         &self,

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::backend::Backend;
 use crate::dataset::Dataset;
 use crate::error::{Error, Result};
+use crate::nn::layer::ParamSpec;
 use crate::nn::{self, BatchStatistics, Mode, Model, ParamStore};
 use crate::optim::{AdamConfig, SgdConfig, StepSlot};
 use crate::tensor::Tensor;
@@ -175,12 +176,25 @@ impl<B: Backend> Trainer<B> {
         }
         .into_iter();
         let mut grads = b.upload_group(&zeros)?.into_iter();
+        // Each layer's buffers (a batch norm's running mean and variance) form a group as well:
+        // the pass that computes a batch's statistics then moves both.
+        let mut buffers = HashMap::new();
+        let untrained: Vec<&ParamSpec> = specs.iter().filter(|q| !q.trainable).collect();
+        let layer_of = |q: &ParamSpec| q.name.rsplit_once('.').map(|(layer, _)| layer.to_owned());
+        for layer in untrained.chunk_by(|p, q| layer_of(p) == layer_of(q)) {
+            let host = layer
+                .iter()
+                .map(|q| params.get(&q.name))
+                .collect::<Result<Vec<_>>>()?;
+            let names = layer.iter().map(|q| q.name.clone());
+            buffers.extend(names.zip(b.upload_group(&host)?));
+        }
         let mut on_device = ParamStore::new();
         let mut state = Vec::new();
         for q in specs {
             let t = match q.trainable {
                 true => grouped.next(),
-                false => Some(b.upload(params.get(&q.name)?)?),
+                false => buffers.remove(&q.name),
             };
             let lost = || Error::Invalid("internal error: a parameter group lost a tensor".into());
             on_device.insert(q.name.clone(), t.ok_or_else(lost)?);

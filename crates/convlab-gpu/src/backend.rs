@@ -5,6 +5,7 @@
 use convlab_core::backend::{Backend, DeviceWork};
 use convlab_core::ops::{
     batch_norm, conv2d, conv_transpose2d, linear, loss, pool, BatchNormStats, Grads, GradsInto,
+    RunningStats,
 };
 use convlab_core::ops::{Conv2dGeometry, Conv2dParams, ConvTranspose2dParams, Pool2dParams};
 use convlab_core::optim::{
@@ -183,14 +184,17 @@ impl GpuBackend {
         })
     }
 
-    /// Batch norm with the batch's statistics: `batch_stats`, then `normalize`, which also applies
-    /// the ReLU that follows when `relu` (one pass instead of two).
+    /// Batch norm with the batch's statistics: `batch_stats`, which also moves the running
+    /// statistics when they share a buffer (a trainer's, see [`Engine::whole_group`]), then
+    /// `normalize`, which also applies the ReLU that follows when `relu`. Two passes where the ops
+    /// one by one take five.
     fn batch_norm_batch(
         &self,
         x: &GpuTensor,
         gamma: &GpuTensor,
         beta: &GpuTensor,
         eps: f32,
+        running: Option<RunningStats<'_, GpuTensor>>,
         relu: bool,
     ) -> Result<(GpuTensor, BatchNormStats<GpuTensor>)> {
         let (n, c, hw) = batch_norm::dims(
@@ -201,7 +205,14 @@ impl GpuBackend {
             ],
         )?;
         batch_norm::check_training_count(n * hw)?;
+        if let Some(r) = &running {
+            expect_vector("the running mean", &r.mean.shape, c)?;
+            expect_vector("the running variance", &r.var.shape, c)?;
+        }
         let e = &self.engine;
+        let together = running
+            .as_ref()
+            .and_then(|r| Some((e.whole_group(&[r.mean, r.var])?, r.var.offset / 4)));
         let (mean, inv_std, var_unbiased) = (e.alloc(&[c])?, e.alloc(&[c])?, e.alloc(&[c])?);
         let y = e.alloc(&x.shape)?;
         let params = BatchNormForwardParams {
@@ -210,6 +221,9 @@ impl GpuBackend {
             hw: size(hw)?,
             eps,
             relu: flag(relu),
+            update_running: flag(together.is_some()),
+            momentum: running.as_ref().map_or(0.0, |r| r.momentum),
+            running_var_at: together.as_ref().map_or(Ok(0), |(_, at)| size(*at as usize))?,
         };
         let stats_bindings = [
             Some(x),
@@ -219,6 +233,7 @@ impl GpuBackend {
             Some(&inv_std),
             Some(&var_unbiased),
             None,
+            together.as_ref().map(|(whole, _)| whole),
         ];
         e.dispatch("batch_stats", &params, &stats_bindings, groups(c, 1)?)?;
         let norm_bindings = [
@@ -236,17 +251,20 @@ impl GpuBackend {
             &norm_bindings,
             Engine::linear(y.numel()),
         )?;
+        let stats = BatchNormStats {
+            mean,
+            inv_std,
+            var_unbiased,
+        };
+        if let (Some(r), None) = (running, &together) {
+            self.batch_norm_update_running(r.mean, r.var, &stats, r.momentum)?;
+        }
         Ok((
             y,
-            BatchNormStats {
-                mean,
-                inv_std,
-                var_unbiased,
-            },
+            stats,
         ))
     }
 
-    /// The gradient of max pooling; with `relu`, also through the ReLU whose output `x` is.
     /// The whole buffers of the slots' parameters, gradients, first and second moments when each
     /// role fills one group laid out alike (see [`Engine::whole_group`]).
     fn wholes<'a>(&self, slots: &[StepSlot<'a, GpuTensor>]) -> Option<Wholes> {
@@ -266,6 +284,7 @@ impl GpuBackend {
         })
     }
 
+    /// The gradient of max pooling; with `relu`, also through the ReLU whose output `x` is.
     fn max_backward(
         &self,
         x: &GpuTensor,
@@ -767,17 +786,19 @@ impl Backend for GpuBackend {
         beta: &GpuTensor,
         eps: f32,
     ) -> Result<(GpuTensor, BatchNormStats<GpuTensor>)> {
-        self.batch_norm_batch(x, gamma, beta, eps, false)
+        self.batch_norm_batch(x, gamma, beta, eps, None, false)
     }
 
-    fn batch_norm_relu_train(
+    fn batch_norm_layer_train(
         &self,
         x: &GpuTensor,
         gamma: &GpuTensor,
         beta: &GpuTensor,
         eps: f32,
+        running: RunningStats<'_, GpuTensor>,
+        relu: bool,
     ) -> Result<(GpuTensor, BatchNormStats<GpuTensor>)> {
-        self.batch_norm_batch(x, gamma, beta, eps, true)
+        self.batch_norm_batch(x, gamma, beta, eps, Some(running), relu)
     }
 
     fn batch_norm_eval(
@@ -805,7 +826,7 @@ impl Backend for GpuBackend {
             c: size(c)?,
             hw: size(hw)?,
             eps,
-            relu: 0,
+            ..Default::default()
         };
         let bindings = [
             Some(x),

@@ -62,8 +62,8 @@ impl Shader {
             Shader::Conv2d => &[R, R, R, R, W],
             // x, grad_y, out
             Shader::Pool | Shader::GlobalPool => &[R, R, W],
-            // x, gamma, beta, mean, inv_std, var_unbiased, out
-            Shader::BatchNormForward => &[R, R, R, W, W, W, W],
+            // x, gamma, beta, mean, inv_std, var_unbiased, out, running
+            Shader::BatchNormForward => &[R, R, R, W, W, W, W, W],
             // x, grad_y, gamma, mean, inv_std, grad_beta, grad_gamma, out
             Shader::BatchNormBackward => &[R, R, R, R, R, W, W, W],
             // a, b, out

@@ -59,6 +59,7 @@ uniform! {
     BatchNormForwardParams for Shader::BatchNormForward {
         n: u32, c: u32, hw: u32, eps: f32,
         relu: u32,
+        update_running: u32, momentum: f32, running_var_at: u32,
     }
 }
 

@@ -9,7 +9,7 @@ use super::model::Model;
 use super::params::{join, ParamStore};
 use crate::backend::Backend;
 use crate::error::{Error, Result};
-use crate::ops::GradsInto;
+use crate::ops::{GradsInto, RunningStats};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Mode {
@@ -269,14 +269,14 @@ fn batch_norm_train_forward<B: Backend>(
 ) -> Result<(B::Tensor, Saved<B::Tensor>)> {
     let name = |n: &str| join(path, n);
     let (gamma, beta) = (params.get(&name("weight"))?, params.get(&name("bias"))?);
-    let (y, stats) = if then_relu {
-        b.batch_norm_relu_train(x, gamma, beta, eps)?
-    } else {
-        b.batch_norm_train(x, gamma, beta, eps)?
-    };
     let mut rm = params.get(&name("running_mean"))?.clone();
     let mut rv = params.get(&name("running_var"))?.clone();
-    b.batch_norm_update_running(&mut rm, &mut rv, &stats, momentum)?;
+    let running = RunningStats {
+        mean: &mut rm,
+        var: &mut rv,
+        momentum,
+    };
+    let (y, stats) = b.batch_norm_layer_train(x, gamma, beta, eps, running, then_relu)?;
     params.insert(name("running_mean"), rm);
     params.insert(name("running_var"), rv);
     let batch = BatchStatistics {

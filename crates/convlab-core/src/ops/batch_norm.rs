@@ -19,6 +19,15 @@ pub struct BatchNormStats<T> {
     pub var_unbiased: T,
 }
 
+/// A batch-norm layer's running statistics and how far a training step moves them towards the
+/// batch's: `running = (1 − momentum)·running + momentum·batch` (PyTorch's convention).
+#[derive(Debug)]
+pub struct RunningStats<'a, T> {
+    pub mean: &'a mut T,
+    pub var: &'a mut T,
+    pub momentum: f32,
+}
+
 /// `(N, C, H·W)` of an input of shape `x`, after checking the per-channel vectors have C values.
 pub fn dims(x: &[usize], vectors: &[(&str, &[usize])]) -> Result<(usize, usize, usize)> {
     let &[n, c, h, w] = x else {

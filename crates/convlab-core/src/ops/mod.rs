@@ -13,7 +13,7 @@ pub mod linear;
 pub mod loss;
 pub mod pool;
 
-pub use batch_norm::BatchNormStats;
+pub use batch_norm::{BatchNormStats, RunningStats};
 pub use conv2d::{Conv2dGeometry, Conv2dParams};
 pub use conv_transpose2d::ConvTranspose2dParams;
 pub use grads::{Grads, GradsInto};
