@@ -27,6 +27,8 @@ struct Params {
 @group(0) @binding(3) var<storage, read> bias: array<f32>;
 @group(0) @binding(4) var<storage, read> grad_y: array<f32>;
 @group(0) @binding(5) var<storage, read_write> out: array<f32>;
+// The bias gradient, which the weight-gradient kernels also write (see grad_bias_at).
+@group(0) @binding(6) var<storage, read_write> grad_bias: array<f32>;
 
 // Invocations are laid out in rows of 65,535 workgroups of 64 (the per-dimension dispatch limit).
 fn linear_id(gid: vec3<u32>, groups: vec3<u32>) -> u32 {
@@ -258,12 +260,32 @@ fn backward_input_tiled(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(
     }
 }
 
+// grad_bias[co] = sum of grad_y over the batch and every output pixel of channel co
+fn grad_bias_at(co: u32) -> f32 {
+    var acc = 0.0;
+    for (var n = 0u; n < p.n; n++) {
+        for (var j = 0u; j < p.oh * p.ow; j++) {
+            acc += grad_y[(n * p.c_out + co) * p.oh * p.ow + j];
+        }
+    }
+    return acc;
+}
+
+// The weight-gradient kernels run `items` invocations for the weight and, when has_bias, C_out
+// more after them: invocation items + co writes grad_bias[co] (one pass for both gradients).
+// Returns whether invocation i was one of those extra ones (or past them all).
+fn bias_instead(i: u32, items: u32) -> bool {
+    if (i < items) { return false; }
+    if (p.has_bias == 1u && i - items < p.c_out) { grad_bias[i - items] = grad_bias_at(i - items); }
+    return true;
+}
+
 // grad_weight[co, c, ki, kj] = sum over n, oy, ox of grad_y[n, co, oy, ox] * (the input that tap read)
 @compute @workgroup_size(64)
 fn backward_weight(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
     let in_per_group = p.c_in / p.groups;
     let i = linear_id(gid, groups);
-    if (i >= p.c_out * in_per_group * p.kh * p.kw) { return; }
+    if (bias_instead(i, p.c_out * in_per_group * p.kh * p.kw)) { return; }
     let kj = i % p.kw;
     let ki = (i / p.kw) % p.kh;
     let c = (i / (p.kw * p.kh)) % in_per_group;
@@ -304,7 +326,7 @@ fn backward_weight_tiled(@builtin(global_invocation_id) gid: vec3<u32>, @builtin
     let in_per_group = p.c_in / p.groups;
     let tap_tiles = (p.kw + 3u) / 4u;
     let chan_tiles = p.c_out / 4u;
-    if (i >= chan_tiles * in_per_group * p.kh * tap_tiles) { return; }
+    if (bias_instead(i, chan_tiles * in_per_group * p.kh * tap_tiles)) { return; }
     let kj0 = (i % tap_tiles) * 4u;
     let ki = (i / tap_tiles) % p.kh;
     let c = (i / (tap_tiles * p.kh)) % in_per_group;
@@ -340,16 +362,10 @@ fn backward_weight_tiled(@builtin(global_invocation_id) gid: vec3<u32>, @builtin
     }
 }
 
-// grad_bias[co] = sum of grad_y over the batch and every output pixel of channel co
+// The bias gradient alone (a transposed convolution's): out[co] = grad_bias_at(co)
 @compute @workgroup_size(64)
 fn backward_bias(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
     let co = linear_id(gid, groups);
     if (co >= p.c_out) { return; }
-    var acc = 0.0;
-    for (var n = 0u; n < p.n; n++) {
-        for (var j = 0u; j < p.oh * p.ow; j++) {
-            acc += grad_y[(n * p.c_out + co) * p.oh * p.ow + j];
-        }
-    }
-    out[co] = acc;
+    out[co] = grad_bias_at(co);
 }

@@ -444,7 +444,8 @@ impl GpuBackend {
         }
     }
 
-    /// The weight and bias gradients of a convolution (`backward_weight`, `backward_bias`).
+    /// The weight and bias gradients of a convolution, in one pass: `backward_weight(_tiled)`'s
+    /// invocations after the weight's write the bias gradient (see conv2d.wgsl).
     fn conv_param_grads(
         &self,
         geo: &Conv2dGeometry,
@@ -459,35 +460,28 @@ impl GpuBackend {
         let [kh, kw] = geo.kernel;
         let shape = [geo.out_channels, geo.in_channels / groups, kh, kw];
         let weight = self.grad_output(into.weight, &shape)?;
-        let buffers = [Some(x), None, None, Some(gy), Some(&weight)];
+        let bias = match with_bias {
+            true => Some(self.grad_output(into.bias, &[geo.out_channels])?),
+            false => None,
+        };
+        let buffers = [Some(x), None, None, Some(gy), Some(&weight), bias.as_ref()];
+        let bias_items = if with_bias { geo.out_channels } else { 0 };
         if (geo.out_channels / groups).is_multiple_of(4) {
             let tiles = (geo.out_channels / 4) * (geo.in_channels / groups) * kh * kw.div_ceil(4);
             e.dispatch(
                 "backward_weight_tiled",
                 params,
                 &buffers,
-                Engine::linear_in(tiles, 8),
+                Engine::linear_in(tiles + bias_items, 8),
             )?;
         } else {
             e.dispatch(
                 "backward_weight",
                 params,
                 &buffers,
-                Engine::linear(weight.numel()),
+                Engine::linear(weight.numel() + bias_items),
             )?;
         }
-        let bias = if with_bias {
-            let gb = self.grad_output(into.bias, &[geo.out_channels])?;
-            e.dispatch(
-                "backward_bias",
-                params,
-                &[None, None, None, Some(gy), Some(&gb)],
-                Engine::linear(geo.out_channels),
-            )?;
-            Some(gb)
-        } else {
-            None
-        };
         Ok((weight, bias))
     }
 }

@@ -58,8 +58,8 @@ impl Shader {
     /// The storage bindings 1, 2, ... as the file declares them.
     pub fn storage(self) -> &'static [Access] {
         match self {
-            // x, weight, bias, grad_y, out
-            Shader::Conv2d => &[R, R, R, R, W],
+            // x, weight, bias, grad_y, out, grad_bias
+            Shader::Conv2d => &[R, R, R, R, W, W],
             // x, grad_y, out
             Shader::Pool | Shader::GlobalPool => &[R, R, W],
             // x, gamma, beta, mean, inv_std, var_unbiased, out, running
