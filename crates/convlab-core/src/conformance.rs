@@ -198,6 +198,15 @@ pub fn table() -> Vec<Case> {
             out_features: 3,
         },
     );
+    // Larger than one 16 × 16 tile of the GPU's matmul every way: several slabs along the batch,
+    // and the bias gradient summed by the first column of workgroups over two rows of them.
+    add(
+        "linear_tiles".into(),
+        Op::Linear {
+            input: [40, 50],
+            out_features: 20,
+        },
+    );
     add(
         "cross_entropy".into(),
         Op::CrossEntropy {

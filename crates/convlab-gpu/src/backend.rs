@@ -223,7 +223,9 @@ impl GpuBackend {
             relu: flag(relu),
             update_running: flag(together.is_some()),
             momentum: running.as_ref().map_or(0.0, |r| r.momentum),
-            running_var_at: together.as_ref().map_or(Ok(0), |(_, at)| size(*at as usize))?,
+            running_var_at: together
+                .as_ref()
+                .map_or(Ok(0), |(_, at)| size(*at as usize))?,
         };
         let stats_bindings = [
             Some(x),
@@ -259,10 +261,7 @@ impl GpuBackend {
         if let (Some(r), None) = (running, &together) {
             self.batch_norm_update_running(r.mean, r.var, &stats, r.momentum)?;
         }
-        Ok((
-            y,
-            stats,
-        ))
+        Ok((y, stats))
     }
 
     /// The whole buffers of the slots' parameters, gradients, first and second moments when each
@@ -332,7 +331,8 @@ impl GpuBackend {
         Ok((params, geo.output_shape(&x.shape)))
     }
 
-    /// `out[m×n] = A·B (+ bias)` with the layouts of `matmul.wgsl`.
+    /// `out[m×n] = A·B (+ bias)` with the layouts of `matmul.wgsl`; also the sums of A's rows
+    /// into `a_row_sums` when given.
     #[allow(clippy::too_many_arguments)]
     fn matmul(
         &self,
@@ -343,6 +343,7 @@ impl GpuBackend {
         b: &GpuTensor,
         bias: Option<&GpuTensor>,
         out: &GpuTensor,
+        a_row_sums: Option<&GpuTensor>,
     ) -> Result<()> {
         let params = MatmulParams {
             m: size(m)?,
@@ -351,11 +352,12 @@ impl GpuBackend {
             trans_a: flag(trans_a),
             trans_b: flag(trans_b),
             has_bias: flag(bias.is_some()),
+            a_row_sums: flag(a_row_sums.is_some()),
         };
         self.engine.dispatch(
             "matmul",
             &params,
-            &[Some(a), Some(b), bias, Some(out)],
+            &[Some(a), Some(b), bias, Some(out), a_row_sums],
             groups(n.div_ceil(16), m.div_ceil(16))?,
         )
     }
@@ -937,7 +939,7 @@ impl Backend for GpuBackend {
         }
         let y = self.engine.alloc(&[n, fout])?;
         // y = x · Wᵀ + b
-        self.matmul([n, fin, fout], false, true, x, w, b, &y)?;
+        self.matmul([n, fin, fout], false, true, x, w, b, &y, None)?;
         Ok(y)
     }
 
@@ -954,27 +956,23 @@ impl Backend for GpuBackend {
         let e = &self.engine;
         // dx = dy · W
         let input = e.alloc(&x.shape)?;
-        self.matmul([n, fout, fin], false, false, gy, w, None, &input)?;
-        // dW = dyᵀ · x
+        self.matmul([n, fout, fin], false, false, gy, w, None, &input, None)?;
+        // dW = dyᵀ · x, and in the same pass db = the rows of dyᵀ summed (dy over the batch)
         let weight = self.grad_output(into.weight, &w.shape)?;
-        self.matmul([fout, n, fin], true, false, gy, x, None, &weight)?;
-        let bias = if with_bias {
-            let gb = self.grad_output(into.bias, &[fout])?;
-            let params = MatmulParams {
-                m: size(n)?,
-                n: size(fout)?,
-                ..Default::default()
-            };
-            e.dispatch(
-                "column_sums",
-                &params,
-                &[Some(gy), None, None, Some(&gb)],
-                groups(fout.div_ceil(64), 1)?,
-            )?;
-            Some(gb)
-        } else {
-            None
+        let bias = match with_bias {
+            true => Some(self.grad_output(into.bias, &[fout])?),
+            false => None,
         };
+        self.matmul(
+            [fout, n, fin],
+            true,
+            false,
+            gy,
+            x,
+            None,
+            &weight,
+            bias.as_ref(),
+        )?;
         Ok(Grads {
             input,
             weight,

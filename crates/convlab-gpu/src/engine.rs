@@ -87,7 +87,7 @@ fn entry_points(shader: Shader) -> &'static [&'static str] {
             "inv_sqrt",
         ],
         Shader::GlobalPool => &["forward", "backward"],
-        Shader::Matmul => &["matmul", "column_sums"],
+        Shader::Matmul => &["matmul"],
         Shader::CrossEntropy => &["forward"],
         Shader::Optim => &["adam", "sgd"],
     }

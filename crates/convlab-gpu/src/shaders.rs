@@ -68,8 +68,8 @@ impl Shader {
             Shader::BatchNormBackward => &[R, R, R, R, R, W, W, W],
             // a, b, out
             Shader::Elementwise => &[R, R, W],
-            // a, b, bias, out
-            Shader::Matmul => &[R, R, R, W],
+            // a, b, bias, out, row_sums
+            Shader::Matmul => &[R, R, R, W, W],
             // logits, targets, grad, loss
             Shader::CrossEntropy => &[R, R, W, W],
             // param, grad, state1, state2

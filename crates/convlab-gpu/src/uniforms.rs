@@ -88,7 +88,7 @@ uniform! {
     /// `matmul.wgsl`: `out[m×n] = A[m×k] · B[k×n]`, either side transposed, plus a bias.
     MatmulParams for Shader::Matmul {
         m: u32, k: u32, n: u32, trans_a: u32,
-        trans_b: u32, has_bias: u32,
+        trans_b: u32, has_bias: u32, a_row_sums: u32,
     }
 }
 
