@@ -23,15 +23,25 @@ const WG: u32 = 256u;
 var<workgroup> sum_dy: array<f32, 256>;
 var<workgroup> sum_dy_xhat: array<f32, 256>;
 
-// One workgroup per channel reduces both sums at once.
+// Element m of channel c (m = n * HW + j) is at x[(n * C + c) * HW + j], and the same in grad_y.
+fn at(c: u32, m: u32) -> u32 {
+    return ((m / p.hw) * p.c + c) * p.hw + m % p.hw;
+}
+
+// One workgroup per channel c, one pass: the workgroup reduces both sums at once (the
+// parameters' gradients), then each invocation writes its share of the channel's input gradient,
+// which needs both sums. Only C workgroups write that gradient, where a pass of its own could
+// spread it over many more; a training step of the course's small nets is dominated by the
+// number of passes, not by this.
 @compute @workgroup_size(256)
-fn param_grads(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+fn backward(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
     let c = wid.x;
     let t = lid.x;
+    let count = p.n * p.hw;
     var a = 0.0;
     var b = 0.0;
-    for (var m = t; m < p.n * p.hw; m += WG) {
-        let i = ((m / p.hw) * p.c + c) * p.hw + m % p.hw;
+    for (var m = t; m < count; m += WG) {
+        let i = at(c, m);
         a += grad_y[i];
         b += grad_y[i] * (x[i] - mean[c]) * inv_std[c];
     }
@@ -44,28 +54,22 @@ fn param_grads(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_
             sum_dy_xhat[t] += sum_dy_xhat[t + stride];
         }
     }
+    workgroupBarrier();
+    let g_beta = sum_dy[0];
+    let g_gamma = sum_dy_xhat[0];
     if (t == 0u) {
-        grad_beta[c] = sum_dy[0];
-        grad_gamma[c] = sum_dy_xhat[0];
+        grad_beta[c] = g_beta;
+        grad_gamma[c] = g_gamma;
     }
-}
-
-fn linear_id(gid: vec3<u32>, groups: vec3<u32>) -> u32 {
-    return gid.x + gid.y * groups.x * 64u;
-}
-
-// Runs after param_grads, whose sums it reads.
-@compute @workgroup_size(64)
-fn input_grad(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
-    let i = linear_id(gid, groups);
-    if (i >= p.n * p.c * p.hw) { return; }
-    let c = (i / p.hw) % p.c;
     let k = gamma[c] * inv_std[c];
-    if (p.training == 0u) {
-        out[i] = k * grad_y[i];
-        return;
+    let total = f32(count);
+    for (var m = t; m < count; m += WG) {
+        let i = at(c, m);
+        if (p.training == 0u) {
+            out[i] = k * grad_y[i];
+        } else {
+            let x_hat = (x[i] - mean[c]) * inv_std[c];
+            out[i] = k * (grad_y[i] - g_beta / total - x_hat * g_gamma / total);
+        }
     }
-    let m = f32(p.n * p.hw);
-    let x_hat = (x[i] - mean[c]) * inv_std[c];
-    out[i] = k * (grad_y[i] - grad_beta[c] / m - x_hat * grad_gamma[c] / m);
 }

@@ -891,13 +891,7 @@ impl Backend for GpuBackend {
             Some(&weight),
             Some(&input),
         ];
-        e.dispatch("param_grads", &params, &bindings, groups(c, 1)?)?;
-        e.dispatch(
-            "input_grad",
-            &params,
-            &bindings,
-            Engine::linear(input.numel()),
-        )?;
+        e.dispatch("backward", &params, &bindings, groups(c, 1)?)?;
         Ok(Grads {
             input,
             weight,

@@ -76,7 +76,7 @@ fn entry_points(shader: Shader) -> &'static [&'static str] {
         ],
         Shader::Pool => &["max_forward", "avg_forward", "max_backward", "avg_backward"],
         Shader::BatchNormForward => &["batch_stats", "normalize"],
-        Shader::BatchNormBackward => &["param_grads", "input_grad"],
+        Shader::BatchNormBackward => &["backward"],
         Shader::Elementwise => &[
             "relu",
             "relu_backward",
