@@ -15,6 +15,7 @@ use std::sync::{Arc, Mutex};
 use convlab_core::{DeviceWork, Error, Result, Tensor};
 
 use crate::pool::{BufferPool, GpuTensor};
+use crate::profile::{now_ms, KernelTime, Profiled};
 use crate::shaders::{Access, Shader};
 use crate::uniforms::Uniform;
 
@@ -36,6 +37,8 @@ struct Family {
 struct Recording {
     encoder: Option<wgpu::CommandEncoder>,
     params: Vec<u8>,
+    /// While profiling: the commands so far, each kernel in a command buffer of its own.
+    profile: Option<Vec<Profiled>>,
 }
 
 pub struct Engine {
@@ -62,7 +65,7 @@ pub struct Engine {
 }
 
 /// The kernels of each shader file (entry points), compiled at start-up.
-fn entry_points(shader: Shader) -> &'static [&'static str] {
+pub fn entry_points(shader: Shader) -> &'static [&'static str] {
     match shader {
         Shader::Conv2d => &[
             "forward",
@@ -414,12 +417,26 @@ impl Engine {
         let bind_group = self.bind_group(shader, &family.layout, &buffers);
         if self.recording.borrow().params.len() as u64 >= self.params_slot * MAX_PENDING_DISPATCHES
         {
+            if self.profiling() {
+                return Err(Error::Device(format!(
+                    "a profile holds at most {MAX_PENDING_DISPATCHES} kernels"
+                )));
+            }
             self.submit();
         }
         let mut rec = self.recording.borrow_mut();
         let offset = rec.params.len() as u64;
         rec.params.extend_from_slice(bytemuck::bytes_of(params));
         rec.params.resize((offset + self.params_slot) as usize, 0);
+        // Profiling: what was recorded before goes in a buffer of its own, and so does the kernel.
+        if rec.profile.is_some() {
+            if let Some(before) = rec.encoder.take() {
+                let commands = before.finish();
+                rec.profile
+                    .get_or_insert_default()
+                    .push(Profiled::Other(commands));
+            }
+        }
         let encoder = rec
             .encoder
             .get_or_insert_with(|| self.device.create_command_encoder(&Default::default()));
@@ -430,8 +447,92 @@ impl Engine {
         pass.set_pipeline(pipeline);
         pass.set_bind_group(0, &bind_group, &[offset as u32]);
         pass.dispatch_workgroups(workgroups[0], workgroups[1], workgroups[2]);
+        drop(pass);
+        if rec.profile.is_some() {
+            if let Some(kernel) = rec.encoder.take() {
+                let commands = kernel.finish();
+                rec.profile.get_or_insert_default().push(Profiled::Kernel {
+                    shader,
+                    entry,
+                    workgroups,
+                    commands,
+                });
+            }
+        }
         self.count(|w| w.dispatches += 1);
         Ok(())
+    }
+
+    fn profiling(&self) -> bool {
+        self.recording.borrow().profile.is_some()
+    }
+
+    /// Starts timing kernels one by one (see [`crate::profile`]): the work recorded so far is
+    /// submitted first, so that none of it is counted. Read nothing back until
+    /// [`Engine::end_profile`].
+    pub fn begin_profile(&self) {
+        self.submit();
+        self.recording.borrow_mut().profile = Some(Vec::new());
+    }
+
+    /// Runs what was recorded since [`Engine::begin_profile`], one kernel at a time, and returns
+    /// each kernel's time in recording order.
+    pub async fn end_profile(&self) -> Result<Vec<KernelTime>> {
+        let (items, params) = {
+            let mut rec = self.recording.borrow_mut();
+            let mut items = rec.profile.take().unwrap_or_default();
+            if let Some(rest) = rec.encoder.take() {
+                items.push(Profiled::Other(rest.finish()));
+            }
+            (items, std::mem::take(&mut rec.params))
+        };
+        if !params.is_empty() {
+            self.queue.write_buffer(&self.uniforms, 0, &params);
+        }
+        let mut times = Vec::new();
+        for item in items {
+            match item {
+                Profiled::Other(commands) => {
+                    self.queue.submit([commands]);
+                }
+                Profiled::Kernel {
+                    shader,
+                    entry,
+                    workgroups,
+                    commands,
+                } => {
+                    let start = now_ms();
+                    self.queue.submit([commands]);
+                    self.done().await?;
+                    times.push(KernelTime {
+                        shader,
+                        entry,
+                        workgroups,
+                        ms: now_ms() - start,
+                    });
+                }
+            }
+            self.count(|w| w.submissions += 1);
+        }
+        self.check()?;
+        Ok(times)
+    }
+
+    /// Waits until the GPU has finished everything submitted (natively by polling the device, in
+    /// the browser by yielding to the event loop until the queue says so).
+    async fn done(&self) -> Result<()> {
+        let (sender, receiver) = futures_channel::oneshot::channel();
+        self.queue.on_submitted_work_done(move || {
+            let _ = sender.send(());
+        });
+        #[cfg(not(target_arch = "wasm32"))]
+        self.device
+            .poll(wgpu::PollType::wait_indefinitely())
+            .map_err(|e| Error::Device(e.to_string()))?;
+        receiver
+            .await
+            .map_err(|_| Error::Device("the GPU dropped a profiled kernel".into()))?;
+        self.check()
     }
 
     /// Workgroups for a 1-D kernel over `invocations` items: rows of at most 65,535 workgroups
@@ -514,6 +615,11 @@ impl Engine {
     /// one wait (a training step's loss and logits cost one round trip, not two).
     pub async fn read_all(&self, tensors: &[&GpuTensor]) -> Result<Vec<Tensor>> {
         self.check()?;
+        if self.profiling() {
+            return Err(Error::Device(
+                "internal error: a read-back while profiling (end the profile first)".into(),
+            ));
+        }
         // Each tensor's place in the staging buffer (copies start at multiples of 4 bytes).
         let mut offsets = Vec::with_capacity(tensors.len());
         let mut total = 0u64;

@@ -6,14 +6,17 @@
 //! - [`engine`]: the device, the compiled pipelines, and the recording of dispatches: every op
 //!   appends to one command encoder, which is submitted only when a result must be read back.
 //! - [`pool`]: GPU buffers, recycled by size so a training step allocates nothing after the first.
+//! - [`profile`]: a step's kernels timed one by one (the Training page's GPU profile).
 //! - [`shaders`]: which WGSL file holds which kernels, and their bindings.
 //! - [`uniforms`]: each WGSL file's `Params` struct, mirrored as a `#[repr(C)]` Rust struct.
 
 mod backend;
 pub mod engine;
 pub mod pool;
+pub mod profile;
 pub mod shaders;
 pub mod uniforms;
 
 pub use backend::{AdapterSummary, GpuBackend};
 pub use pool::GpuTensor;
+pub use profile::KernelTime;

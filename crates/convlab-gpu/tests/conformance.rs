@@ -181,6 +181,31 @@ fn a_group_is_whole_only_when_all_its_tensors_are_given() {
     }
 }
 
+/// A profiled step times each of its kernels, in the order they were recorded, and computes
+/// exactly what the same step computes unprofiled.
+#[test]
+fn a_profiled_step_times_each_kernel_and_computes_the_same() {
+    let b = gpu();
+    let (mut plain, x, labels) = mnist_training(&b);
+    let (mut profiled, ..) = mnist_training(&b);
+    let want = b.download(&plain.step(&b, &x, &labels).unwrap()).unwrap();
+    let before = b.device_work().unwrap();
+    b.engine().begin_profile();
+    let loss = profiled.step(&b, &x, &labels).unwrap();
+    let kernels = pollster::block_on(b.engine().end_profile()).unwrap();
+    let dispatched = b.device_work().unwrap().since(before).dispatches;
+    assert_eq!(kernels.len() as u64, dispatched);
+    for k in &kernels {
+        assert!(
+            k.shader.source().contains(&format!("fn {}(", k.entry)),
+            "{k:?}"
+        );
+        assert!(k.ms >= 0.0 && k.ms.is_finite(), "{k:?}");
+    }
+    assert_eq!(kernels.last().map(|k| k.entry), Some("adam"));
+    assert_eq!(b.download(&loss).unwrap(), want);
+}
+
 #[test]
 fn gpu_memory_stays_flat_while_training() {
     let b = gpu();

@@ -103,6 +103,27 @@ pub const KO: &[(&str, &str)] = &[
     ("The same in PyTorch (d2l)", "같은 코드를 PyTorch로 (d2l)"),
     ("Back to training a ConvNet", "ConvNet 학습으로 돌아가기"),
     ("Reset with learning rate", "다음 학습률로 초기화:"),
+    ("GPU profile", "GPU 프로파일"),
+    (
+        "No GPU profile on the CPU path: this page trains on the CPU (in a worker), where there are no GPU kernels to time. In a browser with WebGPU this panel lists the kernels of one training step, with their times and their WGSL source.",
+        "CPU 경로에는 GPU 프로파일이 없습니다: 이 페이지는 CPU(워커)에서 학습하므로 시간을 잴 GPU 커널이 없습니다. WebGPU가 있는 브라우저에서는 이 패널에 학습 한 스텝의 커널들이 시간, WGSL 소스와 함께 나열됩니다.",
+    ),
+    (
+        "One training step of the model above, at its batch size, on a copy with fresh weights (your training is not changed). Each kernel is submitted alone and timed from its submission until the GPU has finished it, so the times include each submission's own cost. Pick a kernel to read the WGSL that ran.",
+        "위 모델의 학습 한 스텝을 그 배치 크기로, 새 가중치를 가진 복사본에서 실행합니다(여러분의 학습은 바뀌지 않습니다). 커널마다 따로 제출해 제출부터 GPU가 끝낼 때까지를 재므로, 시간에는 제출 자체의 비용도 들어 있습니다. 커널을 고르면 실행된 WGSL을 읽을 수 있습니다.",
+    ),
+    ("Profile one step", "한 스텝 프로파일"),
+    ("Profiling…", "프로파일링 중…"),
+    (
+        "Pause the training to profile a step: both would share the GPU.",
+        "스텝을 프로파일하려면 학습을 일시 정지하세요: 둘이 GPU를 나눠 쓰게 됩니다.",
+    ),
+    ("Kernel (entry point, file)", "커널(진입점, 파일)"),
+    ("Workgroups", "워크그룹"),
+    ("Time (ms)", "시간(ms)"),
+    ("Time, as a bar", "시간 막대"),
+    ("All kernels of the step", "스텝의 모든 커널"),
+    ("entry point", "진입점"),
 ];
 
 /// The lesson's own message formats (see `messages`).

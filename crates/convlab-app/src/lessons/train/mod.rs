@@ -9,6 +9,7 @@
 //! - `controls.rs`: the settings, Start / Pause / Reset, the status line and the run's errors;
 //! - `charts.rs`: loss, accuracy, speed and the GPU's memory; `filters.rs`; `confusion.rs`;
 //! - `feature_maps.rs`, `draw.rs`, `weights_panel.rs`, `data_panel.rs`: the panels;
+//! - `gpu_profile/`: the kernels of one step with their times and their WGSL;
 //! - `bench.rs`, `kernel_demo.rs`: the other two modes; `ko.rs`: the Korean.
 
 mod bench;
@@ -19,6 +20,7 @@ mod data_panel;
 mod draw;
 mod feature_maps;
 mod filters;
+mod gpu_profile;
 mod kernel_demo;
 pub mod ko;
 mod model;
@@ -35,6 +37,7 @@ use self::data_panel::{DataPanel, OwnData};
 use self::draw::DrawPad;
 use self::feature_maps::FeatureMaps;
 use self::filters::Filters;
+use self::gpu_profile::GpuProfile;
 use self::kernel_demo::KernelDemo;
 use self::state::{Mode, TrainState};
 use self::weights_panel::WeightsPanel;
@@ -147,6 +150,7 @@ fn Training(state: LessonUrl<TrainState>) -> impl IntoView {
                         state.update(History::Push, |s| *s = TrainState::of(Mode::KernelDemo));
                     }>{move || i18n.t("Learn a kernel by gradient descent (d2l 7.2) →")}</a>
                 </p>
+                <GpuProfile config=config busy=busy/>
             })}
             {move || first_layer.get().then(|| view! {
                 <Filters progress=progress/>
