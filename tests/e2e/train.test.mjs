@@ -287,6 +287,44 @@ eachBrowser('training', (b) => {
     assert.deepEqual(await filterSizes(page), Array(16).fill('3×3'));
   });
 
+  test('the GPU profile lists one step\'s kernels with their times and shows the WGSL of the one picked; the CPU path says it has none', async () => {
+    const { page } = b;
+    await openFresh(page, '?page=train&batch=8');
+    if (!b.spec.webgpu) {
+      await expectText(page, 'gpu-profile-cpu', /No GPU profile on the CPU path/);
+      assert.equal(await page.exists('[data-testid=gpu-profile-run]'), false);
+      return;
+    }
+    await until(() => page.exists('[data-testid=gpu-profile-run]:not([disabled])'), { what: 'the profile button', page });
+    await page.click('[data-testid=gpu-profile-run]');
+    await until(() => page.exists('[data-testid=gpu-profile-source]'), { timeout: TRAINING_MS, what: 'the profile', page });
+    const rows = await page.evaluate(() => [...document.querySelectorAll('[data-testid=gpu-profile-kernel]')].map((r) => ({
+      entry: r.querySelector('.kernel-entry').textContent,
+      file: r.querySelector('.kernel-file').textContent,
+      ms: Number(r.querySelector('[data-testid=gpu-profile-ms]').textContent),
+      pressed: r.querySelector('button').getAttribute('aria-pressed') === 'true',
+    })));
+    // The MNIST ConvNet's step: at most 20 dispatches (the bench test's ceiling), from its first
+    // convolution to Adam's single update.
+    assert.ok(rows.length >= 10 && rows.length <= 20, JSON.stringify(rows));
+    assert.deepEqual([rows[0].file, rows[0].entry.startsWith('forward')], ['conv2d.wgsl', true]);
+    assert.deepEqual([rows.at(-1).file, rows.at(-1).entry], ['optim.wgsl', 'adam']);
+    for (const r of rows) assert.ok(Number.isFinite(r.ms) && r.ms >= 0, JSON.stringify(r));
+    // The total is the rows' sum (each shown to 0.001 ms).
+    const total = Number(await page.text('gpu-profile-total'));
+    const sum = rows.reduce((acc, r) => acc + r.ms, 0);
+    assert.ok(Math.abs(total - sum) <= 0.0005 * (rows.length + 1), `${total} vs ${sum}`);
+    // The slowest kernel is picked first, and its entry point is marked in its file.
+    const slowest = rows.reduce((best, r, i) => (r.ms > rows[best].ms ? i : best), 0);
+    assert.deepEqual(rows.map((r) => r.pressed), rows.map((_, i) => i === slowest));
+    const marked = () => page.evaluate(() => [...document.querySelectorAll('[data-testid=gpu-profile-source] .wgsl-entry')].map((l) => l.textContent).join(''));
+    assert.match(await marked(), new RegExp(`fn ${rows[slowest].entry}\\(`));
+    // Another kernel's source replaces it.
+    await page.click(`[data-testid=gpu-profile-kernel]:nth-child(${rows.length}) button`);
+    await until(async () => /fn adam\(/.test(await marked()), { what: 'Adam\'s source', page });
+    assert.match(await page.text('gpu-profile'), /optim\.wgsl · entry point adam/);
+  });
+
   test('bench mode reports images/s, the backend, the adapter and the GPU\'s work per step as JSON', async () => {
     const { page } = b;
     await page.open('?page=train&bench=1&batches=2&batch=8');

@@ -7,6 +7,7 @@ use convlab_core::train::Trainer;
 use convlab_core::{Backend, Error, Tensor};
 use convlab_gpu::{GpuBackend, KernelTime};
 
+use crate::browser::yield_to_browser;
 use crate::training::{resolved_model, Config, INPUT};
 
 /// The kernels of one training step of `config`'s model at its batch size, each timed alone.
@@ -16,10 +17,13 @@ pub async fn profile_step(gpu: &GpuBackend, config: &Config) -> Result<Vec<Kerne
     let model = resolved_model(&config.model)?;
     let params = init::pytorch_default(&model, config.seed);
     let mut trainer = Trainer::new(gpu, &model, &INPUT, &params, config.optimizer).map_err(err)?;
+    yield_to_browser().await;
     let mut shape = vec![config.batch];
     shape.extend(INPUT);
     let x = gpu.upload(&Tensor::zeros(&shape)).map_err(err)?;
     let labels: Vec<usize> = (0..config.batch).map(|i| i % 10).collect();
+    // The page's thread between the set-up and the first step, which creates every buffer.
+    yield_to_browser().await;
     let loss = trainer.step(gpu, &x, &labels).map_err(err)?;
     gpu.read(&loss).await.map_err(err)?;
     gpu.engine().begin_profile();

@@ -5,7 +5,7 @@ use convlab_gpu::KernelTime;
 use leptos::html::Pre;
 use leptos::prelude::*;
 
-use super::wgsl::{entry_lines, highlight};
+use super::wgsl::{entry_lines, listing_markup};
 use crate::i18n::use_i18n;
 
 #[component]
@@ -14,22 +14,9 @@ pub fn WgslSource(kernel: KernelTime) -> impl IntoView {
     let source = kernel.shader.source();
     let marked = entry_lines(source, kernel.entry).unwrap_or(0..0);
     let first_marked = marked.start;
-    let lines = highlight(source)
-        .into_iter()
-        .enumerate()
-        .map(|(i, pieces)| {
-            let class = if marked.contains(&i) {
-                "wgsl-line wgsl-entry"
-            } else {
-                "wgsl-line"
-            };
-            let pieces = pieces
-                .into_iter()
-                .map(|(kind, text)| view! { <span class=kind.class()>{text}</span> })
-                .collect_view();
-            view! { <span class=class data-line=i>{pieces}"\n"</span> }
-        })
-        .collect_view();
+    // One string of markup, parsed by the browser at once: a node per piece built one by one
+    // from wasm would hold the page's thread too long for the largest file (conv2d.wgsl).
+    let markup = listing_markup(source, marked);
     let pre = NodeRef::<Pre>::new();
     // Scrolled within the listing only (scrolling the line into view would move the page too);
     // the listing is positioned, so a line's offset is from its top.
@@ -48,7 +35,7 @@ pub fn WgslSource(kernel: KernelTime) -> impl IntoView {
             </figcaption>
             <pre node_ref=pre tabindex="0" data-testid="gpu-profile-source"
                 aria-label=format!("{} {}", kernel.shader.name(), kernel.entry)>
-                <code>{lines}</code>
+                <code inner_html=markup></code>
             </pre>
         </figure>
     }

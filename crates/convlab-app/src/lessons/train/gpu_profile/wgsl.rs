@@ -108,6 +108,38 @@ fn highlight_line(line: &str) -> Vec<(Kind, String)> {
     pieces
 }
 
+/// `source` as markup: a `<span class="wgsl-line">` per line (`data-line` its index; the lines in
+/// `marked` also of class `wgsl-entry`) holding a span per highlighted piece, the text escaped.
+pub fn listing_markup(source: &str, marked: Range<usize>) -> String {
+    let mut out = String::with_capacity(source.len() * 3);
+    for (i, pieces) in highlight(source).into_iter().enumerate() {
+        let entry = if marked.contains(&i) {
+            " wgsl-entry"
+        } else {
+            ""
+        };
+        out.push_str(&format!(
+            "<span class=\"wgsl-line{entry}\" data-line=\"{i}\">"
+        ));
+        for (kind, text) in pieces {
+            let text = escape(&text);
+            match kind {
+                Kind::Plain => out.push_str(&text),
+                _ => out.push_str(&format!("<span class=\"{}\">{text}</span>", kind.class())),
+            }
+        }
+        out.push_str("\n</span>");
+    }
+    out
+}
+
+/// `text` safe inside markup (WGSL has `<` and `&` in types and expressions).
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
 /// The lines of entry point `entry`: from the attributes above `fn entry(` to the `}` that closes
 /// it at the start of a line (how the shaders of `shaders/` are laid out).
 pub fn entry_lines(source: &str, entry: &str) -> Option<Range<usize>> {
@@ -152,6 +184,17 @@ mod tests {
             highlight_line("letter")[0],
             (Kind::Plain, "letter".to_string())
         );
+    }
+
+    #[test]
+    fn the_markup_escapes_the_source_and_marks_the_entry_lines() {
+        let markup = listing_markup("fn f() -> vec3<u32> {\n}\n// a & b", 0..2);
+        assert!(markup.starts_with("<span class=\"wgsl-line wgsl-entry\" data-line=\"0\">"));
+        assert!(markup.contains(
+            "<span class=\"wgsl-type\">vec3</span>&lt;<span class=\"wgsl-type\">u32</span>&gt;"
+        ));
+        assert!(markup.contains("<span class=\"wgsl-line\" data-line=\"2\"><span class=\"wgsl-comment\">// a &amp; b</span>"));
+        assert_eq!(markup.matches("wgsl-entry").count(), 2);
     }
 
     #[test]
