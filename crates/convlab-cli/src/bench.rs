@@ -14,6 +14,7 @@ use convlab_core::{arch, Backend, CpuBackend, DeviceWork};
 use convlab_gpu::GpuBackend;
 use serde::Serialize;
 
+use crate::peak::{self, Peak};
 use crate::train::optimizer;
 use crate::OptimizerChoice;
 
@@ -58,6 +59,8 @@ struct ConvRow {
 struct Report {
     batch: usize,
     train_steps: usize,
+    /// What the CPU's GFLOP/s are measured against (`None` where the machine does not say).
+    assumed_cpu_peak: Option<Peak>,
     models: Vec<ModelRow>,
     conv2d: Vec<ConvRow>,
 }
@@ -158,6 +161,7 @@ pub fn run(data: &Split, steps: usize, json: bool, skip_gpu: bool) -> Result<(),
     let mut report = Report {
         batch: 100,
         train_steps: steps,
+        assumed_cpu_peak: peak::assumed(),
         models: vec![],
         conv2d: vec![],
     };
@@ -196,14 +200,29 @@ pub fn run(data: &Split, steps: usize, json: bool, skip_gpu: bool) -> Result<(),
         }
     }
     println!("\nconv2d");
+    match &report.assumed_cpu_peak {
+        Some(p) => println!(
+            "assumed CPU peak: {:.1} GFLOP/s per core ({}), {:.1} on all {} cores; \
+             the CPU backend runs on one core",
+            p.one_core_gflops, p.basis, p.all_cores_gflops, p.cores
+        ),
+        None => println!("assumed CPU peak: unknown (no clock in /proc/cpuinfo)"),
+    }
     println!(
         "{:<5} {:<28} {:>12} {:>12}",
         "", "shape", "fwd GFLOP/s", "bwd GFLOP/s"
     );
     for c in &report.conv2d {
+        let of_peak = |gflops: f64| match (&report.assumed_cpu_peak, c.backend.as_str()) {
+            (Some(p), "cpu") => format!(" ({:.0}%)", 100.0 * gflops / p.one_core_gflops),
+            _ => String::new(),
+        };
         println!(
-            "{:<5} {:<28} {:>12.2} {:>12.2}",
-            c.backend, c.shape, c.forward_gflops, c.backward_gflops
+            "{:<5} {:<28} {:>12} {:>12}",
+            c.backend,
+            c.shape,
+            format!("{:.2}{}", c.forward_gflops, of_peak(c.forward_gflops)),
+            format!("{:.2}{}", c.backward_gflops, of_peak(c.backward_gflops)),
         );
     }
     Ok(())

@@ -14,6 +14,7 @@ mod bench;
 mod data;
 mod eval;
 mod experiment;
+mod peak;
 mod rf;
 mod summary;
 mod train;
