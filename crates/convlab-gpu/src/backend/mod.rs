@@ -1,10 +1,20 @@
 //! [`GpuBackend`]: the core's [`Backend`] interface on the GPU. Each op checks its shapes with the
 //! same core functions as the CPU reference (so both give the same errors), then records its
 //! kernels; results stay in GPU buffers until read back.
+//!
+//! The trait's methods are here; what a family of ops shares lives beside them: `conv.rs`
+//! (convolution forward and backward), `norm.rs` (batch statistics and the running update),
+//! `pooling.rs`, `matmul.rs` (linear layers), `optim.rs` (one pass over a parameter group).
+
+mod conv;
+mod matmul;
+mod norm;
+mod optim;
+mod pooling;
 
 use convlab_core::backend::{Backend, DeviceWork};
 use convlab_core::ops::{
-    batch_norm, conv2d, conv_transpose2d, linear, loss, pool, BatchNormStats, Grads, GradsInto,
+    batch_norm, conv2d, conv_transpose2d, linear, loss, BatchNormStats, Grads, GradsInto,
     RunningStats,
 };
 use convlab_core::ops::{Conv2dGeometry, Conv2dParams, ConvTranspose2dParams, Pool2dParams};
@@ -15,11 +25,12 @@ use convlab_core::optim::{
 use convlab_core::tensor::{expect_shape, expect_vector};
 use convlab_core::{Error, Result, Tensor};
 
+use self::optim::Wholes;
 use crate::engine::Engine;
 use crate::pool::GpuTensor;
 use crate::uniforms::{
-    flag, size, BatchNormBackwardParams, BatchNormForwardParams, ConvParams, CrossEntropyParams,
-    ElementwiseParams, GlobalPoolParams, MatmulParams, OptimParams, PoolParams,
+    flag, size, BatchNormBackwardParams, BatchNormForwardParams, CrossEntropyParams,
+    ElementwiseParams, GlobalPoolParams, OptimParams,
 };
 
 /// What computes, for the status badge and the results files.
@@ -40,15 +51,6 @@ impl std::fmt::Display for AdapterSummary {
 
 pub struct GpuBackend {
     engine: Engine,
-}
-
-/// An optimizer's tensors as whole groups: every parameter, gradient and moment in one buffer
-/// per role, laid out alike.
-struct Wholes {
-    param: GpuTensor,
-    grad: GpuTensor,
-    first: GpuTensor,
-    second: Option<GpuTensor>,
 }
 
 /// Workgroup counts for kernels that run one workgroup per channel or per 16×16 tile.
@@ -161,282 +163,6 @@ impl GpuBackend {
         Ok(out)
     }
 
-    fn conv_params(geo: &Conv2dGeometry, has_bias: bool) -> Result<ConvParams> {
-        let p = geo.params;
-        Ok(ConvParams {
-            n: size(geo.batch)?,
-            c_in: size(geo.in_channels)?,
-            h: size(geo.in_hw[0])?,
-            w: size(geo.in_hw[1])?,
-            c_out: size(geo.out_channels)?,
-            kh: size(geo.kernel[0])?,
-            kw: size(geo.kernel[1])?,
-            oh: size(geo.out_hw[0])?,
-            ow: size(geo.out_hw[1])?,
-            stride_h: size(p.stride[0])?,
-            stride_w: size(p.stride[1])?,
-            pad_h: size(p.padding[0])?,
-            pad_w: size(p.padding[1])?,
-            dil_h: size(p.dilation[0])?,
-            dil_w: size(p.dilation[1])?,
-            groups: size(p.groups)?,
-            has_bias: flag(has_bias),
-        })
-    }
-
-    /// Batch norm with the batch's statistics: `batch_stats`, which also moves the running
-    /// statistics when they share a buffer (a trainer's, see [`Engine::whole_group`]), then
-    /// `normalize`, which also applies the ReLU that follows when `relu`. Two passes where the ops
-    /// one by one take five.
-    fn batch_norm_batch(
-        &self,
-        x: &GpuTensor,
-        gamma: &GpuTensor,
-        beta: &GpuTensor,
-        eps: f32,
-        running: Option<RunningStats<'_, GpuTensor>>,
-        relu: bool,
-    ) -> Result<(GpuTensor, BatchNormStats<GpuTensor>)> {
-        let (n, c, hw) = batch_norm::dims(
-            &x.shape,
-            &[
-                ("the batch-norm weight", &gamma.shape),
-                ("the batch-norm bias", &beta.shape),
-            ],
-        )?;
-        batch_norm::check_training_count(n * hw)?;
-        if let Some(r) = &running {
-            expect_vector("the running mean", &r.mean.shape, c)?;
-            expect_vector("the running variance", &r.var.shape, c)?;
-        }
-        let e = &self.engine;
-        let together = running
-            .as_ref()
-            .and_then(|r| Some((e.whole_group(&[r.mean, r.var])?, r.var.offset / 4)));
-        let (mean, inv_std, var_unbiased) = (e.alloc(&[c])?, e.alloc(&[c])?, e.alloc(&[c])?);
-        let y = e.alloc(&x.shape)?;
-        let params = BatchNormForwardParams {
-            n: size(n)?,
-            c: size(c)?,
-            hw: size(hw)?,
-            eps,
-            relu: flag(relu),
-            update_running: flag(together.is_some()),
-            momentum: running.as_ref().map_or(0.0, |r| r.momentum),
-            running_var_at: together
-                .as_ref()
-                .map_or(Ok(0), |(_, at)| size(*at as usize))?,
-        };
-        let stats_bindings = [
-            Some(x),
-            None,
-            None,
-            Some(&mean),
-            Some(&inv_std),
-            Some(&var_unbiased),
-            None,
-            together.as_ref().map(|(whole, _)| whole),
-        ];
-        e.dispatch("batch_stats", &params, &stats_bindings, groups(c, 1)?)?;
-        let norm_bindings = [
-            Some(x),
-            Some(gamma),
-            Some(beta),
-            Some(&mean),
-            Some(&inv_std),
-            None,
-            Some(&y),
-        ];
-        e.dispatch(
-            "normalize",
-            &params,
-            &norm_bindings,
-            Engine::linear(y.numel()),
-        )?;
-        let stats = BatchNormStats {
-            mean,
-            inv_std,
-            var_unbiased,
-        };
-        if let (Some(r), None) = (running, &together) {
-            self.batch_norm_update_running(r.mean, r.var, &stats, r.momentum)?;
-        }
-        Ok((y, stats))
-    }
-
-    /// The whole buffers of the slots' parameters, gradients, first and second moments when each
-    /// role fills one group laid out alike (see [`Engine::whole_group`]).
-    fn wholes<'a>(&self, slots: &[StepSlot<'a, GpuTensor>]) -> Option<Wholes> {
-        let whole = |part: for<'s> fn(&'s StepSlot<'a, GpuTensor>) -> Option<&'s GpuTensor>| {
-            let parts: Option<Vec<&GpuTensor>> = slots.iter().map(part).collect();
-            self.engine.whole_group(&parts?)
-        };
-        let second = match slots.iter().all(|s| s.second.is_none()) {
-            true => None,
-            false => Some(whole(|s| s.second.as_deref())?),
-        };
-        Some(Wholes {
-            param: whole(|s| Some(&*s.param))?,
-            grad: whole(|s| Some(s.grad))?,
-            first: whole(|s| Some(&*s.first))?,
-            second,
-        })
-    }
-
-    /// The gradient of max pooling; with `relu`, also through the ReLU whose output `x` is.
-    fn max_backward(
-        &self,
-        x: &GpuTensor,
-        gy: &GpuTensor,
-        p: Pool2dParams,
-        relu: bool,
-    ) -> Result<GpuTensor> {
-        let (params, shape) = Self::pool_params(x, p, true)?;
-        let params = PoolParams {
-            relu: flag(relu),
-            ..params
-        };
-        expect_shape("the output gradient", &shape, &gy.shape)?;
-        let gx = self.engine.alloc(&x.shape)?;
-        self.engine.dispatch(
-            "max_backward",
-            &params,
-            &[Some(x), Some(gy), Some(&gx)],
-            Engine::linear(gx.numel()),
-        )?;
-        Ok(gx)
-    }
-
-    fn pool_params(
-        x: &GpuTensor,
-        p: Pool2dParams,
-        count_include_pad: bool,
-    ) -> Result<(PoolParams, Vec<usize>)> {
-        let geo = pool::PoolGeometry::new(&x.shape, p)?;
-        let params = PoolParams {
-            planes: size(geo.planes)?,
-            h: size(geo.in_hw[0])?,
-            w: size(geo.in_hw[1])?,
-            oh: size(geo.out_hw[0])?,
-            ow: size(geo.out_hw[1])?,
-            kh: size(p.kernel[0])?,
-            kw: size(p.kernel[1])?,
-            stride_h: size(p.stride[0])?,
-            stride_w: size(p.stride[1])?,
-            pad_h: size(p.padding[0])?,
-            pad_w: size(p.padding[1])?,
-            count_include_pad: flag(count_include_pad),
-            relu: 0,
-        };
-        Ok((params, geo.output_shape(&x.shape)))
-    }
-
-    /// `out[m×n] = A·B (+ bias)` with the layouts of `matmul.wgsl`; also the sums of A's rows
-    /// into `a_row_sums` when given.
-    #[allow(clippy::too_many_arguments)]
-    fn matmul(
-        &self,
-        [m, k, n]: [usize; 3],
-        trans_a: bool,
-        trans_b: bool,
-        a: &GpuTensor,
-        b: &GpuTensor,
-        bias: Option<&GpuTensor>,
-        out: &GpuTensor,
-        a_row_sums: Option<&GpuTensor>,
-    ) -> Result<()> {
-        let params = MatmulParams {
-            m: size(m)?,
-            k: size(k)?,
-            n: size(n)?,
-            trans_a: flag(trans_a),
-            trans_b: flag(trans_b),
-            has_bias: flag(bias.is_some()),
-            a_row_sums: flag(a_row_sums.is_some()),
-        };
-        self.engine.dispatch(
-            "matmul",
-            &params,
-            &[Some(a), Some(b), bias, Some(out), a_row_sums],
-            groups(n.div_ceil(16), m.div_ceil(16))?,
-        )
-    }
-}
-
-impl GpuBackend {
-    /// A convolution of geometry `geo` (checked by the caller).
-    fn conv_forward(
-        &self,
-        geo: &Conv2dGeometry,
-        x: &GpuTensor,
-        w: &GpuTensor,
-        b: Option<&GpuTensor>,
-    ) -> Result<GpuTensor> {
-        let out = self.engine.alloc(&geo.output_shape())?;
-        let params = Self::conv_params(geo, b.is_some())?;
-        let buffers = [Some(x), Some(w), b, None, Some(&out)];
-        // The tiled kernel computes 4 output channels × 4 columns per invocation; it needs each
-        // group's output channels in whole blocks of 4 (all the course's models have them).
-        if (geo.out_channels / geo.params.groups).is_multiple_of(4) {
-            let [oh, ow] = geo.out_hw;
-            let tiles = geo.batch * (geo.out_channels / 4) * oh * ow.div_ceil(4);
-            self.engine
-                .dispatch("forward_tiled", &params, &buffers, Engine::linear(tiles))?;
-        } else {
-            self.engine
-                .dispatch("forward", &params, &buffers, Engine::linear(out.numel()))?;
-        }
-        Ok(out)
-    }
-
-    /// The geometry and the shader's `Params` of a convolution's backward pass, once the output
-    /// gradient is checked to have the output's shape.
-    fn conv_backward_params(
-        x: &GpuTensor,
-        w: &GpuTensor,
-        gy: &GpuTensor,
-        p: Conv2dParams,
-        with_bias: bool,
-    ) -> Result<(Conv2dGeometry, ConvParams)> {
-        let geo = Conv2dGeometry::new(&x.shape, &w.shape, p)?;
-        expect_shape("the output gradient", &geo.output_shape(), &gy.shape)?;
-        let params = Self::conv_params(&geo, with_bias)?;
-        Ok((geo, params))
-    }
-
-    /// The input gradient of a convolution (see `backward_input` in conv2d.wgsl).
-    fn conv_input_grad(
-        &self,
-        geo: &Conv2dGeometry,
-        params: &ConvParams,
-        w: &GpuTensor,
-        gy: &GpuTensor,
-    ) -> Result<GpuTensor> {
-        let e = &self.engine;
-        let groups = geo.params.groups;
-        let [h, w_in] = geo.in_hw;
-        let input = e.alloc(&[geo.batch, geo.in_channels, h, w_in])?;
-        let buffers = [None, Some(w), None, Some(gy), Some(&input)];
-        // The tiled kernels (see conv2d.wgsl) need channels in whole blocks of 4 per group.
-        if (geo.in_channels / groups).is_multiple_of(4) {
-            let tiles = geo.batch * (geo.in_channels / 4) * h * w_in.div_ceil(4);
-            e.dispatch(
-                "backward_input_tiled",
-                params,
-                &buffers,
-                Engine::linear(tiles),
-            )?;
-        } else {
-            e.dispatch(
-                "backward_input",
-                params,
-                &buffers,
-                Engine::linear(input.numel()),
-            )?;
-        }
-        Ok(input)
-    }
-
     /// Where a parameter gradient of `shape` goes: the caller's tensor when it has that shape
     /// (a slot of a gradient group, see [`GradsInto`]), else a fresh one.
     fn grad_output(&self, slot: Option<&GpuTensor>, shape: &[usize]) -> Result<GpuTensor> {
@@ -444,47 +170,6 @@ impl GpuBackend {
             Some(t) if t.shape == shape => Ok(t.clone()),
             _ => self.engine.alloc(shape),
         }
-    }
-
-    /// The weight and bias gradients of a convolution, in one pass: `backward_weight(_tiled)`'s
-    /// invocations after the weight's write the bias gradient (see conv2d.wgsl).
-    fn conv_param_grads(
-        &self,
-        geo: &Conv2dGeometry,
-        params: &ConvParams,
-        x: &GpuTensor,
-        gy: &GpuTensor,
-        with_bias: bool,
-        into: GradsInto<'_, GpuTensor>,
-    ) -> Result<(GpuTensor, Option<GpuTensor>)> {
-        let e = &self.engine;
-        let groups = geo.params.groups;
-        let [kh, kw] = geo.kernel;
-        let shape = [geo.out_channels, geo.in_channels / groups, kh, kw];
-        let weight = self.grad_output(into.weight, &shape)?;
-        let bias = match with_bias {
-            true => Some(self.grad_output(into.bias, &[geo.out_channels])?),
-            false => None,
-        };
-        let buffers = [Some(x), None, None, Some(gy), Some(&weight), bias.as_ref()];
-        let bias_items = if with_bias { geo.out_channels } else { 0 };
-        if (geo.out_channels / groups).is_multiple_of(4) {
-            let tiles = (geo.out_channels / 4) * (geo.in_channels / groups) * kh * kw.div_ceil(4);
-            e.dispatch(
-                "backward_weight_tiled",
-                params,
-                &buffers,
-                Engine::linear_in(tiles + bias_items, 8),
-            )?;
-        } else {
-            e.dispatch(
-                "backward_weight",
-                params,
-                &buffers,
-                Engine::linear(weight.numel() + bias_items),
-            )?;
-        }
-        Ok((weight, bias))
     }
 }
 
