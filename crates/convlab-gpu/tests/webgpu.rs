@@ -6,7 +6,7 @@
 
 use convlab_core::golden::first_mismatch;
 use convlab_core::nn::init;
-use convlab_core::ops::Conv2dParams;
+use convlab_core::ops::{Conv2dParams, GradsInto};
 use convlab_core::rng::Rng;
 use convlab_core::train::{Optimizer, Trainer};
 use convlab_core::{arch, Backend, CpuBackend, Tensor};
@@ -130,9 +130,18 @@ async fn a_strided_padded_convolution_and_its_gradients_match_the_cpu() {
     assert_close("conv forward", &read(&b, "y", &got).await, &want);
 
     let gy = rng.tensor(&want.shape);
-    let want = cpu.conv2d_backward(&x, &w, &gy, p, true).unwrap();
+    let want = cpu
+        .conv2d_backward(&x, &w, &gy, p, true, GradsInto::fresh())
+        .unwrap();
     let got = b
-        .conv2d_backward(&gx, &gw, &b.upload(&gy).unwrap(), p, true)
+        .conv2d_backward(
+            &gx,
+            &gw,
+            &b.upload(&gy).unwrap(),
+            p,
+            true,
+            GradsInto::fresh(),
+        )
         .unwrap();
     assert_close(
         "grad input",
