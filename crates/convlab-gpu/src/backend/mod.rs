@@ -345,15 +345,7 @@ impl Backend for GpuBackend {
     }
 
     fn max_pool2d(&self, x: &GpuTensor, p: Pool2dParams) -> Result<GpuTensor> {
-        let (params, shape) = Self::pool_params(x, p, true)?;
-        let out = self.engine.alloc(&shape)?;
-        self.engine.dispatch(
-            "max_forward",
-            &params,
-            &[Some(x), None, Some(&out)],
-            Engine::linear(out.numel()),
-        )?;
-        Ok(out)
+        self.pool_forward("max_forward", x, p, true)
     }
 
     fn max_pool2d_backward(
@@ -380,15 +372,7 @@ impl Backend for GpuBackend {
         p: Pool2dParams,
         count_include_pad: bool,
     ) -> Result<GpuTensor> {
-        let (params, shape) = Self::pool_params(x, p, count_include_pad)?;
-        let out = self.engine.alloc(&shape)?;
-        self.engine.dispatch(
-            "avg_forward",
-            &params,
-            &[Some(x), None, Some(&out)],
-            Engine::linear(out.numel()),
-        )?;
-        Ok(out)
+        self.pool_forward("avg_forward", x, p, count_include_pad)
     }
 
     fn avg_pool2d_backward(

@@ -1,5 +1,5 @@
-//! Pooling's shared steps (pool.wgsl): the shader's `Params` and max pooling's backward, with the
-//! ReLU before it when fused.
+//! Pooling's shared steps (pool.wgsl): the shader's `Params`, the forward passes, and max pooling's
+//! backward, with the ReLU before it when fused.
 
 use convlab_core::ops::{pool, Pool2dParams};
 use convlab_core::tensor::expect_shape;
@@ -11,6 +11,25 @@ use crate::pool::GpuTensor;
 use crate::uniforms::{flag, size, PoolParams};
 
 impl GpuBackend {
+    /// A pooling's forward pass: `entry` is `max_forward` or `avg_forward`.
+    pub(super) fn pool_forward(
+        &self,
+        entry: &'static str,
+        x: &GpuTensor,
+        p: Pool2dParams,
+        count_include_pad: bool,
+    ) -> Result<GpuTensor> {
+        let (params, shape) = Self::pool_params(x, p, count_include_pad)?;
+        let out = self.engine.alloc(&shape)?;
+        self.engine.dispatch(
+            entry,
+            &params,
+            &[Some(x), None, Some(&out)],
+            Engine::linear(out.numel()),
+        )?;
+        Ok(out)
+    }
+
     /// The gradient of max pooling; with `relu`, also through the ReLU whose output `x` is.
     pub(super) fn max_backward(
         &self,
