@@ -121,13 +121,11 @@ fn parse_within(
         .ok_or_else(|| Error::Invalid(refused(text)))
 }
 
-/// A trainable parameter's optimizer state: Adam's two moment estimates, or SGD's momentum buffer,
-/// and the tensor its gradient is written into.
+/// A trainable parameter's optimizer state: Adam's two moment estimates, or SGD's momentum buffer.
 struct Slot<T> {
     name: String,
     first: T,
     second: Option<T>,
-    grad: T,
 }
 
 pub struct Trainer<B: Backend> {
@@ -135,6 +133,9 @@ pub struct Trainer<B: Backend> {
     pub model: Model,
     pub params: ParamStore<B::Tensor>,
     state: Vec<Slot<B::Tensor>>,
+    /// Where each step writes the trainable parameters' gradients, by name (a group, like the
+    /// parameters: see [`nn::param_grads_into`]).
+    grad_slots: ParamStore<B::Tensor>,
     optimizer: Optimizer,
     steps: u32,
     /// Whether each step reads back its gradients' norms and its batch norms' statistics.
@@ -191,6 +192,7 @@ impl<B: Backend> Trainer<B> {
         }
         let mut on_device = ParamStore::new();
         let mut state = Vec::new();
+        let mut grad_slots = ParamStore::new();
         for q in specs {
             let t = match q.trainable {
                 true => grouped.next(),
@@ -199,11 +201,11 @@ impl<B: Backend> Trainer<B> {
             let lost = || Error::Invalid("internal error: a parameter group lost a tensor".into());
             on_device.insert(q.name.clone(), t.ok_or_else(lost)?);
             if q.trainable {
+                grad_slots.insert(q.name.clone(), grads.next().ok_or_else(lost)?);
                 state.push(Slot {
                     name: q.name,
                     first: firsts.next().ok_or_else(lost)?,
                     second: seconds.next().ok_or_else(lost)?,
-                    grad: grads.next().ok_or_else(lost)?,
                 });
             }
         }
@@ -211,6 +213,7 @@ impl<B: Backend> Trainer<B> {
             model,
             params: on_device,
             state,
+            grad_slots,
             optimizer,
             steps: 0,
             watching: false,
@@ -294,13 +297,14 @@ impl<B: Backend> Trainer<B> {
                 .collect::<Result<_>>()?;
         }
         let (loss, grad_logits) = b.cross_entropy(&logits, targets)?;
-        let into: ParamStore<B::Tensor> = self
-            .state
-            .iter()
-            .map(|slot| (slot.name.clone(), slot.grad.clone()))
-            .collect::<Vec<_>>()
-            .into();
-        let grads = nn::param_grads_into(b, &self.model, &self.params, trace, &grad_logits, &into)?;
+        let grads = nn::param_grads_into(
+            b,
+            &self.model,
+            &self.params,
+            trace,
+            &grad_logits,
+            &self.grad_slots,
+        )?;
         self.steps += 1;
         if self.watching {
             self.gradient_norms = self

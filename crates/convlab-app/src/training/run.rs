@@ -15,12 +15,10 @@ use crate::compute::Compute;
 use crate::worker::{self, Request, Response};
 
 pub enum Run {
-    Gpu(Rc<GpuBackend>, Trainer<GpuBackend>),
+    /// Boxed: a trainer holds its parameter, gradient and moment groups, far larger than `Cpu`.
+    Gpu(Rc<GpuBackend>, Box<Trainer<GpuBackend>>),
     /// The trainer lives in the training worker; this side counts its steps.
-    Cpu {
-        model: Model,
-        steps: u32,
-    },
+    Cpu { model: Model, steps: u32 },
 }
 
 /// The worker's answer as a result: its error message becomes an error.
@@ -46,7 +44,7 @@ impl Run {
     ) -> Result<Run> {
         if let Some(gpu) = compute.gpu() {
             match Trainer::new(&*gpu, model, &INPUT, params, optimizer) {
-                Ok(t) => return Ok(Run::Gpu(gpu, t)),
+                Ok(t) => return Ok(Run::Gpu(gpu, Box::new(t))),
                 Err(Error::Device(m)) => compute.gpu_failed(&m),
                 Err(e) => return Err(e),
             }

@@ -182,6 +182,7 @@ fn backward_through<B: Backend>(
     input_grad: bool,
     into: Option<&ParamStore<B::Tensor>>,
 ) -> Result<Gradients<B::Tensor>> {
+    let place = Place { params, into };
     let mut grads = ParamStore::new();
     let mut g = grad_out.clone();
     let mut steps: Vec<_> = model.leaves().into_iter().zip(trace.saved).collect();
@@ -203,7 +204,6 @@ fn backward_through<B: Backend>(
                 continue;
             }
         }
-        let place = Place { params, into };
         g = layer_backward(b, &leaf.layer, &leaf.path, place, saved, &g, &mut grads)?;
     }
     match (&first.layer, first_saved) {
@@ -224,7 +224,6 @@ fn backward_through<B: Backend>(
             Ok((None, grads))
         }
         (layer, saved) => {
-            let place = Place { params, into };
             let gx = layer_backward(b, layer, &first.path, place, saved, &g, &mut grads)?;
             Ok((input_grad.then_some(gx), grads))
         }
