@@ -47,6 +47,50 @@ proptest! {
         }
     }
 
+    /// conv2d computes its definition, `y[co][oy][ox] = Σ_{c,i,j} w[co][c][i][j] ·
+    /// x[g·C_in/g + c][oy·s − p + i·d][ox·s − p + j·d]` (zero outside the input), and its input
+    /// gradient is its adjoint: ⟨conv(x), g⟩ = ⟨x, ∂conv(g)⟩. Strides, paddings past the kernel's
+    /// reach and dilations make some window rows and columns fall wholly in the padding.
+    #[test]
+    fn conv2d_is_its_definition_and_its_input_gradient_its_adjoint(
+        h in 1usize..9, w in 1usize..9, c in 1usize..3, groups in 1usize..3,
+        kh in 1usize..4, kw in 1usize..4, sh in 1usize..4, sw in 1usize..4,
+        ph in 0usize..4, pw in 0usize..4, dh in 1usize..3, dw in 1usize..3, seed in 0usize..1000,
+    ) {
+        let (c_in, c_out) = (c * groups, 2 * groups);
+        let params = Conv2dParams { stride: [sh, sw], padding: [ph, pw], dilation: [dh, dw], groups };
+        prop_assume!(conv_output_hw([h, w], [kh, kw], params.stride, params.padding, params.dilation).is_ok());
+        let varied = |shape: &[usize], salt: usize| {
+            let n: usize = shape.iter().product();
+            Tensor::new(shape.to_vec(), (0..n).map(|i| ((i * 7 + seed + salt) % 11) as f32 - 5.0).collect()).unwrap()
+        };
+        let (x, weight) = (varied(&[2, c_in, h, w], 0), varied(&[c_out, c, kh, kw], 3));
+        let y = ops::conv2d::forward(&x, &weight, None, params).unwrap();
+        let [n, _, oh, ow] = y.shape[..] else { unreachable!() };
+        let at = |pos: isize, len: usize| usize::try_from(pos).ok().filter(|&v| v < len);
+        for (b, co, oy, ox) in (0..n).flat_map(|b| (0..c_out).flat_map(move |co| (0..oh).flat_map(move |oy| (0..ow).map(move |ox| (b, co, oy, ox))))) {
+            let g = co / 2;
+            let mut want = 0.0;
+            for ci in 0..c {
+                for i in 0..kh {
+                    for j in 0..kw {
+                        let iy = at((oy * sh + i * dh) as isize - ph as isize, h);
+                        let ix = at((ox * sw + j * dw) as isize - pw as isize, w);
+                        if let (Some(iy), Some(ix)) = (iy, ix) {
+                            want += weight.data[((co * c + ci) * kh + i) * kw + j]
+                                * x.data[((b * c_in + g * c + ci) * h + iy) * w + ix];
+                        }
+                    }
+                }
+            }
+            prop_assert_eq!(y.data[((b * c_out + co) * oh + oy) * ow + ox], want);
+        }
+        let grad_y = varied(&y.shape, 5);
+        let grad_x = ops::conv2d::backward(&x, &weight, &grad_y, params, false).unwrap().input;
+        let dot = |a: &Tensor, b: &Tensor| a.data.iter().zip(&b.data).map(|(a, b)| a * b).sum::<f32>();
+        prop_assert_eq!(dot(&y, &grad_y), dot(&x, &grad_x));
+    }
+
     #[test]
     fn pooling_shape_agrees_with_formula(
         h in 1usize..12, w in 1usize..12, kh in 0usize..5, kw in 0usize..5,

@@ -6,10 +6,13 @@
 //! product, `out[C_out, H_out·W_out] = weight[C_out, C_in·kH·kW] · cols`.
 //! The backward passes are the two other products of the same three matrices.
 
-use super::gemm::{matmul_acc, transpose};
+use std::ops::Range;
+
+use super::gemm::{gemm_acc, MatRef};
 use super::grads::Grads;
+use super::over_batch::{for_each_image, sum_over_images};
 use crate::error::{Error, Result};
-use crate::shape::{conv_output_hw, tap_position};
+use crate::shape::conv_output_hw;
 use crate::tensor::{expect_shape, expect_vector, Tensor};
 
 /// `Conv2d`'s hyper-parameters besides the channel counts and kernel size (those come from the
@@ -118,34 +121,55 @@ impl Conv2dGeometry {
         self.out_hw[0] * self.out_hw[1]
     }
 
-    /// The input row (or column) a kernel tap reads: `o·s − p + t·d`, or `None` in the padding.
-    fn source(&self, axis: usize, out: usize, tap: usize) -> Option<usize> {
+    /// The outputs along `axis` whose tap `tap` reads inside the input rather than the padding,
+    /// and the input position the first of them reads. The position, `o·s − p + tap·d`, grows
+    /// with the output `o`, so these outputs are one run: before it and after it lie zeros.
+    fn inside(&self, axis: usize, tap: usize) -> (Range<usize>, usize) {
         let p = self.params;
-        let pos = tap_position(out, tap, p.stride[axis], p.padding[axis], p.dilation[axis]);
-        usize::try_from(pos)
-            .ok()
-            .filter(|&pos| pos < self.in_hw[axis])
+        let (s, pad, offset) = (p.stride[axis], p.padding[axis], tap * p.dilation[axis]);
+        let outputs = self.out_hw[axis];
+        // o·s + offset ≥ pad  ⇔  o ≥ ⌈(pad − offset) / s⌉
+        let first = pad.saturating_sub(offset).div_ceil(s).min(outputs);
+        // o·s + offset − pad ≤ len − 1  ⇔  o ≤ ⌊(len − 1 + pad − offset) / s⌋
+        let end = (self.in_hw[axis] + pad)
+            .checked_sub(offset + 1)
+            .map_or(0, |last| last / s + 1)
+            .clamp(first, outputs);
+        (first..end, (first * s + offset).saturating_sub(pad))
     }
 
     /// im2col of group `g` of one image `x` (`[C_in, H, W]`) into `cols` (`[patch_len, out_pixels]`).
     pub(super) fn im2col(&self, x: &[f32], g: usize, cols: &mut [f32]) {
         let [h, w] = self.in_hw;
         let [kh, kw] = self.kernel;
-        let [oh, ow] = self.out_hw;
+        let ow = self.out_hw[1];
+        let sw = self.params.stride[1];
         let pixels = self.out_pixels();
         for c in 0..self.in_per_group() {
             let plane = &x[(g * self.in_per_group() + c) * h * w..][..h * w];
             for i in 0..kh {
+                let (rows, first_iy) = self.inside(0, i);
                 for j in 0..kw {
                     let row = &mut cols[((c * kh + i) * kw + j) * pixels..][..pixels];
-                    for oy in 0..oh {
+                    let (columns, first_ix) = self.inside(1, j);
+                    // Output rows whose window row i lies in the padding read zeros.
+                    row[..rows.start * ow].fill(0.0);
+                    row[rows.end * ow..].fill(0.0);
+                    for (step, oy) in rows.clone().enumerate() {
                         let dst = &mut row[oy * ow..][..ow];
-                        match self.source(0, oy, i) {
-                            None => dst.fill(0.0),
-                            Some(iy) => {
-                                for (ox, v) in dst.iter_mut().enumerate() {
-                                    *v = self.source(1, ox, j).map_or(0.0, |ix| plane[iy * w + ix]);
-                                }
+                        dst[..columns.start].fill(0.0);
+                        dst[columns.end..].fill(0.0);
+                        if columns.is_empty() {
+                            continue;
+                        }
+                        let src = &plane[(first_iy + step * self.params.stride[0]) * w..][..w];
+                        let (src, dst) = (&src[first_ix..], &mut dst[columns.clone()]);
+                        if sw == 1 {
+                            // The common case: a window row is a run of the input row.
+                            dst.copy_from_slice(&src[..dst.len()]);
+                        } else {
+                            for (k, v) in dst.iter_mut().enumerate() {
+                                *v = src[k * sw];
                             }
                         }
                     }
@@ -158,25 +182,93 @@ impl Conv2dGeometry {
     pub(super) fn col2im(&self, cols: &[f32], g: usize, x: &mut [f32]) {
         let [h, w] = self.in_hw;
         let [kh, kw] = self.kernel;
-        let [oh, ow] = self.out_hw;
+        let ow = self.out_hw[1];
+        let sw = self.params.stride[1];
         let pixels = self.out_pixels();
         for c in 0..self.in_per_group() {
             let plane = &mut x[(g * self.in_per_group() + c) * h * w..][..h * w];
             for i in 0..kh {
+                let (rows, first_iy) = self.inside(0, i);
                 for j in 0..kw {
                     let row = &cols[((c * kh + i) * kw + j) * pixels..][..pixels];
-                    for oy in 0..oh {
-                        let Some(iy) = self.source(0, oy, i) else {
-                            continue;
-                        };
-                        for ox in 0..ow {
-                            if let Some(ix) = self.source(1, ox, j) {
-                                plane[iy * w + ix] += row[oy * ow + ox];
+                    let (columns, first_ix) = self.inside(1, j);
+                    if columns.is_empty() {
+                        continue;
+                    }
+                    for (step, oy) in rows.clone().enumerate() {
+                        let src = &row[oy * ow..][..ow];
+                        let dst = &mut plane[(first_iy + step * self.params.stride[0]) * w..][..w];
+                        let (src, dst) = (&src[columns.clone()], &mut dst[first_ix..]);
+                        if sw == 1 {
+                            for (d, v) in dst.iter_mut().zip(src) {
+                                *d += v;
+                            }
+                        } else {
+                            for (k, v) in src.iter().enumerate() {
+                                dst[k * sw] += v;
                             }
                         }
                     }
                 }
             }
+        }
+    }
+
+    /// Weight `g`'s `[C_out/groups, patch_len]` block of the whole weight.
+    fn weight_of_group<'w>(&self, weight: &'w [f32], g: usize) -> MatRef<'w> {
+        let (og, k) = (self.out_per_group(), self.patch_len());
+        MatRef::row_major(&weight[g * og * k..][..og * k], og, k)
+    }
+
+    /// One image's convolution: `y += W_g · im2col(x, g)` for each group, with `x` one input
+    /// image `[C_in, H, W]`, `y` one output image `[C_out, H_out·W_out]` and `cols` scratch of
+    /// `patch_len × out_pixels` values.
+    pub(super) fn forward_image(&self, x: &[f32], weight: &[f32], cols: &mut [f32], y: &mut [f32]) {
+        let (k, p, og) = (self.patch_len(), self.out_pixels(), self.out_per_group());
+        for g in 0..self.params.groups {
+            self.im2col(x, g, cols);
+            let y_g = &mut y[g * og * p..][..og * p];
+            gemm_acc(
+                self.weight_of_group(weight, g),
+                MatRef::row_major(cols, k, p),
+                y_g,
+            );
+        }
+    }
+
+    /// One image's input gradient: `∂L/∂x += col2im(W_gᵀ · ∂L/∂y_g)` for each group, with
+    /// `grad_y` one output image's gradient and `grad_x` one input image's.
+    pub(super) fn input_grad_image(
+        &self,
+        grad_y: &[f32],
+        weight: &[f32],
+        cols: &mut [f32],
+        grad_x: &mut [f32],
+    ) {
+        let (p, og) = (self.out_pixels(), self.out_per_group());
+        for g in 0..self.params.groups {
+            let grad_y_g = MatRef::row_major(&grad_y[g * og * p..][..og * p], og, p);
+            cols.fill(0.0);
+            gemm_acc(self.weight_of_group(weight, g).t(), grad_y_g, cols);
+            self.col2im(cols, g, grad_x);
+        }
+    }
+
+    /// One image's share of the weight gradient: `∂L/∂W_g += ∂L/∂y_g · im2col(x, g)ᵀ` for each
+    /// group, into `grad_w` (the whole weight's shape).
+    pub(super) fn weight_grad_image(
+        &self,
+        x: &[f32],
+        grad_y: &[f32],
+        cols: &mut [f32],
+        grad_w: &mut [f32],
+    ) {
+        let (k, p, og) = (self.patch_len(), self.out_pixels(), self.out_per_group());
+        for g in 0..self.params.groups {
+            self.im2col(x, g, cols);
+            let grad_y_g = MatRef::row_major(&grad_y[g * og * p..][..og * p], og, p);
+            let grad_w_g = &mut grad_w[g * og * k..][..og * k];
+            gemm_acc(grad_y_g, MatRef::row_major(cols, k, p).t(), grad_w_g);
         }
     }
 }
@@ -197,25 +289,22 @@ pub fn forward(
 ) -> Result<Tensor> {
     let geo = Conv2dGeometry::new(&x.shape, &weight.shape, params)?;
     check_bias(bias.map(|b| b.shape.as_slice()), geo.out_channels)?;
-    let (k, p, og) = (geo.patch_len(), geo.out_pixels(), geo.out_per_group());
+    let p = geo.out_pixels();
     let in_image = geo.in_channels * geo.in_hw[0] * geo.in_hw[1];
-    let out_image = geo.out_channels * p;
     let mut out = Tensor::zeros(&geo.output_shape());
-    let mut cols = vec![0.0; k * p];
-    for n in 0..geo.batch {
-        let image = &x.data[n * in_image..][..in_image];
-        let out_img = &mut out.data[n * out_image..][..out_image];
-        if let Some(b) = bias {
-            for (co, plane) in out_img.chunks_exact_mut(p).enumerate() {
-                plane.fill(b.data[co]);
+    for_each_image(
+        &mut out.data,
+        geo.out_channels * p,
+        geo.patch_len() * p,
+        |n, y, cols| {
+            if let Some(b) = bias {
+                for (plane, &b) in y.chunks_exact_mut(p).zip(&b.data) {
+                    plane.fill(b);
+                }
             }
-        }
-        for g in 0..params.groups {
-            geo.im2col(image, g, &mut cols);
-            let w_g = &weight.data[g * og * k..][..og * k];
-            matmul_acc(og, k, p, w_g, &cols, &mut out_img[g * og * p..][..og * p]);
-        }
-    }
+            geo.forward_image(&x.data[n * in_image..][..in_image], &weight.data, cols, y);
+        },
+    );
     Ok(out)
 }
 
@@ -257,42 +346,25 @@ fn gradients(
 ) -> Result<(Option<Tensor>, Tensor, Option<Tensor>)> {
     let geo = Conv2dGeometry::new(&x.shape, &weight.shape, params)?;
     expect_shape("the output gradient", &geo.output_shape(), &grad_out.shape)?;
-    let (k, p, og) = (geo.patch_len(), geo.out_pixels(), geo.out_per_group());
+    let p = geo.out_pixels();
+    let cols_len = geo.patch_len() * p;
     let in_image = geo.in_channels * geo.in_hw[0] * geo.in_hw[1];
     let out_image = geo.out_channels * p;
-    let mut grad_x = Tensor::zeros(&x.shape);
-    let mut grad_w = Tensor::zeros(&weight.shape);
-    // weight_t[g] = weight of group g transposed to [patch_len, out_per_group], made once.
-    let weight_t: Vec<Vec<f32>> = (0..params.groups)
-        .map(|g| transpose(og, k, &weight.data[g * og * k..][..og * k]))
-        .collect();
-    let mut cols = vec![0.0; k * p];
-    let mut grad_cols = vec![0.0; k * p];
-    for n in 0..geo.batch {
-        let image = &x.data[n * in_image..][..in_image];
-        let gy_img = &grad_out.data[n * out_image..][..out_image];
-        let gx_img = &mut grad_x.data[n * in_image..][..in_image];
-        for g in 0..params.groups {
-            let gy_g = &gy_img[g * og * p..][..og * p];
-            // dL/dW_g += dL/dY_g · colsᵀ
-            geo.im2col(image, g, &mut cols);
-            let cols_t = transpose(k, p, &cols);
-            matmul_acc(
-                og,
-                p,
-                k,
-                gy_g,
-                &cols_t,
-                &mut grad_w.data[g * og * k..][..og * k],
-            );
-            // dL/dcols = W_gᵀ · dL/dY_g, then scattered back onto the input pixels.
-            if input {
-                grad_cols.fill(0.0);
-                matmul_acc(k, og, p, &weight_t[g], gy_g, &mut grad_cols);
-                geo.col2im(&grad_cols, g, gx_img);
-            }
-        }
-    }
+    let x_of = |n: usize| &x.data[n * in_image..][..in_image];
+    let grad_y_of = |n: usize| &grad_out.data[n * out_image..][..out_image];
+    let grad_x = input.then(|| {
+        let mut grad_x = Tensor::zeros(&x.shape);
+        for_each_image(&mut grad_x.data, in_image, cols_len, |n, grad_x, cols| {
+            geo.input_grad_image(grad_y_of(n), &weight.data, cols, grad_x);
+        });
+        grad_x
+    });
+    let grad_w = Tensor {
+        shape: weight.shape.clone(),
+        data: sum_over_images(geo.batch, weight.numel(), cols_len, |n, grad_w, cols| {
+            geo.weight_grad_image(x_of(n), grad_y_of(n), cols, grad_w);
+        }),
+    };
     let grad_b = with_bias.then(|| {
         let mut gb = Tensor::zeros(&[geo.out_channels]);
         for image in grad_out.data.chunks_exact(out_image) {
@@ -302,5 +374,5 @@ fn gradients(
         }
         gb
     });
-    Ok((input.then_some(grad_x), grad_w, grad_b))
+    Ok((grad_x, grad_w, grad_b))
 }

@@ -14,8 +14,8 @@
 //! `x_g · im2col(∂L/∂y)ᵀ`, and the bias gradient the sum of `∂L/∂y` per channel.
 
 use super::conv2d::{check_bias, Conv2dGeometry, Conv2dParams};
-use super::gemm::{matmul_acc, transpose};
 use super::grads::Grads;
+use super::over_batch::{for_each_image, sum_over_images};
 use crate::error::{Error, Result};
 use crate::tensor::{expect_shape, Tensor};
 use crate::transposed_shape::conv_transpose_output_hw;
@@ -123,37 +123,20 @@ pub fn forward(
 ) -> Result<Tensor> {
     let geo = transposed_geometry(&x.shape, &weight.shape, params)?;
     check_bias(bias.map(|b| b.shape.as_slice()), geo.in_channels)?;
-    let (k, p, og) = (geo.patch_len(), geo.out_pixels(), geo.out_per_group());
+    let (k, p) = (geo.patch_len(), geo.out_pixels());
     let plane = geo.in_hw[0] * geo.in_hw[1];
     let (in_image, out_image) = (geo.out_channels * p, geo.in_channels * plane);
     let mut out = Tensor::zeros(&output_shape(&geo));
-    // weight_t[g] = W_gᵀ, `[patch_len, C_in/groups]`, made once for the whole batch.
-    let weight_t: Vec<Vec<f32>> = (0..params.groups)
-        .map(|g| transpose(og, k, &weight.data[g * og * k..][..og * k]))
-        .collect();
-    let mut cols = vec![0.0; k * p];
-    for n in 0..geo.batch {
-        let image = &x.data[n * in_image..][..in_image];
-        let out_img = &mut out.data[n * out_image..][..out_image];
-        for g in 0..params.groups {
-            // cols = W_gᵀ · x_g, each column the window one input pixel scatters onto.
-            cols.fill(0.0);
-            matmul_acc(
-                k,
-                og,
-                p,
-                &weight_t[g],
-                &image[g * og * p..][..og * p],
-                &mut cols,
-            );
-            geo.col2im(&cols, g, out_img);
-        }
+    for_each_image(&mut out.data, out_image, k * p, |n, y, cols| {
+        // y = Σ_g col2im(W_gᵀ · x_g): each input pixel scatters its window, which is exactly
+        // the input gradient of the convolution this one transposes.
+        geo.input_grad_image(&x.data[n * in_image..][..in_image], &weight.data, cols, y);
         if let Some(b) = bias {
-            for (co, plane) in out_img.chunks_exact_mut(plane).enumerate() {
+            for (co, plane) in y.chunks_exact_mut(plane).enumerate() {
                 plane.iter_mut().for_each(|v| *v += b.data[co]);
             }
         }
-    }
+    });
     Ok(out)
 }
 
@@ -166,35 +149,24 @@ pub fn backward(
 ) -> Result<Grads<Tensor>> {
     let geo = transposed_geometry(&x.shape, &weight.shape, params)?;
     expect_shape("the output gradient", &output_shape(&geo), &grad_out.shape)?;
-    let (k, p, og) = (geo.patch_len(), geo.out_pixels(), geo.out_per_group());
+    let (k, p) = (geo.patch_len(), geo.out_pixels());
     let plane = geo.in_hw[0] * geo.in_hw[1];
     let (in_image, out_image) = (geo.out_channels * p, geo.in_channels * plane);
+    let x_of = |n: usize| &x.data[n * in_image..][..in_image];
+    let grad_y_of = |n: usize| &grad_out.data[n * out_image..][..out_image];
+    // ∂L/∂x_g = W_g · im2col(∂L/∂y): the forward pass of the convolution this one transposes.
     let mut grad_x = Tensor::zeros(&x.shape);
-    let mut grad_w = Tensor::zeros(&weight.shape);
-    let mut cols = vec![0.0; k * p];
-    for n in 0..geo.batch {
-        let image = &x.data[n * in_image..][..in_image];
-        let gy_img = &grad_out.data[n * out_image..][..out_image];
-        let gx_img = &mut grad_x.data[n * in_image..][..in_image];
-        for g in 0..params.groups {
-            // The windows of ∂L/∂y that each input pixel scattered onto.
-            geo.im2col(gy_img, g, &mut cols);
-            let w_g = &weight.data[g * og * k..][..og * k];
-            // ∂L/∂x_g = W_g · cols: the convolution of ∂L/∂y.
-            matmul_acc(og, k, p, w_g, &cols, &mut gx_img[g * og * p..][..og * p]);
-            // ∂L/∂W_g += x_g · colsᵀ.
-            let cols_t = transpose(k, p, &cols);
-            let x_g = &image[g * og * p..][..og * p];
-            matmul_acc(
-                og,
-                p,
-                k,
-                x_g,
-                &cols_t,
-                &mut grad_w.data[g * og * k..][..og * k],
-            );
-        }
-    }
+    for_each_image(&mut grad_x.data, in_image, k * p, |n, grad_x, cols| {
+        geo.forward_image(grad_y_of(n), &weight.data, cols, grad_x);
+    });
+    // ∂L/∂W_g += x_g · im2col(∂L/∂y)ᵀ: that convolution's weight gradient with x in the place
+    // of its output gradient.
+    let grad_w = Tensor {
+        shape: weight.shape.clone(),
+        data: sum_over_images(geo.batch, weight.numel(), k * p, |n, grad_w, cols| {
+            geo.weight_grad_image(grad_y_of(n), x_of(n), cols, grad_w);
+        }),
+    };
     let grad_b = with_bias.then(|| {
         let mut gb = Tensor::zeros(&[geo.in_channels]);
         for image in grad_out.data.chunks_exact(out_image) {

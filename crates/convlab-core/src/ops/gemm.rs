@@ -1,122 +1,172 @@
-//! Row-major matrix multiply, `C += A · B`, blocked for the cache. Convolution (through
-//! im2col) and linear layers spend nearly all their time here.
+//! Matrix multiply, `C += A · B`. Convolution (through im2col) and linear layers spend nearly
+//! all their time here.
 //!
-//! The inner loop walks a row of `B` and four rows of `C` together, so each value of `B`
-//! loaded from memory feeds four multiply-adds, and the loop over columns vectorizes (SSE on
-//! x86-64, SIMD128 in wasm). Blocks of `KC` rows of `B` by `NC` columns stay in the L1/L2 cache
-//! while every row of `A` passes over them.
+//! The work is done by the `matrixmultiply` crate, built the way oneDNN, XNNPACK and BLIS build
+//! theirs: blocks of `A` and `B` are packed into contiguous panels that stay in the L1/L2 cache,
+//! and a register-blocked micro-kernel (AVX-512 or AVX2 with FMA, chosen at run time from what the
+//! CPU has; SIMD128 in wasm) multiplies one panel pair, holding a whole tile of `C` in registers.
+//!
+//! Because panels are packed anyway, an operand can be read through any strides: a transposed
+//! matrix is a view ([`MatRef::t`]), never a copy.
 
-const NC: usize = 256;
-const KC: usize = 128;
+/// A read-only matrix over a slice: element `(r, c)` is `data[r·row_stride + c·col_stride]`.
+#[derive(Debug, Clone, Copy)]
+pub struct MatRef<'a> {
+    data: &'a [f32],
+    rows: usize,
+    cols: usize,
+    row_stride: usize,
+    col_stride: usize,
+}
 
-/// `c[m×n] += a[m×k] · b[k×n]`, all row-major and contiguous.
-pub fn matmul_acc(m: usize, k: usize, n: usize, a: &[f32], b: &[f32], c: &mut [f32]) {
-    assert!(
-        a.len() >= m * k && b.len() >= k * n && c.len() >= m * n,
-        "matmul_acc: slices too short"
-    );
-    for j0 in (0..n).step_by(NC) {
-        let cols = NC.min(n - j0);
-        for k0 in (0..k).step_by(KC) {
-            let k1 = (k0 + KC).min(k);
-            let mut i = 0;
-            while i + 4 <= m {
-                let (r0, rest) = c[i * n..(i + 4) * n].split_at_mut(n);
-                let (r1, rest) = rest.split_at_mut(n);
-                let (r2, r3) = rest.split_at_mut(n);
-                let (c0, c1) = (&mut r0[j0..j0 + cols], &mut r1[j0..j0 + cols]);
-                let (c2, c3) = (&mut r2[j0..j0 + cols], &mut r3[j0..j0 + cols]);
-                for kk in k0..k1 {
-                    let brow = &b[kk * n + j0..kk * n + j0 + cols];
-                    let a0 = a[i * k + kk];
-                    let a1 = a[(i + 1) * k + kk];
-                    let a2 = a[(i + 2) * k + kk];
-                    let a3 = a[(i + 3) * k + kk];
-                    for j in 0..cols {
-                        let bv = brow[j];
-                        c0[j] += a0 * bv;
-                        c1[j] += a1 * bv;
-                        c2[j] += a2 * bv;
-                        c3[j] += a3 * bv;
-                    }
-                }
-                i += 4;
-            }
-            for i in i..m {
-                let crow = &mut c[i * n + j0..i * n + j0 + cols];
-                for kk in k0..k1 {
-                    let av = a[i * k + kk];
-                    let brow = &b[kk * n + j0..kk * n + j0 + cols];
-                    for (cv, bv) in crow.iter_mut().zip(brow) {
-                        *cv += av * bv;
-                    }
-                }
-            }
+impl<'a> MatRef<'a> {
+    /// The `rows × cols` matrix stored row by row at the start of `data`.
+    pub fn row_major(data: &'a [f32], rows: usize, cols: usize) -> Self {
+        MatRef {
+            data,
+            rows,
+            cols,
+            row_stride: cols,
+            col_stride: 1,
         }
+    }
+
+    /// The transpose, reading the same memory.
+    pub fn t(self) -> Self {
+        MatRef {
+            rows: self.cols,
+            cols: self.rows,
+            row_stride: self.col_stride,
+            col_stride: self.row_stride,
+            ..self
+        }
+    }
+
+    /// Whether every element's index lies inside `data`.
+    fn fits(&self) -> bool {
+        self.rows == 0
+            || self.cols == 0
+            || (self.rows - 1) * self.row_stride + (self.cols - 1) * self.col_stride
+                < self.data.len()
     }
 }
 
-/// The transpose of a row-major `rows × cols` matrix, as a new `cols × rows` matrix.
-pub fn transpose(rows: usize, cols: usize, src: &[f32]) -> Vec<f32> {
-    let mut dst = vec![0.0; rows * cols];
-    // Tiles keep both the reads and the writes within a few cache lines.
-    const T: usize = 32;
-    for r0 in (0..rows).step_by(T) {
-        for c0 in (0..cols).step_by(T) {
-            for r in r0..(r0 + T).min(rows) {
-                for c in c0..(c0 + T).min(cols) {
-                    dst[c * rows + r] = src[r * cols + c];
-                }
-            }
-        }
+/// `c[m×n] += a[m×k] · b[k×n]`, with `c` row-major and contiguous.
+///
+/// Panics when the shapes disagree or a view reaches past its slice: callers check their shapes
+/// once, before any product, so this is a programming error.
+pub fn gemm_acc(a: MatRef, b: MatRef, c: &mut [f32]) {
+    let (m, k, n) = (a.rows, a.cols, b.cols);
+    assert!(
+        b.rows == k && a.fits() && b.fits() && c.len() >= m * n,
+        "gemm_acc: {m}×{k} · {}×{n} into {} values",
+        b.rows,
+        c.len()
+    );
+    if m == 0 || n == 0 || k == 0 {
+        return;
     }
-    dst
+    let stride = |s: usize| isize::try_from(s).expect("a stride within a slice fits in isize");
+    // SAFETY: the assertion above keeps every index the product reads (through `a` and `b`'s
+    // strides) or writes (`c`, row-major `m × n`) inside its slice, and `c` is borrowed mutably,
+    // so it aliases neither operand.
+    unsafe {
+        matrixmultiply::sgemm(
+            m,
+            k,
+            n,
+            1.0,
+            a.data.as_ptr(),
+            stride(a.row_stride),
+            stride(a.col_stride),
+            b.data.as_ptr(),
+            stride(b.row_stride),
+            stride(b.col_stride),
+            1.0,
+            c.as_mut_ptr(),
+            stride(n),
+            1,
+        );
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn naive(m: usize, k: usize, n: usize, a: &[f32], b: &[f32]) -> Vec<f32> {
+    /// `A · B` from the definition, reading element `(r, c)` of each operand through a closure.
+    fn naive(
+        m: usize,
+        k: usize,
+        n: usize,
+        a: impl Fn(usize, usize) -> f32,
+        b: impl Fn(usize, usize) -> f32,
+    ) -> Vec<f32> {
         let mut c = vec![0.0; m * n];
         for i in 0..m {
             for j in 0..n {
-                c[i * n + j] = (0..k).map(|kk| a[i * k + kk] * b[kk * n + j]).sum();
+                c[i * n + j] = (0..k).map(|kk| a(i, kk) * b(kk, j)).sum();
             }
         }
         c
     }
 
-    #[test]
-    fn matches_the_definition_across_block_edges() {
-        // Sizes straddle the 4-row step and the KC / NC block edges.
-        for &(m, k, n) in &[
-            (1, 1, 1),
-            (3, 5, 7),
-            (4, 129, 257),
-            (9, 130, 300),
-            (17, 3, 513),
-        ] {
-            let a: Vec<f32> = (0..m * k)
-                .map(|i| ((i * 7 % 13) as f32 - 6.0) / 4.0)
-                .collect();
-            let b: Vec<f32> = (0..k * n)
-                .map(|i| ((i * 5 % 11) as f32 - 5.0) / 3.0)
-                .collect();
-            let mut c = vec![0.0; m * n];
-            matmul_acc(m, k, n, &a, &b, &mut c);
-            for (got, want) in c.iter().zip(naive(m, k, n, &a, &b)) {
-                assert!(
-                    (got - want).abs() <= 1e-3 * (1.0 + want.abs()),
-                    "{m}x{k}x{n}: {got} vs {want}"
-                );
-            }
+    fn values(len: usize, mul: usize, modulus: usize) -> Vec<f32> {
+        (0..len)
+            .map(|i| ((i * mul % modulus) as f32 - (modulus / 2) as f32) / 4.0)
+            .collect()
+    }
+
+    fn assert_close(got: &[f32], want: &[f32], what: &str) {
+        for (g, w) in got.iter().zip(want) {
+            assert!(
+                (g - w).abs() <= 1e-3 * (1.0 + w.abs()),
+                "{what}: {g} vs {w}"
+            );
         }
     }
 
     #[test]
-    fn transpose_swaps_indices() {
-        let src: Vec<f32> = (0..6).map(|v| v as f32).collect();
-        assert_eq!(transpose(2, 3, &src), vec![0.0, 3.0, 1.0, 4.0, 2.0, 5.0]);
+    fn matches_the_definition_across_tile_edges_and_accumulates() {
+        // Sizes straddle the micro-kernel's tiles (8 or 16 wide) and the packing blocks.
+        for &(m, k, n) in &[(1, 1, 1), (3, 5, 7), (17, 129, 257), (33, 400, 196)] {
+            let (a, b) = (values(m * k, 7, 13), values(k * n, 5, 11));
+            let mut c = vec![1.0; m * n];
+            gemm_acc(
+                MatRef::row_major(&a, m, k),
+                MatRef::row_major(&b, k, n),
+                &mut c,
+            );
+            let want = naive(m, k, n, |i, j| a[i * k + j], |i, j| b[i * n + j]);
+            let plus_one: Vec<f32> = want.iter().map(|v| v + 1.0).collect();
+            assert_close(&c, &plus_one, &format!("{m}x{k}x{n}"));
+        }
+    }
+
+    #[test]
+    fn transposed_views_read_the_same_memory_transposed() {
+        let (m, k, n) = (9, 13, 11);
+        // a is stored as its transpose (k × m), b as its transpose (n × k).
+        let (a_t, b_t) = (values(k * m, 7, 13), values(n * k, 5, 11));
+        let mut c = vec![0.0; m * n];
+        gemm_acc(
+            MatRef::row_major(&a_t, k, m).t(),
+            MatRef::row_major(&b_t, n, k).t(),
+            &mut c,
+        );
+        let want = naive(m, k, n, |i, j| a_t[j * m + i], |i, j| b_t[j * k + i]);
+        assert_close(&c, &want, "Aᵀᵀ·Bᵀᵀ");
+    }
+
+    #[test]
+    #[should_panic(expected = "gemm_acc")]
+    fn a_view_past_its_slice_is_refused() {
+        let a = [0.0; 5];
+        let mut c = [0.0; 4];
+        gemm_acc(
+            MatRef::row_major(&a, 2, 3),
+            MatRef::row_major(&a, 3, 2),
+            &mut c,
+        );
     }
 }

@@ -1,6 +1,6 @@
 //! Fully connected layer, `y = x·Wᵀ + b` (PyTorch's `Linear`, weight `[out, in]`).
 
-use super::gemm::{matmul_acc, transpose};
+use super::gemm::{gemm_acc, MatRef};
 use super::grads::Grads;
 use crate::error::{Error, Result};
 use crate::tensor::{expect_shape, Tensor};
@@ -42,14 +42,8 @@ pub fn forward(x: &Tensor, weight: &Tensor, bias: Option<&Tensor>) -> Result<Ten
             row.copy_from_slice(&b.data);
         }
     }
-    matmul_acc(
-        n,
-        fin,
-        fout,
-        &x.data,
-        &transpose(fout, fin, &weight.data),
-        &mut y.data,
-    );
+    let w = MatRef::row_major(&weight.data, fout, fin);
+    gemm_acc(MatRef::row_major(&x.data, n, fin), w.t(), &mut y.data);
     Ok(y)
 }
 
@@ -62,15 +56,14 @@ pub fn backward(
     let (n, fin, fout) = dims(&x.shape, &weight.shape)?;
     expect_shape("the output gradient", &[n, fout], &grad_out.shape)?;
     // dx = dy·W, dW = dyᵀ·x, db = Σ_rows dy.
+    let grad_y = MatRef::row_major(&grad_out.data, n, fout);
     let mut grad_x = Tensor::zeros(&x.shape);
-    matmul_acc(n, fout, fin, &grad_out.data, &weight.data, &mut grad_x.data);
+    let w = MatRef::row_major(&weight.data, fout, fin);
+    gemm_acc(grad_y, w, &mut grad_x.data);
     let mut grad_w = Tensor::zeros(&weight.shape);
-    matmul_acc(
-        fout,
-        n,
-        fin,
-        &transpose(n, fout, &grad_out.data),
-        &x.data,
+    gemm_acc(
+        grad_y.t(),
+        MatRef::row_major(&x.data, n, fin),
         &mut grad_w.data,
     );
     let grad_b = with_bias.then(|| {

@@ -11,6 +11,7 @@ pub mod global_pool;
 pub mod grads;
 pub mod linear;
 pub mod loss;
+pub mod over_batch;
 pub mod pool;
 
 pub use batch_norm::{BatchNormStats, RunningStats};
