@@ -5,6 +5,10 @@
 //! −∞ (it never wins); average pooling treats it as zeros and, with `count_include_pad`,
 //! divides by the full window size.
 
+use std::ops::Range;
+
+use rayon::prelude::*;
+
 use crate::error::{Error, Result};
 use crate::shape::{pool_output_hw, tap_position};
 use crate::tensor::{expect_shape, Tensor};
@@ -24,6 +28,26 @@ impl Pool2dParams {
             stride: kernel,
             padding: [0, 0],
         }
+    }
+}
+
+/// The input rows and columns of every window of a plane: window `(oy, ox)` covers
+/// `rows[oy] × cols[ox]`.
+struct Windows {
+    rows: Vec<Range<usize>>,
+    cols: Vec<Range<usize>>,
+}
+
+impl Windows {
+    /// Each window's output index in its plane, rows and columns, in row-major order.
+    fn iter(&self) -> impl Iterator<Item = (usize, &Range<usize>, &Range<usize>)> {
+        let ow = self.cols.len();
+        self.rows.iter().enumerate().flat_map(move |(oy, rows)| {
+            self.cols
+                .iter()
+                .enumerate()
+                .map(move |(ox, cols)| (oy * ow + ox, rows, cols))
+        })
     }
 }
 
@@ -58,7 +82,7 @@ impl PoolGeometry {
     }
 
     /// The input rows (axis 0) or columns (axis 1) of window `o`, clipped to the input.
-    fn window(&self, axis: usize, o: usize) -> std::ops::Range<usize> {
+    fn window(&self, axis: usize, o: usize) -> Range<usize> {
         let p = self.params;
         let first = tap_position(o, 0, p.stride[axis], p.padding[axis], 1);
         let end = first.saturating_add(i64::try_from(p.kernel[axis]).unwrap_or(i64::MAX));
@@ -68,23 +92,24 @@ impl PoolGeometry {
         clip(first)..clip(end)
     }
 
-    /// Calls `f(plane, out_index, rows, cols)` for every output cell.
-    fn for_each_window(
+    /// Calls `f(plane, out_plane, windows)` for every plane (channel of an image), in parallel,
+    /// where `out_plane` is that plane's `per_plane` values of `out`. Windows never cross planes,
+    /// so the planes are independent.
+    fn for_each_plane<T: Send>(
         &self,
-        mut f: impl FnMut(usize, usize, std::ops::Range<usize>, std::ops::Range<usize>),
+        out: &mut [T],
+        per_plane: usize,
+        f: impl Fn(usize, &mut [T], &Windows) + Sync + Send,
     ) {
-        let [oh, ow] = self.out_hw;
-        for plane in 0..self.planes {
-            for oy in 0..oh {
-                for ox in 0..ow {
-                    f(
-                        plane,
-                        (plane * oh + oy) * ow + ox,
-                        self.window(0, oy),
-                        self.window(1, ox),
-                    );
-                }
-            }
+        // Every plane has the same windows: work them out once.
+        let windows = Windows {
+            rows: (0..self.out_hw[0]).map(|oy| self.window(0, oy)).collect(),
+            cols: (0..self.out_hw[1]).map(|ox| self.window(1, ox)).collect(),
+        };
+        if per_plane > 0 {
+            out.par_chunks_mut(per_plane)
+                .enumerate()
+                .for_each(|(plane, out_plane)| f(plane, out_plane, &windows));
         }
     }
 
@@ -105,20 +130,30 @@ pub fn max_pool2d_argmax(x: &Tensor, params: Pool2dParams) -> Result<(Tensor, Ve
     let [h, w] = geo.in_hw;
     let mut out = Tensor::zeros(&geo.output_shape(&x.shape));
     let mut argmax = vec![0; out.numel()];
-    geo.for_each_window(|plane, o, rows, cols| {
-        let mut best = (f32::NEG_INFINITY, usize::MAX);
-        for iy in rows {
-            for ix in cols.clone() {
-                let idx = (plane * h + iy) * w + ix;
-                let v = x.data[idx];
-                if v > best.0 || v.is_nan() || best.1 == usize::MAX {
-                    best = (v, idx);
+    geo.for_each_plane(
+        &mut argmax,
+        geo.out_hw[0] * geo.out_hw[1],
+        |plane, argmax, windows| {
+            let base = plane * h * w;
+            let x_plane = &x.data[base..][..h * w];
+            for (o, rows, cols) in windows.iter() {
+                // Pooling's shapes (padding at most half the kernel) give every window a cell.
+                let first = rows.start * w + cols.start;
+                let mut best = (x_plane[first], first);
+                for iy in rows.clone() {
+                    for (ix, &v) in x_plane[iy * w..][cols.clone()].iter().enumerate() {
+                        if v > best.0 || v.is_nan() {
+                            best = (v, iy * w + cols.start + ix);
+                        }
+                    }
                 }
+                argmax[o] = base + best.1;
             }
-        }
-        out.data[o] = best.0;
-        argmax[o] = best.1;
-    });
+        },
+    );
+    for (y, &idx) in out.data.iter_mut().zip(&argmax) {
+        *y = x.data[idx];
+    }
     Ok((out, argmax))
 }
 
@@ -128,12 +163,17 @@ pub fn max_pool2d(x: &Tensor, params: Pool2dParams) -> Result<Tensor> {
 
 /// Routes each output gradient to the input that won its window.
 pub fn max_pool2d_backward(x: &Tensor, grad_out: &Tensor, params: Pool2dParams) -> Result<Tensor> {
-    PoolGeometry::new(&x.shape, params)?.check_grad(&x.shape, &grad_out.shape)?;
+    let geo = PoolGeometry::new(&x.shape, params)?;
+    geo.check_grad(&x.shape, &grad_out.shape)?;
     let (_, argmax) = max_pool2d_argmax(x, params)?;
+    let (plane_in, plane_out) = (geo.in_hw[0] * geo.in_hw[1], geo.out_hw[0] * geo.out_hw[1]);
     let mut grad_x = Tensor::zeros(&x.shape);
-    for (&idx, &g) in argmax.iter().zip(&grad_out.data) {
-        grad_x.data[idx] += g;
-    }
+    geo.for_each_plane(&mut grad_x.data, plane_in, |plane, grad_x, _| {
+        let cells = plane * plane_out..(plane + 1) * plane_out;
+        for (&idx, &g) in argmax[cells.clone()].iter().zip(&grad_out.data[cells]) {
+            grad_x[idx - plane * plane_in] += g;
+        }
+    });
     Ok(grad_x)
 }
 
@@ -141,8 +181,8 @@ pub fn max_pool2d_backward(x: &Tensor, grad_out: &Tensor, params: Pool2dParams) 
 fn divisor(
     params: Pool2dParams,
     count_include_pad: bool,
-    rows: &std::ops::Range<usize>,
-    cols: &std::ops::Range<usize>,
+    rows: &Range<usize>,
+    cols: &Range<usize>,
 ) -> f32 {
     if count_include_pad {
         (params.kernel[0] * params.kernel[1]) as f32
@@ -155,14 +195,20 @@ pub fn avg_pool2d(x: &Tensor, params: Pool2dParams, count_include_pad: bool) -> 
     let geo = PoolGeometry::new(&x.shape, params)?;
     let [h, w] = geo.in_hw;
     let mut out = Tensor::zeros(&geo.output_shape(&x.shape));
-    geo.for_each_window(|plane, o, rows, cols| {
-        let div = divisor(params, count_include_pad, &rows, &cols);
-        let sum: f32 = rows
-            .flat_map(|iy| cols.clone().map(move |ix| (iy, ix)))
-            .map(|(iy, ix)| x.data[(plane * h + iy) * w + ix])
-            .sum();
-        out.data[o] = sum / div;
-    });
+    geo.for_each_plane(
+        &mut out.data,
+        geo.out_hw[0] * geo.out_hw[1],
+        |plane, out, windows| {
+            let x_plane = &x.data[plane * h * w..][..h * w];
+            for (o, rows, cols) in windows.iter() {
+                let sum: f32 = rows
+                    .clone()
+                    .flat_map(|iy| x_plane[iy * w..][cols.clone()].iter())
+                    .sum();
+                out[o] = sum / divisor(params, count_include_pad, rows, cols);
+            }
+        },
+    );
     Ok(out)
 }
 
@@ -176,12 +222,16 @@ pub fn avg_pool2d_backward(
     let geo = PoolGeometry::new(x_shape, params)?;
     geo.check_grad(x_shape, &grad_out.shape)?;
     let [h, w] = geo.in_hw;
+    let plane_out = geo.out_hw[0] * geo.out_hw[1];
     let mut grad_x = Tensor::zeros(x_shape);
-    geo.for_each_window(|plane, o, rows, cols| {
-        let share = grad_out.data[o] / divisor(params, count_include_pad, &rows, &cols);
-        for iy in rows {
-            for ix in cols.clone() {
-                grad_x.data[(plane * h + iy) * w + ix] += share;
+    geo.for_each_plane(&mut grad_x.data, h * w, |plane, grad_x, windows| {
+        let grad_y = &grad_out.data[plane * plane_out..][..plane_out];
+        for (o, rows, cols) in windows.iter() {
+            let share = grad_y[o] / divisor(params, count_include_pad, rows, cols);
+            for iy in rows.clone() {
+                grad_x[iy * w..][cols.clone()]
+                    .iter_mut()
+                    .for_each(|g| *g += share);
             }
         }
     });
