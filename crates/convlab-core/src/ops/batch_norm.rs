@@ -5,6 +5,8 @@
 //! variance using the unbiased estimate `σ²_B·M/(M − 1)` (M = N·H·W values per channel).
 //! Evaluation: the same formula with the running statistics in place of the batch ones.
 
+use rayon::prelude::*;
+
 use super::grads::Grads;
 use crate::error::{Error, Result};
 use crate::tensor::{expect_shape, expect_vector, Tensor};
@@ -50,11 +52,27 @@ pub fn check_training_count(values_per_channel: usize) -> Result<()> {
     Ok(())
 }
 
-/// The `H·W` planes of an NCHW buffer, each with its channel index.
-fn channel_planes(data: &[f32], c: usize, hw: usize) -> impl Iterator<Item = (usize, &[f32])> {
-    data.chunks_exact(hw)
-        .enumerate()
-        .map(move |(i, plane)| (i % c, plane))
+/// The `hw`-value planes of an NCHW buffer, for the threads to share. An empty plane (H or W = 0)
+/// means an empty buffer, which planes of one value cut into nothing (planes of 0 values would
+/// not cut at all).
+fn planes(data: &[f32], hw: usize) -> rayon::slice::Chunks<'_, f32> {
+    data.par_chunks(hw.max(1))
+}
+
+/// [`planes`], to write.
+fn planes_mut(data: &mut [f32], hw: usize) -> rayon::slice::ChunksMut<'_, f32> {
+    data.par_chunks_mut(hw.max(1))
+}
+
+/// Adds per-plane values (plane `i` of an NCHW buffer is channel `i mod c`) into per-channel
+/// totals, plane by plane in order, so the result does not depend on how the planes were shared
+/// between threads.
+fn per_channel<T: Copy + Default + std::ops::AddAssign>(per_plane: &[T], c: usize) -> Vec<T> {
+    let mut totals = vec![T::default(); c];
+    for (i, &v) in per_plane.iter().enumerate() {
+        totals[i % c] += v;
+    }
+    totals
 }
 
 pub fn forward_train(
@@ -73,18 +91,24 @@ pub fn forward_train(
     let m = n * hw;
     check_training_count(m)?;
     // Two passes (mean, then squared deviations) in f64: exact enough for large batches.
-    let mut sum = vec![0.0f64; c];
-    for (ch, plane) in channel_planes(&x.data, c, hw) {
-        sum[ch] += plane.iter().map(|&v| v as f64).sum::<f64>();
-    }
-    let mean: Vec<f64> = sum.iter().map(|s| s / m as f64).collect();
-    let mut sq = vec![0.0f64; c];
-    for (ch, plane) in channel_planes(&x.data, c, hw) {
-        sq[ch] += plane
-            .iter()
-            .map(|&v| (v as f64 - mean[ch]).powi(2))
-            .sum::<f64>();
-    }
+    // Each plane's sum on any thread, then the channels' totals in order.
+    let plane_sums: Vec<f64> = planes(&x.data, hw)
+        .map(|plane| plane.iter().map(|&v| v as f64).sum())
+        .collect();
+    let mean: Vec<f64> = per_channel(&plane_sums, c)
+        .iter()
+        .map(|s| s / m as f64)
+        .collect();
+    let plane_squares: Vec<f64> = planes(&x.data, hw)
+        .enumerate()
+        .map(|(i, plane)| {
+            plane
+                .iter()
+                .map(|&v| (v as f64 - mean[i % c]).powi(2))
+                .sum()
+        })
+        .collect();
+    let sq = per_channel(&plane_squares, c);
     let var: Vec<f64> = sq.iter().map(|s| s / m as f64).collect();
     let inv_std: Vec<f32> = var
         .iter()
@@ -153,19 +177,15 @@ fn normalize(
     beta: &Tensor,
 ) -> Tensor {
     let mut y = Tensor::zeros(&x.shape);
-    for (i, (src, dst)) in x
-        .data
-        .chunks_exact(hw)
-        .zip(y.data.chunks_exact_mut(hw))
-        .enumerate()
-    {
+    let planes = planes(&x.data, hw).zip(planes_mut(&mut y.data, hw));
+    planes.enumerate().for_each(|(i, (src, dst))| {
         let ch = i % c;
         let scale = gamma.data[ch] * inv_std[ch];
         let shift = beta.data[ch] - mean[ch] * scale;
         for (d, s) in dst.iter_mut().zip(src) {
             *d = s * scale + shift;
         }
-    }
+    });
     y
 }
 
@@ -210,28 +230,26 @@ pub fn backward(
     expect_shape("the output gradient", &x.shape, &grad_out.shape)?;
     let m = (n * hw) as f32;
     // Σ dy and Σ dy·x̂ per channel: the gradients of β and γ, and the two projections of dx.
-    let mut sum_dy = vec![0.0f32; c];
-    let mut sum_dy_xhat = vec![0.0f32; c];
-    for (i, (xs, gs)) in x
-        .data
-        .chunks_exact(hw)
-        .zip(grad_out.data.chunks_exact(hw))
+    // Σ dy and Σ dy·x̂ of each plane on any thread, then the channels' totals in order.
+    let plane_sums: Vec<[f32; 2]> = planes(&x.data, hw)
+        .zip(planes(&grad_out.data, hw))
         .enumerate()
-    {
-        let ch = i % c;
-        for (&xv, &g) in xs.iter().zip(gs) {
-            sum_dy[ch] += g;
-            sum_dy_xhat[ch] += g * (xv - mean.data[ch]) * inv_std.data[ch];
-        }
-    }
+        .map(|(i, (xs, gs))| {
+            let (mu, inv) = (mean.data[i % c], inv_std.data[i % c]);
+            xs.iter()
+                .zip(gs)
+                .fold([0.0, 0.0], |[dy, dy_xhat], (&xv, &g)| {
+                    [dy + g, dy_xhat + g * (xv - mu) * inv]
+                })
+        })
+        .collect();
+    let sum_dy = per_channel(&plane_sums.iter().map(|s| s[0]).collect::<Vec<_>>(), c);
+    let sum_dy_xhat = per_channel(&plane_sums.iter().map(|s| s[1]).collect::<Vec<_>>(), c);
     let mut grad_x = Tensor::zeros(&x.shape);
-    for (i, ((xs, gs), dx)) in x
-        .data
-        .chunks_exact(hw)
-        .zip(grad_out.data.chunks_exact(hw))
-        .zip(grad_x.data.chunks_exact_mut(hw))
-        .enumerate()
-    {
+    let planes = planes(&x.data, hw)
+        .zip(planes(&grad_out.data, hw))
+        .zip(planes_mut(&mut grad_x.data, hw));
+    planes.enumerate().for_each(|(i, ((xs, gs), dx))| {
         let ch = i % c;
         let k = gamma.data[ch] * inv_std.data[ch];
         for ((&xv, &g), d) in xs.iter().zip(gs).zip(dx.iter_mut()) {
@@ -243,7 +261,7 @@ pub fn backward(
                 k * g
             };
         }
-    }
+    });
     Ok(Grads {
         input: grad_x,
         weight: Tensor {
