@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use convlab_core::dataset::Split;
 use convlab_core::nn::init;
-use convlab_core::ops::{Conv2dParams, GradsInto};
+use convlab_core::ops::{over_batch, Conv2dParams, GradsInto};
 use convlab_core::rng::Rng;
 use convlab_core::train::Trainer;
 use convlab_core::{arch, Backend, CpuBackend, DeviceWork};
@@ -61,6 +61,8 @@ struct Report {
     train_steps: usize,
     /// What the CPU's GFLOP/s are measured against (`None` where the machine does not say).
     assumed_cpu_peak: Option<Peak>,
+    /// The threads the CPU backend ran on (its GFLOP/s are against their share of the peak).
+    cpu_threads: usize,
     models: Vec<ModelRow>,
     conv2d: Vec<ConvRow>,
 }
@@ -162,6 +164,7 @@ pub fn run(data: &Split, steps: usize, json: bool, skip_gpu: bool) -> Result<(),
         batch: 100,
         train_steps: steps,
         assumed_cpu_peak: peak::assumed(),
+        cpu_threads: over_batch::threads(),
         models: vec![],
         conv2d: vec![],
     };
@@ -203,8 +206,8 @@ pub fn run(data: &Split, steps: usize, json: bool, skip_gpu: bool) -> Result<(),
     match &report.assumed_cpu_peak {
         Some(p) => println!(
             "assumed CPU peak: {:.1} GFLOP/s per core ({}), {:.1} on all {} cores; \
-             the CPU backend runs on one core",
-            p.one_core_gflops, p.basis, p.all_cores_gflops, p.cores
+             the CPU backend runs on {} threads",
+            p.one_core_gflops, p.basis, p.all_cores_gflops, p.cores, report.cpu_threads
         ),
         None => println!("assumed CPU peak: unknown (no clock in /proc/cpuinfo)"),
     }
@@ -214,7 +217,10 @@ pub fn run(data: &Split, steps: usize, json: bool, skip_gpu: bool) -> Result<(),
     );
     for c in &report.conv2d {
         let of_peak = |gflops: f64| match (&report.assumed_cpu_peak, c.backend.as_str()) {
-            (Some(p), "cpu") => format!(" ({:.0}%)", 100.0 * gflops / p.one_core_gflops),
+            (Some(p), "cpu") => {
+                let threads_peak = p.one_core_gflops * report.cpu_threads.min(p.cores) as f64;
+                format!(" ({:.0}%)", 100.0 * gflops / threads_peak)
+            }
             _ => String::new(),
         };
         println!(
