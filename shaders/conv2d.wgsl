@@ -30,10 +30,24 @@ struct Params {
 // The bias gradient, which the weight-gradient kernels also write (see grad_bias_at).
 @group(0) @binding(6) var<storage, read_write> grad_bias: array<f32>;
 
-// Invocations are laid out in rows of 65,535 workgroups of 64 (the per-dimension dispatch limit).
-fn linear_id(gid: vec3<u32>, groups: vec3<u32>) -> u32 {
-    return gid.x + gid.y * groups.x * 64u;
+// Invocations are laid out in rows of 65,535 workgroups of `size` (the per-dimension dispatch
+// limit): invocation gid.x of row gid.y.
+fn linear_id_in(gid: vec3<u32>, groups: vec3<u32>, size: u32) -> u32 {
+    return gid.x + gid.y * groups.x * size;
 }
+
+// linear_id_in for the kernels with workgroups of 64.
+fn linear_id(gid: vec3<u32>, groups: vec3<u32>) -> u32 {
+    return linear_id_in(gid, groups, 64u);
+}
+
+// The workgroup sizes of the tiled kernels are not fixed here: the engine sets these constants
+// for the adapter it runs on when it compiles the kernels (crates/convlab-gpu/src/tiles.rs says
+// why: a GPU wants large workgroups, a CPU adapter small ones).
+override TILED_WORKGROUP: u32 = 64u;
+override WEIGHT_GRAD_TILES: u32 = 8u;
+override WEIGHT_GRAD_SPLIT: u32 = 1u;
+override WEIGHT_GRAD_WORKGROUP: u32 = WEIGHT_GRAD_TILES * WEIGHT_GRAD_SPLIT;
 
 fn x_at(n: u32, c: u32, iy: u32, ix: u32) -> f32 {
     return x[((n * p.c_in + c) * p.h + iy) * p.w + ix];
@@ -95,9 +109,9 @@ fn tap(row: u32, ox: u32, kj: u32) -> f32 {
 // weight read serves 4 columns (16 multiply-adds per 8 reads, where `forward` does 1 per 2).
 // Used when each group's output channels come in whole blocks of 4 (the engine checks).
 // acc_j holds output channels co0 .. co0 + 3 at column ox0 + j.
-@compute @workgroup_size(64)
+@compute @workgroup_size(TILED_WORKGROUP)
 fn forward_tiled(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
-    let i = linear_id(gid, groups);
+    let i = linear_id_in(gid, groups, TILED_WORKGROUP);
     let col_tiles = (p.ow + 3u) / 4u;
     let chan_tiles = p.c_out / 4u;
     if (i >= p.n * chan_tiles * p.oh * col_tiles) { return; }
@@ -215,9 +229,9 @@ fn grad_tap(row: u32, ix: u32, kj: u32) -> f32 {
 // The same sums as `backward_input`, tiled like `forward_tiled`: 4 input channels ci0 .. ci0 + 3
 // × 4 neighbouring columns ix0 .. ix0 + 3 of one input row per invocation. Used when each group's
 // input channels come in whole blocks of 4. acc_j holds the 4 channels at column ix0 + j.
-@compute @workgroup_size(64)
+@compute @workgroup_size(TILED_WORKGROUP)
 fn backward_input_tiled(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
-    let i = linear_id(gid, groups);
+    let i = linear_id_in(gid, groups, TILED_WORKGROUP);
     let col_tiles = (p.w + 3u) / 4u;
     let chan_tiles = p.c_in / 4u;
     if (i >= p.n * chan_tiles * p.h * col_tiles) { return; }
@@ -271,9 +285,9 @@ fn grad_bias_at(co: u32) -> f32 {
     return acc;
 }
 
-// The weight-gradient kernels run `items` invocations for the weight and, when has_bias, C_out
-// more after them: invocation items + co writes grad_bias[co] (one pass for both gradients).
-// Returns whether invocation i was one of those extra ones (or past them all).
+// `backward_weight` runs `items` invocations for the weight and, when has_bias, C_out more after
+// them: invocation items + co writes grad_bias[co] (one pass for both gradients). Returns whether
+// invocation i was one of those extra ones (or past them all).
 fn bias_instead(i: u32, items: u32) -> bool {
     if (i < items) { return false; }
     if (p.has_bias == 1u && i - items < p.c_out) { grad_bias[i - items] = grad_bias_at(i - items); }
@@ -315,49 +329,79 @@ fn x_tap(row: u32, ox: u32, kj: u32) -> f32 {
     return x[row + u32(ix)];
 }
 
-// The same sums as `backward_weight`, tiled: 4 output channels co0 .. co0 + 3 × 4 neighbouring
-// taps kj0 .. kj0 + 3 of one kernel row per invocation, so each grad_y value read serves 4 taps
-// and each input value read serves 4 channels. Each invocation sums over the whole batch, and
-// there are few of them (a 16-channel 5×5 conv has 40): workgroups of 8, so that even then
-// several run side by side. acc_j holds the 4 channels at tap kj0 + j.
-@compute @workgroup_size(8)
-fn backward_weight_tiled(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
-    let i = gid.x + gid.y * groups.x * 8u;
+// The partial sums of one workgroup of `backward_weight_tiled`: invocation lid's 4 × 4 tile.
+var<workgroup> partial: array<array<vec4<f32>, 4>, WEIGHT_GRAD_WORKGROUP>;
+
+// The same sums as `backward_weight`, tiled: a tile is 4 output channels co0 .. co0 + 3 × 4
+// neighbouring taps kj0 .. kj0 + 3 of one kernel row, so each grad_y value read serves 4 taps
+// and each input value read serves 4 channels. After the tiles come the bias gradient's, one
+// per output channel (when has_bias). There are few tiles (a 16-channel 5×5 conv on one channel
+// has 40) and each sums over the whole batch, so WEIGHT_GRAD_SPLIT invocations can share one
+// tile's sum: part `part` of a tile takes the output rows (n, oy) numbered part,
+// part + WEIGHT_GRAD_SPLIT, part + 2 * WEIGHT_GRAD_SPLIT, ..., and then the parts add their sums
+// in a tree. A workgroup holds WEIGHT_GRAD_TILES tiles of WEIGHT_GRAD_SPLIT parts each: a GPU
+// wants many parts, a CPU adapter one (see tiles.rs). acc_j holds the 4 channels at tap kj0 + j.
+@compute @workgroup_size(WEIGHT_GRAD_WORKGROUP)
+fn backward_weight_tiled(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32, @builtin(num_workgroups) groups: vec3<u32>) {
+    let part = lid % WEIGHT_GRAD_SPLIT;
+    let t = (wid.x + wid.y * groups.x) * WEIGHT_GRAD_TILES + lid / WEIGHT_GRAD_SPLIT;
     let in_per_group = p.c_in / p.groups;
     let tap_tiles = (p.kw + 3u) / 4u;
-    let chan_tiles = p.c_out / 4u;
-    if (bias_instead(i, chan_tiles * in_per_group * p.kh * tap_tiles)) { return; }
-    let kj0 = (i % tap_tiles) * 4u;
-    let ki = (i / tap_tiles) % p.kh;
-    let c = (i / (tap_tiles * p.kh)) % in_per_group;
-    let co0 = (i / (tap_tiles * p.kh * in_per_group)) * 4u;
+    let tiles = (p.c_out / 4u) * in_per_group * p.kh * tap_tiles;
+    let bias_tiles = select(0u, p.c_out, p.has_bias == 1u);
+    // Invocations past the last tile still take part in the tree's barriers, with sums of 0.
+    let in_range = t < tiles + bias_tiles;
+    let kj0 = (t % tap_tiles) * 4u;
+    let ki = (t / tap_tiles) % p.kh;
+    let c = (t / (tap_tiles * p.kh)) % in_per_group;
+    let co0 = (t / (tap_tiles * p.kh * in_per_group)) * 4u;
     let ci = (co0 / (p.c_out / p.groups)) * in_per_group + c;
     // grad_y[n, co0 + k, oy, ox] is grad_y[g0 + k * g_step] with g0 the index of grad_y[n, co0, oy, ox].
     let g_step = p.oh * p.ow;
+    // Four named sums rather than an array: an array indexed in a loop may live in memory
+    // instead of registers (SwiftShader trained about 20% slower so).
     var acc0 = vec4<f32>(0.0);
     var acc1 = vec4<f32>(0.0);
     var acc2 = vec4<f32>(0.0);
     var acc3 = vec4<f32>(0.0);
-    for (var n = 0u; n < p.n; n++) {
-        for (var oy = 0u; oy < p.oh; oy++) {
-            let iy = source(oy, ki, p.stride_h, p.pad_h, p.dil_h, p.h);
-            if (iy < 0) { continue; }
-            let row = ((n * p.c_in + ci) * p.h + u32(iy)) * p.w;
-            for (var ox = 0u; ox < p.ow; ox++) {
-                let g0 = ((n * p.c_out + co0) * p.oh + oy) * p.ow + ox;
-                let g = vec4<f32>(grad_y[g0], grad_y[g0 + g_step], grad_y[g0 + 2u * g_step], grad_y[g0 + 3u * g_step]);
-                acc0 += x_tap(row, ox, kj0) * g;
-                acc1 += x_tap(row, ox, kj0 + 1u) * g;
-                acc2 += x_tap(row, ox, kj0 + 2u) * g;
-                acc3 += x_tap(row, ox, kj0 + 3u) * g;
-            }
+    for (var r = part; in_range && r < p.n * p.oh; r += WEIGHT_GRAD_SPLIT) {
+        let n = r / p.oh;
+        let oy = r % p.oh;
+        if (t >= tiles) {
+            // A bias tile: grad_bias[co] sums grad_y over channel co's output rows.
+            let co = t - tiles;
+            for (var ox = 0u; ox < p.ow; ox++) { acc0.x += grad_y_at(n, co, oy, ox); }
+            continue;
+        }
+        let iy = source(oy, ki, p.stride_h, p.pad_h, p.dil_h, p.h);
+        if (iy < 0) { continue; }
+        let row = ((n * p.c_in + ci) * p.h + u32(iy)) * p.w;
+        for (var ox = 0u; ox < p.ow; ox++) {
+            let g0 = ((n * p.c_out + co0) * p.oh + oy) * p.ow + ox;
+            let g = vec4<f32>(grad_y[g0], grad_y[g0 + g_step], grad_y[g0 + 2u * g_step], grad_y[g0 + 3u * g_step]);
+            acc0 += x_tap(row, ox, kj0) * g;
+            acc1 += x_tap(row, ox, kj0 + 1u) * g;
+            acc2 += x_tap(row, ox, kj0 + 2u) * g;
+            acc3 += x_tap(row, ox, kj0 + 3u) * g;
         }
     }
-    let accs = array<vec4<f32>, 4>(acc0, acc1, acc2, acc3);
+    // The tree: each round, the first half of a tile's parts adds the second half's sums.
+    partial[lid] = array<vec4<f32>, 4>(acc0, acc1, acc2, acc3);
+    for (var half = WEIGHT_GRAD_SPLIT / 2u; half > 0u; half /= 2u) {
+        workgroupBarrier();
+        if (part < half) {
+            for (var j = 0u; j < 4u; j++) { partial[lid][j] += partial[lid + half][j]; }
+        }
+    }
+    if (!in_range || part != 0u) { return; }
+    if (t >= tiles) {
+        grad_bias[t - tiles] = partial[lid][0].x;
+        return;
+    }
     for (var j = 0u; j < 4u; j++) {
         if (kj0 + j >= p.kw) { break; }
         for (var k = 0u; k < 4u; k++) {
-            out[(((co0 + k) * in_per_group + c) * p.kh + ki) * p.kw + kj0 + j] = accs[j][k];
+            out[(((co0 + k) * in_per_group + c) * p.kh + ki) * p.kw + kj0 + j] = partial[lid][j][k];
         }
     }
 }

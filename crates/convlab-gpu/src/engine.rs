@@ -17,6 +17,7 @@ use convlab_core::{DeviceWork, Error, Result, Tensor};
 use crate::pool::{BufferPool, GpuTensor};
 use crate::profile::{now_ms, KernelTime, Profiled};
 use crate::shaders::{Access, Shader};
+use crate::tiles::Tiles;
 use crate::uniforms::Uniform;
 
 /// Bytes reserved for one dispatch's `Params` (the largest is 17 words; offsets must be aligned).
@@ -45,6 +46,7 @@ pub struct Engine {
     device: wgpu::Device,
     queue: wgpu::Queue,
     info: wgpu::AdapterInfo,
+    tiles: Tiles,
     /// The largest tensor a shader can bind, in bytes.
     max_binding: u64,
     /// Where a tensor of a group may start in its shared buffer (bytes; the device's limit).
@@ -120,8 +122,14 @@ fn layout_entries(shader: Shader) -> Vec<wgpu::BindGroupLayoutEntry> {
 }
 
 impl Engine {
-    /// Builds the engine on an opened device: compiles every shader and its pipelines.
-    pub fn new(device: wgpu::Device, queue: wgpu::Queue, info: wgpu::AdapterInfo) -> Self {
+    /// Builds the engine on an opened device: compiles every shader and its pipelines, the tiled
+    /// convolutions with workgroups of `tiles` (see [`Tiles::for_adapter`]).
+    pub fn new(
+        device: wgpu::Device,
+        queue: wgpu::Queue,
+        info: wgpu::AdapterInfo,
+        tiles: Tiles,
+    ) -> Self {
         let fault = Arc::new(Mutex::new(None::<String>));
         let on_error = fault.clone();
         device.on_uncaptured_error(Arc::new(move |e: wgpu::Error| {
@@ -143,6 +151,7 @@ impl Engine {
             .min(limits.max_buffer_size);
         let params_slot = PARAMS_SLOT.max(limits.min_uniform_buffer_offset_alignment as u64);
         let storage_alignment = limits.min_storage_buffer_offset_alignment.max(4) as u64;
+        let tile_constants = tiles.constants();
         let families = Shader::ALL
             .into_iter()
             .map(|shader| {
@@ -169,7 +178,13 @@ impl Engine {
                                 layout: Some(&pipeline_layout),
                                 module: &module,
                                 entry_point: Some(entry),
-                                compilation_options: Default::default(),
+                                compilation_options: wgpu::PipelineCompilationOptions {
+                                    constants: match shader {
+                                        Shader::Conv2d => &tile_constants,
+                                        _ => &[],
+                                    },
+                                    ..Default::default()
+                                },
                                 cache: None,
                             });
                         (entry, pipeline)
@@ -202,6 +217,7 @@ impl Engine {
             device,
             queue,
             info,
+            tiles,
             max_binding,
             storage_alignment,
             params_slot,
@@ -230,6 +246,16 @@ impl Engine {
 
     pub fn adapter_info(&self) -> &wgpu::AdapterInfo {
         &self.info
+    }
+
+    /// The device's limits (what the tiles are chosen within).
+    pub fn limits(&self) -> wgpu::Limits {
+        self.device.limits()
+    }
+
+    /// The tiled convolutions' workgroup sizes this engine compiled.
+    pub fn tiles(&self) -> Tiles {
+        self.tiles
     }
 
     /// Fails with the device's fault, if wgpu reported one (validation error, lost device).

@@ -8,6 +8,7 @@
 //! - [`pool`]: GPU buffers, recycled by size so a training step allocates nothing after the first.
 //! - [`profile`]: a step's kernels timed one by one (the Training page's GPU profile).
 //! - [`shaders`]: which WGSL file holds which kernels, and their bindings.
+//! - [`tiles`]: the tiled convolutions' workgroup sizes, chosen for the adapter.
 //! - [`uniforms`]: each WGSL file's `Params` struct, mirrored as a `#[repr(C)]` Rust struct.
 
 mod backend;
@@ -15,8 +16,10 @@ pub mod engine;
 pub mod pool;
 pub mod profile;
 pub mod shaders;
+pub mod tiles;
 pub mod uniforms;
 
 pub use backend::{AdapterSummary, GpuBackend};
 pub use pool::GpuTensor;
 pub use profile::KernelTime;
+pub use tiles::Tiles;

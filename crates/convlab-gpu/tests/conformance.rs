@@ -10,7 +10,7 @@ use convlab_core::ops::Conv2dParams;
 use convlab_core::rng::Rng;
 use convlab_core::train::{Optimizer, Trainer};
 use convlab_core::{arch, Backend, CpuBackend, Tensor};
-use convlab_gpu::{GpuBackend, GpuTensor};
+use convlab_gpu::{GpuBackend, GpuTensor, Tiles};
 
 fn gpu() -> GpuBackend {
     GpuBackend::new_blocking().unwrap_or_else(|e| {
@@ -28,11 +28,14 @@ fn golden(file: &str) -> CaseFile {
 
 /// Every case of `file`, on the GPU.
 fn assert_golden(file: &str) {
-    let b = gpu();
+    assert_golden_on(&gpu(), file);
+}
+
+fn assert_golden_on(b: &GpuBackend, file: &str) {
     let cases = golden(file).cases;
     assert!(!cases.is_empty(), "{file}: no case to check");
     for case in cases {
-        let result = evaluate(&b, &case).unwrap_or_else(|e| panic!("{}: {e}", case.name));
+        let result = evaluate(b, &case).unwrap_or_else(|e| panic!("{}: {e}", case.name));
         for c in check(&case, &result) {
             assert!(
                 c.ok,
@@ -74,6 +77,30 @@ fn the_conformance_table_passes_on_the_gpu() {
     let b = gpu();
     for case in conformance::table() {
         case.check(&b).unwrap_or_else(|e| panic!("{e}"));
+    }
+}
+
+/// The tiled convolutions compiled with workgroups other than this adapter's choice match
+/// PyTorch and the conformance table too: a GPU's 256 invocations sharing each weight-gradient
+/// tile (CI's lavapipe otherwise runs 8 tiles of one invocation), tiles of 2 parts 4 to a
+/// workgroup, and the other kernels' smallest and largest workgroups.
+#[test]
+fn every_tile_size_matches_pytorch() {
+    for (tiled, weight_grad_tiles, weight_grad_split) in [(16, 1, 256), (256, 4, 2), (32, 1, 1)] {
+        let asked = Tiles {
+            tiled,
+            weight_grad_tiles,
+            weight_grad_split,
+        };
+        let b = pollster::block_on(GpuBackend::with_tiles(Some(asked))).unwrap();
+        assert_eq!(b.engine().tiles(), asked, "lavapipe allows these sizes");
+        for file in ["pytorch_ops.json", "pytorch_ops_2.json"] {
+            assert_golden_on(&b, file);
+        }
+        for case in conformance::table() {
+            case.check(&b)
+                .unwrap_or_else(|e| panic!("tiles {asked:?}: {e}"));
+        }
     }
 }
 

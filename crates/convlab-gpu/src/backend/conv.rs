@@ -51,8 +51,9 @@ impl GpuBackend {
         if (geo.out_channels / geo.params.groups).is_multiple_of(4) {
             let [oh, ow] = geo.out_hw;
             let tiles = geo.batch * (geo.out_channels / 4) * oh * ow.div_ceil(4);
+            let workgroups = Engine::linear_in(tiles, self.engine.tiles().tiled);
             self.engine
-                .dispatch("forward_tiled", &params, &buffers, Engine::linear(tiles))?;
+                .dispatch("forward_tiled", &params, &buffers, workgroups)?;
         } else {
             self.engine
                 .dispatch("forward", &params, &buffers, Engine::linear(out.numel()))?;
@@ -95,7 +96,7 @@ impl GpuBackend {
                 "backward_input_tiled",
                 params,
                 &buffers,
-                Engine::linear(tiles),
+                Engine::linear_in(tiles, e.tiles().tiled),
             )?;
         } else {
             e.dispatch(
@@ -136,7 +137,7 @@ impl GpuBackend {
                 "backward_weight_tiled",
                 params,
                 &buffers,
-                Engine::linear_in(tiles + bias_items, 8),
+                Engine::linear_in(tiles + bias_items, e.tiles().weight_grad_tiles),
             )?;
         } else {
             e.dispatch(

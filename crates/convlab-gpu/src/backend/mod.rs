@@ -28,6 +28,7 @@ use convlab_core::{Error, Result, Tensor};
 use self::optim::Wholes;
 use crate::engine::Engine;
 use crate::pool::GpuTensor;
+use crate::tiles::Tiles;
 use crate::uniforms::{
     flag, size, BatchNormBackwardParams, BatchNormForwardParams, CrossEntropyParams,
     ElementwiseParams, GlobalPoolParams, OptimParams,
@@ -77,6 +78,12 @@ fn browser_has_webgpu() -> bool {
 impl GpuBackend {
     /// Opens the best GPU adapter the platform offers (on the web: WebGPU's).
     pub async fn new() -> Result<Self> {
+        Self::with_tiles(None).await
+    }
+
+    /// [`GpuBackend::new`] with the tiled convolutions' workgroup sizes given (fitted to the
+    /// device's limits), or (`None`) chosen for the adapter.
+    pub async fn with_tiles(tiles: Option<Tiles>) -> Result<Self> {
         #[cfg(target_arch = "wasm32")]
         if !browser_has_webgpu() {
             return Err(Error::Device(
@@ -100,8 +107,14 @@ impl GpuBackend {
             })
             .await
             .map_err(|e| Error::Device(format!("the GPU adapter refused a device: {e}")))?;
+        let info = adapter.get_info();
+        let limits = device.limits();
+        let tiles = match tiles {
+            Some(tiles) => tiles.within(&limits),
+            None => Tiles::for_adapter(info.device_type, &limits),
+        };
         Ok(GpuBackend {
-            engine: Engine::new(device, queue, adapter.get_info()),
+            engine: Engine::new(device, queue, info, tiles),
         })
     }
 
