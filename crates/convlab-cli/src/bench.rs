@@ -19,18 +19,18 @@ use crate::train::optimizer;
 use crate::OptimizerChoice;
 
 #[derive(Serialize)]
-struct ModelRow {
-    backend: String,
-    device: String,
-    train_images_per_s: f64,
-    infer_images_per_s: f64,
+pub(crate) struct ModelRow {
+    pub(crate) backend: String,
+    pub(crate) device: String,
+    pub(crate) train_images_per_s: f64,
+    pub(crate) infer_images_per_s: f64,
     /// The device work of one training step (none on the CPU).
-    train_work_per_step: Option<WorkPerStep>,
+    pub(crate) train_work_per_step: Option<WorkPerStep>,
 }
 
 /// Device work per call, averaged over the timed calls and the read-back that ends them.
 #[derive(Serialize)]
-struct WorkPerStep {
+pub(crate) struct WorkPerStep {
     dispatches: f64,
     submissions: f64,
     read_backs: f64,
@@ -48,11 +48,11 @@ impl WorkPerStep {
 }
 
 #[derive(Serialize)]
-struct ConvRow {
-    backend: String,
-    shape: String,
-    forward_gflops: f64,
-    backward_gflops: f64,
+pub(crate) struct ConvRow {
+    pub(crate) backend: String,
+    pub(crate) shape: String,
+    pub(crate) forward_gflops: f64,
+    pub(crate) backward_gflops: f64,
 }
 
 #[derive(Serialize)]
@@ -106,7 +106,21 @@ fn bench_backend<B: Backend>(
     steps: usize,
     report: &mut Report,
 ) -> convlab_core::Result<()> {
-    let batch = report.batch;
+    report
+        .models
+        .push(bench_model(b, name, data, steps, report.batch)?);
+    report.conv2d.extend(bench_convs(b, name, steps)?);
+    Ok(())
+}
+
+/// Training and inference images/s of the MNIST ConvNet at `batch`, Adam, on one fixed batch.
+pub(crate) fn bench_model<B: Backend>(
+    b: &B,
+    name: &str,
+    data: &Split,
+    steps: usize,
+    batch: usize,
+) -> convlab_core::Result<ModelRow> {
     let model = arch::mnist_convnet();
     let params = init::pytorch_default(&model, 0);
     let mut trainer = Trainer::new(
@@ -121,13 +135,22 @@ fn bench_backend<B: Backend>(
     let x = b.upload(&x)?;
     let (train, work) = time(b, steps, || trainer.step(b, &x, &labels))?;
     let (infer, _) = time(b, steps, || trainer.logits(b, &x))?;
-    report.models.push(ModelRow {
+    Ok(ModelRow {
         backend: name.into(),
         device: b.device(),
         train_images_per_s: batch as f64 / train,
         infer_images_per_s: batch as f64 / infer,
         train_work_per_step: work,
-    });
+    })
+}
+
+/// conv2d forward and backward GFLOP/s at each of [`CONVS`].
+pub(crate) fn bench_convs<B: Backend>(
+    b: &B,
+    name: &str,
+    steps: usize,
+) -> convlab_core::Result<Vec<ConvRow>> {
+    let mut rows = vec![];
     let mut rng = Rng::new(1);
     for (n, c, h, w, co, k, pad) in CONVS {
         let p = Conv2dParams {
@@ -148,7 +171,7 @@ fn bench_backend<B: Backend>(
             b.conv2d_backward(&x, &wt, &gy, p, false, GradsInto::fresh())
                 .map(|g| g.input)
         })?;
-        report.conv2d.push(ConvRow {
+        rows.push(ConvRow {
             backend: name.into(),
             shape: format!("{n}x{c}x{h}x{w} -> {co}, k{k} p{pad}"),
             forward_gflops: flops / fwd / 1e9,
@@ -156,7 +179,7 @@ fn bench_backend<B: Backend>(
             backward_gflops: 2.0 * flops / bwd / 1e9,
         });
     }
-    Ok(())
+    Ok(rows)
 }
 
 pub fn run(data: &Split, steps: usize, json: bool, skip_gpu: bool) -> Result<(), String> {

@@ -11,6 +11,7 @@
 //!   runs side by side that differ in one thing.
 
 mod bench;
+mod bench_tiles;
 mod data;
 mod eval;
 mod experiment;
@@ -139,6 +140,9 @@ enum Command {
         /// Measure the CPU backend only.
         #[arg(long)]
         cpu_only: bool,
+        /// Instead: try the tiled convolutions' workgroup sizes one by one on the GPU.
+        #[arg(long, conflicts_with = "cpu_only")]
+        tiles: bool,
     },
 }
 
@@ -197,8 +201,12 @@ fn main() -> ExitCode {
             steps,
             json,
             cpu_only,
+            tiles,
         } => data::bundled()
-            .and_then(|d| bench::run(&d, steps, json, cpu_only))
+            .and_then(|d| match tiles {
+                true => bench_tiles::run(&d, steps, json),
+                false => bench::run(&d, steps, json, cpu_only),
+            })
             .map(|()| ExitCode::SUCCESS),
     };
     match result {
