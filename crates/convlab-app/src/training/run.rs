@@ -43,13 +43,23 @@ impl Run {
         optimizer: Optimizer,
     ) -> Result<Run> {
         if let Some(gpu) = compute.gpu() {
-            match Trainer::new(&*gpu, model, &INPUT, params, optimizer) {
-                Ok(t) => return Ok(Run::Gpu(gpu, Box::new(t))),
+            match Run::on_gpu(gpu, model, params, optimizer) {
                 Err(Error::Device(m)) => compute.gpu_failed(&m),
-                Err(e) => return Err(e),
+                run => return run,
             }
         }
         Run::on_cpu(model, params, optimizer).await
+    }
+
+    /// A trainer on `gpu`.
+    pub fn on_gpu(
+        gpu: Rc<GpuBackend>,
+        model: &Model,
+        params: &ParamStore<Tensor>,
+        optimizer: Optimizer,
+    ) -> Result<Run> {
+        let trainer = Trainer::new(&*gpu, model, &INPUT, params, optimizer)?;
+        Ok(Run::Gpu(gpu, Box::new(trainer)))
     }
 
     /// A trainer in the training worker (replacing any it had).

@@ -1,11 +1,16 @@
 //! `?page=train&bench=1`: trains `batches` batches of `batch` images (default 100) of the MNIST
 //! ConvNet with Adam, after two warm-up batches, on the device the page computes with (WebGPU,
 //! or the CPU worker), and prints images/s as JSON, so other libraries can be compared in the
-//! same browser; on WebGPU also the dispatches, submissions and read-backs of one step.
+//! same browser; on WebGPU also the dispatches, submissions and read-backs of one step, and the
+//! tiled convolutions' workgroups. `&tiled=T&wtiles=A&wsplit=B` runs on a GPU engine of its own
+//! with those workgroups, to compare them on the browser's adapter.
+
+use std::rc::Rc;
 
 use convlab_core::nn::init;
 use convlab_core::train::Optimizer;
 use convlab_core::{arch, Backend};
+use convlab_gpu::{GpuBackend, Tiles};
 use leptos::prelude::*;
 
 use super::model::bench_json;
@@ -21,7 +26,11 @@ use crate::url::lesson::LessonUrl;
 const BATCH: usize = 100;
 
 #[component]
-pub fn BenchMode(state: LessonUrl<TrainState>, batches: usize) -> impl IntoView {
+pub fn BenchMode(
+    state: LessonUrl<TrainState>,
+    batches: usize,
+    tiles: Option<[u32; 3]>,
+) -> impl IntoView {
     let compute = use_compute();
     let batch = state.with_untracked(|s| s.batch.unwrap_or(BATCH));
     let result = RwSignal::new(None::<Result<String, String>>);
@@ -29,9 +38,9 @@ pub fn BenchMode(state: LessonUrl<TrainState>, batches: usize) -> impl IntoView 
         if done == Some(true) || !compute.ready() {
             return done.unwrap_or(false);
         }
-        leptos::task::spawn_local(
-            async move { result.set(Some(bench(compute, batches, batch).await)) },
-        );
+        leptos::task::spawn_local(async move {
+            result.set(Some(bench(compute, batches, batch, tiles).await))
+        });
         true
     });
     view! {
@@ -50,19 +59,31 @@ pub fn BenchMode(state: LessonUrl<TrainState>, batches: usize) -> impl IntoView 
     }
 }
 
-async fn bench(compute: Compute, batches: usize, batch: usize) -> Result<String, String> {
+async fn bench(
+    compute: Compute,
+    batches: usize,
+    batch: usize,
+    tiles: Option<[u32; 3]>,
+) -> Result<String, String> {
     let err = |e: convlab_core::Error| e.to_string();
     let data = bundled_mnist().await?;
     let model = arch::mnist_convnet();
     let params = init::pytorch_default(&model, 0);
-    let mut run = Run::new(
-        &compute,
-        &model,
-        &params,
-        Optimizer::Adam(Default::default()),
-    )
-    .await
-    .map_err(err)?;
+    let adam = Optimizer::Adam(Default::default());
+    let mut run = match tiles {
+        Some([tiled, weight_grad_tiles, weight_grad_split]) if compute.gpu().is_some() => {
+            let tiles = Tiles {
+                tiled,
+                weight_grad_tiles,
+                weight_grad_split,
+            };
+            let gpu = GpuBackend::with_tiles(Some(tiles)).await.map_err(err)?;
+            Run::on_gpu(Rc::new(gpu), &model, &params, adam).map_err(err)?
+        }
+        _ => Run::new(&compute, &model, &params, adam)
+            .await
+            .map_err(err)?,
+    };
     let indices: Vec<usize> = (0..batch.min(data.train.len())).collect();
     let (x, labels) = data.train.batch(&indices);
     // What the GPU was asked, so far (none on the CPU).
@@ -83,9 +104,14 @@ async fn bench(compute: Compute, batches: usize, batch: usize) -> Result<String,
         .1
         .zip(work(&run))
         .map(|(before, after)| after.since(before));
-    let (backend, adapter) = match run {
-        Run::Gpu(..) => ("webgpu", compute.adapter_name().unwrap_or_default()),
-        Run::Cpu { .. } => ("cpu", "CPU (wasm)".to_string()),
+    let (backend, adapter, tiles) = match &run {
+        Run::Gpu(gpu, _) => {
+            let t = gpu.engine().tiles();
+            let adapter = compute.adapter_name().unwrap_or_default();
+            let tiles = [t.tiled, t.weight_grad_tiles, t.weight_grad_split];
+            ("webgpu", adapter, Some(tiles))
+        }
+        Run::Cpu { .. } => ("cpu", "CPU (wasm)".to_string(), None),
     };
     let images_per_s = (batches * indices.len()) as f64 / seconds.max(1e-9);
     Ok(bench_json(
@@ -95,5 +121,6 @@ async fn bench(compute: Compute, batches: usize, batch: usize) -> Result<String,
         backend,
         &adapter,
         work,
+        tiles,
     ))
 }

@@ -54,7 +54,9 @@ pub fn TrainingPage() -> impl IntoView {
     let state = use_lesson_state::<TrainState>();
     let mode = Memo::new(move |_| state.with(|s| s.mode));
     move || match mode.get() {
-        Mode::Bench { batches } => view! { <BenchMode state=state batches=batches/> }.into_any(),
+        Mode::Bench { batches, tiles } => {
+            view! { <BenchMode state=state batches=batches tiles=tiles/> }.into_any()
+        }
         Mode::KernelDemo => view! { <KernelDemo state=state/> }.into_any(),
         Mode::Train => view! { <Training state=state/> }.into_any(),
     }

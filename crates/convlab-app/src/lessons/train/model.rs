@@ -13,7 +13,9 @@ pub fn shade(count: u32, largest: u32) -> f32 {
 
 /// The benchmark's result as JSON: images/s, the run's size, the backend and its adapter, and on
 /// the GPU the dispatches, submissions and read-backs of one step.
-/// `work` is what the timed batches asked of the GPU (none on the CPU), written per batch.
+/// `work` is what the timed batches asked of the GPU (none on the CPU), written per batch;
+/// `tiles` the tiled convolutions' workgroups `[tiled, weight_grad_tiles, weight_grad_split]`
+/// (none on the CPU).
 pub fn bench_json(
     images_per_s: f64,
     batches: usize,
@@ -21,6 +23,7 @@ pub fn bench_json(
     backend: &str,
     adapter: &str,
     work: Option<DeviceWork>,
+    tiles: Option<[u32; 3]>,
 ) -> String {
     let per = |n: u64| n as f64 / batches.max(1) as f64;
     let work = work.map_or("null".to_string(), |w| {
@@ -31,8 +34,13 @@ pub fn bench_json(
             per(w.read_backs)
         )
     });
+    let tiles = tiles.map_or("null".to_string(), |[tiled, w_tiles, w_split]| {
+        format!(
+            r#"{{"tiled": {tiled}, "weight_grad_tiles": {w_tiles}, "weight_grad_split": {w_split}}}"#
+        )
+    });
     format!(
-        r#"{{"images_per_s": {images_per_s:.1}, "batches": {batches}, "batch": {batch}, "backend": "{backend}", "adapter": {}, "work_per_step": {work}}}"#,
+        r#"{{"images_per_s": {images_per_s:.1}, "batches": {batches}, "batch": {batch}, "backend": "{backend}", "adapter": {}, "work_per_step": {work}, "tiles": {tiles}}}"#,
         format::json_string(adapter)
     )
 }
@@ -43,7 +51,7 @@ mod tests {
 
     #[test]
     fn the_bench_json_parses() {
-        let json = bench_json(123.456, 2, 8, "cpu", "a \"quoted\"\nname", None);
+        let json = bench_json(123.456, 2, 8, "cpu", "a \"quoted\"\nname", None, None);
         let v: serde_json::Value = serde_json::from_str(&json).unwrap();
         assert_eq!(v["images_per_s"], 123.5);
         assert_eq!(v["adapter"], "a \"quoted\" name");
@@ -51,17 +59,21 @@ mod tests {
             (v["batches"].as_u64(), v["batch"].as_u64()),
             (Some(2), Some(8))
         );
-        assert!(v["work_per_step"].is_null());
+        assert!(v["work_per_step"].is_null() && v["tiles"].is_null());
         let work = DeviceWork {
             dispatches: 86,
             submissions: 2,
             read_backs: 2,
         };
-        let json = bench_json(1.0, 2, 8, "webgpu", "GPU", Some(work));
+        let json = bench_json(1.0, 2, 8, "webgpu", "GPU", Some(work), Some([64, 8, 1]));
         let v: serde_json::Value = serde_json::from_str(&json).unwrap();
         assert_eq!(
             v["work_per_step"],
             serde_json::json!({"dispatches": 43, "submissions": 1, "read_backs": 1})
+        );
+        assert_eq!(
+            v["tiles"],
+            serde_json::json!({"tiled": 64, "weight_grad_tiles": 8, "weight_grad_split": 1})
         );
         assert_eq!(shade(10, 20), 43.0);
         assert_eq!(shade(0, 0), 0.0);

@@ -17,6 +17,9 @@ pub const MAX_BATCH: usize = 1000;
 pub const MAX_EPOCHS: usize = 50;
 pub const MAX_DEMO_EPOCHS: usize = 200;
 pub const MAX_BENCH_BATCHES: usize = 1000;
+/// The largest workgroup the benchmark may ask for (WebGPU guarantees 256; the engine fits any
+/// size to the adapter's limits).
+const MAX_WORKGROUP: usize = 1024;
 /// SGD's momentum unless the address says otherwise (the course's).
 pub const DEFAULT_MOMENTUM: f32 = 0.9;
 /// The test images one can pick (the bundled set has 2,000, Fashion-MNIST's 10,000).
@@ -26,9 +29,12 @@ pub const MAX_SEED: usize = u32::MAX as usize;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mode {
     Train,
-    /// `?bench=1`: `batches` batches after two warm-up batches.
+    /// `?bench=1`: `batches` batches after two warm-up batches; with `&tiled=T&wtiles=A&wsplit=B`,
+    /// on a GPU engine of its own with those workgroups for the tiled convolutions (to compare
+    /// them on one browser's adapter; see convlab-gpu's tiles.rs).
     Bench {
         batches: usize,
+        tiles: Option<[u32; 3]>,
     },
     /// `?demo=kernel`.
     KernelDemo,
@@ -91,13 +97,26 @@ impl Default for TrainState {
 impl LessonState for TrainState {
     const KEYS: &'static [&'static str] = &[
         "model", "opt", "lr", "momentum", "batch", "epochs", "seed", "img", "bench", "batches",
-        "demo",
+        "tiled", "wtiles", "wsplit", "demo",
     ];
 
     fn read(r: &mut Reader) -> Self {
         let mode = if r.flag("bench") {
             Mode::Bench {
                 batches: r.whole("batches", 20, 1..=MAX_BENCH_BATCHES),
+                tiles: ["tiled", "wtiles", "wsplit"]
+                    .iter()
+                    .any(|key| r.raw(key).is_some())
+                    .then(|| {
+                        let size = |r: &mut Reader, key, default| {
+                            r.whole(key, default, 1..=MAX_WORKGROUP) as u32
+                        };
+                        [
+                            size(r, "tiled", 64),
+                            size(r, "wtiles", 8),
+                            size(r, "wsplit", 1),
+                        ]
+                    }),
             }
         } else if r.choice("demo", false, &[("kernel", true)]) {
             Mode::KernelDemo
@@ -127,9 +146,14 @@ impl LessonState for TrainState {
     fn write(&self, w: &mut Writer) {
         let (lr, epochs) = TrainState::defaults(self.mode);
         match self.mode {
-            Mode::Bench { batches } => {
+            Mode::Bench { batches, tiles } => {
                 w.put("bench", 1);
                 w.put_unless("batches", batches, 20);
+                if let Some([tiled, wtiles, wsplit]) = tiles {
+                    w.put("tiled", tiled);
+                    w.put("wtiles", wtiles);
+                    w.put("wsplit", wsplit);
+                }
             }
             Mode::KernelDemo => w.put("demo", "kernel"),
             Mode::Train => {}
@@ -176,12 +200,39 @@ mod tests {
         let (s, noted) = state(&[("bench", "1"), ("batch", "100000")]);
         assert_eq!(
             (s.mode, s.batch),
-            (Mode::Bench { batches: 20 }, Some(MAX_BATCH))
+            (
+                Mode::Bench {
+                    batches: 20,
+                    tiles: None
+                },
+                Some(MAX_BATCH)
+            )
         );
         assert_eq!(noted, ["batch"]);
         let (s, noted) = state(&[("lr", "NaN"), ("epochs", "-3"), ("model", "vgg16")]);
         assert_eq!((s.lr, s.epochs, s.model), (1e-3, 1, "mnist_convnet"));
         assert_eq!(noted, ["model", "lr", "epochs"]);
+        // The benchmark's workgroups: any of the three asks for an engine of its own, the others
+        // at the CPU adapters' choice; each is held to the largest allowed.
+        let (s, noted) = state(&[("bench", "1"), ("tiled", "128"), ("wsplit", "5000")]);
+        assert_eq!(
+            (s.mode, noted),
+            (
+                Mode::Bench {
+                    batches: 20,
+                    tiles: Some([128, 8, 1024])
+                },
+                vec!["wsplit"]
+            )
+        );
+        let (s, _) = state(&[("bench", "1"), ("wsplit", "64")]);
+        assert_eq!(
+            s.mode,
+            Mode::Bench {
+                batches: 20,
+                tiles: Some([64, 8, 64])
+            }
+        );
         // A diverging learning rate is allowed: the page shows what happens.
         assert_eq!(state(&[("lr", "1000")]).0.lr, 1000.0);
         // A momentum of 1 never decays: refused for the largest one accepted.
