@@ -41,9 +41,9 @@ fn linear_id(gid: vec3<u32>, groups: vec3<u32>) -> u32 {
     return linear_id_in(gid, groups, 64u);
 }
 
-// The workgroup sizes of the tiled kernels are not fixed here: the engine sets these constants
-// for the adapter it runs on when it compiles the kernels (crates/convlab-gpu/src/tiles.rs says
-// why: a GPU wants large workgroups, a CPU adapter small ones).
+// The workgroups of the tiled kernels are not fixed here: the engine sets these constants for
+// the adapter it runs on when it compiles the kernels (crates/convlab-gpu/src/tiles.rs says what
+// was measured: a GPU wants many invocations sharing each weight-gradient tile, a CPU adapter one).
 override TILED_WORKGROUP: u32 = 64u;
 override WEIGHT_GRAD_TILES: u32 = 8u;
 override WEIGHT_GRAD_SPLIT: u32 = 1u;
