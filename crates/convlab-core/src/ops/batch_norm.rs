@@ -231,20 +231,20 @@ pub fn backward(
     let m = (n * hw) as f32;
     // Σ dy and Σ dy·x̂ per channel: the gradients of β and γ, and the two projections of dx.
     // Σ dy and Σ dy·x̂ of each plane on any thread, then the channels' totals in order.
-    let plane_sums: Vec<[f32; 2]> = planes(&x.data, hw)
+    let (plane_dy, plane_dy_xhat): (Vec<f32>, Vec<f32>) = planes(&x.data, hw)
         .zip(planes(&grad_out.data, hw))
         .enumerate()
         .map(|(i, (xs, gs))| {
             let (mu, inv) = (mean.data[i % c], inv_std.data[i % c]);
             xs.iter()
                 .zip(gs)
-                .fold([0.0, 0.0], |[dy, dy_xhat], (&xv, &g)| {
-                    [dy + g, dy_xhat + g * (xv - mu) * inv]
+                .fold((0.0, 0.0), |(dy, dy_xhat), (&xv, &g)| {
+                    (dy + g, dy_xhat + g * (xv - mu) * inv)
                 })
         })
-        .collect();
-    let sum_dy = per_channel(&plane_sums.iter().map(|s| s[0]).collect::<Vec<_>>(), c);
-    let sum_dy_xhat = per_channel(&plane_sums.iter().map(|s| s[1]).collect::<Vec<_>>(), c);
+        .unzip();
+    let sum_dy = per_channel(&plane_dy, c);
+    let sum_dy_xhat = per_channel(&plane_dy_xhat, c);
     let mut grad_x = Tensor::zeros(&x.shape);
     let planes = planes(&x.data, hw)
         .zip(planes(&grad_out.data, hw))
