@@ -142,8 +142,8 @@ impl Conv2dGeometry {
     pub(super) fn im2col(&self, x: &[f32], g: usize, cols: &mut [f32]) {
         let [h, w] = self.in_hw;
         let [kh, kw] = self.kernel;
-        let ow = self.out_hw[1];
-        let sw = self.params.stride[1];
+        let [oh, ow] = self.out_hw;
+        let [sh, sw] = self.params.stride;
         let pixels = self.out_pixels();
         for c in 0..self.in_per_group() {
             let plane = &x[(g * self.in_per_group() + c) * h * w..][..h * w];
@@ -152,24 +152,36 @@ impl Conv2dGeometry {
                 for j in 0..kw {
                     let row = &mut cols[((c * kh + i) * kw + j) * pixels..][..pixels];
                     let (columns, first_ix) = self.inside(1, j);
-                    // Output rows whose window row i lies in the padding read zeros.
-                    row[..rows.start * ow].fill(0.0);
-                    row[rows.end * ow..].fill(0.0);
-                    for (step, oy) in rows.clone().enumerate() {
-                        let dst = &mut row[oy * ow..][..ow];
-                        dst[..columns.start].fill(0.0);
-                        dst[columns.end..].fill(0.0);
-                        if columns.is_empty() {
+                    // Each output row is one sub-slice and index arithmetic, not a sub-slice per
+                    // part: in the size-optimized wasm build each sub-slice is a call, and these
+                    // rows are short (28 outputs or fewer in the MNIST nets).
+                    for oy in 0..oh {
+                        let out = oy * ow;
+                        if oy < rows.start || oy >= rows.end {
+                            // Window row i of these windows lies in the padding: zeros.
+                            row[out..out + ow].fill(0.0);
                             continue;
                         }
-                        let src = &plane[(first_iy + step * self.params.stride[0]) * w..][..w];
-                        let (src, dst) = (&src[first_ix..], &mut dst[columns.clone()]);
+                        // Columns outside `columns` read the padding's zeros; those inside read
+                        // input row iy from column first_ix on, every s_w-th pixel.
+                        for ox in 0..columns.start {
+                            row[out + ox] = 0.0;
+                        }
+                        for ox in columns.end..ow {
+                            row[out + ox] = 0.0;
+                        }
+                        let n = columns.end - columns.start;
+                        if n == 0 {
+                            continue;
+                        }
+                        let iy = first_iy + (oy - rows.start) * sh;
+                        let (src, dst) = (iy * w + first_ix, out + columns.start);
                         if sw == 1 {
                             // The common case: a window row is a run of the input row.
-                            dst.copy_from_slice(&src[..dst.len()]);
+                            row[dst..dst + n].copy_from_slice(&plane[src..src + n]);
                         } else {
-                            for (k, v) in dst.iter_mut().enumerate() {
-                                *v = src[k * sw];
+                            for k in 0..n {
+                                row[dst + k] = plane[src + k * sw];
                             }
                         }
                     }
