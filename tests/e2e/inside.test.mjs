@@ -164,6 +164,60 @@ eachBrowser('inside the network', (b) => {
     });
   });
 
+  test('every layer\'s maps are all drawn, and its brightest unit has the value its legend states', async () => {
+    const { page } = b;
+    await page.open('?page=inside&img=2');
+    await unitShown(page, 'the first unit');
+    // The MNIST ConvNet's layers: 0.0-0.3, 1.0-1.3, the Flatten and the Linear.
+    for (let layer = 0; layer < 10; layer++) {
+      const css = `[data-testid=layer][data-layer="${layer}"]`;
+      await until(() => page.exists(css), { what: `layer ${layer} (built one per task)`, page });
+      // Every map of the layer drawn: one per channel of its shape `(1, C, H, W)`, one strip for
+      // `(1, C)`. Then a click on the cell of strongest colour, read back from its green: the
+      // diverging map fades 255 to 48 (full red, positive) or to 102 (full blue, negative).
+      const brightest = await until(() => page.evaluate((css) => {
+        const section = document.querySelector(css);
+        const shape = section.querySelector('[data-testid=layer-shape]').textContent.match(/\d+/g).map(Number);
+        const canvases = [...section.querySelectorAll('[data-testid=map] canvas')];
+        const drawn = canvases.filter((c) => c.hasAttribute('data-drawn'));
+        if (drawn.length !== (shape.length === 4 ? shape[1] : 1) || drawn.length !== canvases.length) return null;
+        let best = { size: -1 };
+        for (const canvas of drawn) {
+          const px = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+          for (let i = 0; i < px.length; i += 4) {
+            const sign = px[i] >= px[i + 2] ? 1 : -1;
+            const fade = sign > 0 ? 255 - 48 : 255 - 102;
+            const size = (255 - px[i + 1]) / fade;
+            if (size > best.size) best = { canvas, cell: i / 4, size, sign, fade };
+          }
+        }
+        const { canvas, cell } = best;
+        canvas.scrollIntoView({ block: 'center' });
+        const rect = canvas.getBoundingClientRect();
+        const [row, col] = [Math.floor(cell / canvas.width), cell % canvas.width];
+        canvas.dispatchEvent(new MouseEvent('click', {
+          bubbles: true,
+          clientX: rect.left + ((col + 0.5) * rect.width) / canvas.width,
+          clientY: rect.top + ((row + 0.5) * rect.height) / canvas.height,
+        }));
+        const legend = section.querySelector('[data-testid=legend]').textContent;
+        return { size: best.size, sign: best.sign, fade: best.fade, legend: Number(legend.slice(legend.lastIndexOf('+') + 1)) };
+      }, css), { what: `every map of layer ${layer} drawn`, page });
+      // The layer's colours span its largest size: some unit is at full colour.
+      assert.equal(brightest.size, 1, `layer ${layer}: the strongest colour is ${brightest.size} of full`);
+      // A colour is truncated to a whole level, so full colour means a size within one level
+      // (1/fade) of the largest: the clicked unit's value, as the unit panel computes it, is
+      // within that of the size the legend writes (to three decimals), with the colour's sign.
+      await expectQuery(page, { layer }, `layer ${layer}'s brightest unit selected`);
+      const [lo, hi] = [brightest.legend * (1 - 1 / brightest.fade) - 5e-4, brightest.legend + 5e-4];
+      const value = await until(async () => {
+        const u = await readUnit(page);
+        return u.value !== null && Math.abs(u.value) >= lo && Math.abs(u.value) <= hi ? u.value : null;
+      }, { what: `layer ${layer}'s brightest unit valued ±${brightest.legend}, as its legend says`, page });
+      assert.equal(Math.sign(value), brightest.sign, `layer ${layer}: the colour's sign is the value's`);
+    }
+  });
+
   test('batch norm, max pooling and the Linear layer explained with their own arithmetic', async () => {
     const { page } = b;
     await page.open('?page=inside&layer=1&ch=2&y=10&x=9');

@@ -144,14 +144,24 @@ fn LayerMaps(
     let [c, h, w] = shape;
     let vector = h == 1 && w == 1;
     // Each layer draws a new output in a task of its own, so that a model's hundreds of maps are
-    // never drawn in one; the count of layers drawn is what the benchmark waits for.
+    // never drawn in one; the count of layers drawn is what the benchmark waits for. Only the
+    // latest request is drawn: timers need not fire in the order they were set (a browser delays
+    // deeply nested ones by 4 ms, so the request this layer makes when it is built, at the end
+    // of the page's chain of build tasks, can fire after the one the worker's answer makes), and
+    // an older output drawn last would stay on screen: no output at all, or the previous digit's.
     let output = RwSignal::new(None::<Tensor>);
+    let latest_request = StoredValue::new(0u64);
     Effect::new(move |_| {
         let next = inside
             .outputs
             .with(|o| o.as_ref()?.as_ref().ok()?.get(layer).cloned());
+        latest_request.update_value(|n| *n += 1);
+        let request = latest_request.get_value();
         set_timeout(
             move || {
+                if latest_request.try_get_value() != Some(request) {
+                    return;
+                }
                 let drawn = next.is_some();
                 if output.try_set(next).is_none() && drawn {
                     inside.staged.update(|n| *n += 1);
