@@ -278,6 +278,21 @@ eachBrowser('inside the network', (b) => {
       const now = await saliency();
       return now && now !== answer;
     }, { what: `the saliency of class ${other}`, page });
+
+    // A Grad-CAM map that is zero everywhere is blank: the page says so, under that map only.
+    for (const img of [0, 4]) {
+      await page.open(`?page=inside&img=${img}`);
+      const maps = await until(() => page.evaluate(() => {
+        const figures = [...document.querySelectorAll('[data-testid=grad-cam]')];
+        const canvases = figures.map((f) => f.querySelector('canvas[data-testid=cam][data-drawn]'));
+        if (figures.length !== 2 || canvases.some((c) => !c)) return null;
+        return figures.map((f, i) => {
+          const px = canvases[i].getContext('2d').getImageData(0, 0, canvases[i].width, canvases[i].height).data;
+          return { blank: px.every((v) => v === 255), said: Boolean(f.querySelector('[data-testid=cam-zero]')) };
+        });
+      }), { what: `digit ${img}'s two Grad-CAM maps drawn`, page });
+      maps.forEach(({ blank, said }, i) => assert.equal(said, blank, `digit ${img}, map ${i}: the note "zero everywhere" is shown exactly when the map is blank`));
+    }
   });
 
   if (b.spec.webgpu) {

@@ -41,6 +41,10 @@ pub const KO: &[(&str, &str)] = &[
         "Grad-CAM: where the channels that raise the class's score are active, after each block (red, laid over the digit).",
         "Grad-CAM: 각 블록 뒤에서, 그 클래스의 점수를 올리는 채널들이 활성화된 곳 (숫자 위에 빨간색으로 겹쳐 표시).",
     ),
+    (
+        "Zero everywhere: at no place after this block do the channels add up to raise the class's score.",
+        "모든 곳이 0입니다: 이 블록 뒤의 어느 위치에서도 채널들을 합한 값이 이 클래스의 점수를 올리지 않습니다.",
+    ),
     ("Receptive field: rows", "수용 영역: 행"),
     ("columns", "열"),
     ("pixels", "픽셀"),

@@ -106,6 +106,8 @@ pub fn Why(inside: Inside) -> impl IntoView {
                     key=|(layer, plane)| (*layer, plane.values.iter().map(|v| v.to_bits()).fold(0u64, |h, b| h.rotate_left(5) ^ u64::from(b)))
                     children=move |(layer, plane)| {
                         let (rows, cols) = (plane.rows, plane.cols);
+                        // A blank map looks like one not drawn yet: say that it is zero.
+                        let zero = plane.values.iter().all(|&v| v == 0.0);
                         view! {
                             <figure class="in-figure" data-testid="grad-cam" data-layer=layer>
                                 <figcaption>
@@ -118,6 +120,7 @@ pub fn Why(inside: Inside) -> impl IntoView {
                                         <Heatmap testid="cam" label=Signal::derive(move || format!("Grad-CAM {layer}")) plane=Signal::derive(move || Some(plane.clone())) signed=true/>
                                     </div>
                                 </div>
+                                {zero.then(|| view! { <p class="in-rf-text" data-testid="cam-zero">{move || i18n.t("Zero everywhere: at no place after this block do the channels add up to raise the class's score.")}</p> })}
                             </figure>
                         }
                     }
