@@ -259,7 +259,8 @@ fn LayerMaps(
                 {title}" → "<code data-testid="layer-shape">{shape_text}</code>
                 <span class="in-legend" data-testid="legend">
                     <span class="in-ramp" aria-hidden="true"></span>
-                    {move || format!("−{} … 0 … +{}", format::value(scale.get()), format::value(scale.get()))}
+                    // No range before the layer's output is there (its maps are blank then).
+                    {move || output.with(Option::is_some).then(|| format!("−{} … 0 … +{}", format::value(scale.get()), format::value(scale.get())))}
                 </span>
                 <MapDownload
                     testid=format!("layer-{layer}-png")
