@@ -8,7 +8,7 @@
 
 use std::ops::Range;
 
-use super::gemm::{gemm_acc, MatRef};
+use super::gemm::{gemm_acc, gemm_into, MatRef};
 use super::grads::Grads;
 use super::over_batch::{for_each_image, sum_over_images};
 use crate::error::{Error, Result};
@@ -260,8 +260,7 @@ impl Conv2dGeometry {
         let (p, og) = (self.out_pixels(), self.out_per_group());
         for g in 0..self.params.groups {
             let grad_y_g = MatRef::row_major(&grad_y[g * og * p..][..og * p], og, p);
-            cols.fill(0.0);
-            gemm_acc(self.weight_of_group(weight, g).t(), grad_y_g, cols);
+            gemm_into(self.weight_of_group(weight, g).t(), grad_y_g, cols);
             self.col2im(cols, g, grad_x);
         }
     }

@@ -1,5 +1,5 @@
-//! Matrix multiply, `C += A · B`. Convolution (through im2col) and linear layers spend nearly
-//! all their time here.
+//! Matrix multiply, `C += A · B` (or `C = A · B` into scratch). Convolution (through im2col)
+//! and linear layers spend nearly all their time here.
 //!
 //! The work is done by the `matrixmultiply` crate, built the way oneDNN, XNNPACK and BLIS build
 //! theirs: blocks of `A` and `B` are packed into contiguous panels that stay in the L1/L2 cache,
@@ -56,14 +56,32 @@ impl<'a> MatRef<'a> {
 /// Panics when the shapes disagree or a view reaches past its slice: callers check their shapes
 /// once, before any product, so this is a programming error.
 pub fn gemm_acc(a: MatRef, b: MatRef, c: &mut [f32]) {
+    sgemm(a, b, 1.0, c);
+}
+
+/// `c[m×n] = a[m×k] · b[k×n]`: like [`gemm_acc`], but `c`'s old values are never read, so a
+/// scratch buffer needs no zeroing first (a memset of the whole product saved).
+pub fn gemm_into(a: MatRef, b: MatRef, c: &mut [f32]) {
+    sgemm(a, b, 0.0, c);
+}
+
+/// `c = a · b + beta · c`; with `beta` 0 the product never reads `c` (matrixmultiply's contract).
+fn sgemm(a: MatRef, b: MatRef, beta: f32, c: &mut [f32]) {
     let (m, k, n) = (a.rows, a.cols, b.cols);
     assert!(
         b.rows == k && a.fits() && b.fits() && c.len() >= m * n,
-        "gemm_acc: {m}×{k} · {}×{n} into {} values",
+        "gemm: {m}×{k} · {}×{n} into {} values",
         b.rows,
         c.len()
     );
-    if m == 0 || n == 0 || k == 0 {
+    if m == 0 || n == 0 {
+        return;
+    }
+    if k == 0 {
+        // An empty sum: `c` keeps its values, or is zero when they are not to be read.
+        if beta == 0.0 {
+            c[..m * n].fill(0.0);
+        }
         return;
     }
     let stride = |s: usize| isize::try_from(s).expect("a stride within a slice fits in isize");
@@ -82,7 +100,7 @@ pub fn gemm_acc(a: MatRef, b: MatRef, c: &mut [f32]) {
             b.data.as_ptr(),
             stride(b.row_stride),
             stride(b.col_stride),
-            1.0,
+            beta,
             c.as_mut_ptr(),
             stride(n),
             1,
@@ -144,6 +162,21 @@ mod tests {
     }
 
     #[test]
+    fn gemm_into_never_reads_what_c_held() {
+        for &(m, k, n) in &[(3, 5, 7), (33, 400, 196), (4, 0, 6)] {
+            let (a, b) = (values(m * k, 7, 13), values(k * n, 5, 11));
+            let mut c = vec![f32::NAN; m * n];
+            gemm_into(
+                MatRef::row_major(&a, m, k),
+                MatRef::row_major(&b, k, n),
+                &mut c,
+            );
+            let want = naive(m, k, n, |i, j| a[i * k + j], |i, j| b[i * n + j]);
+            assert_close(&c, &want, &format!("{m}x{k}x{n} over NaN"));
+        }
+    }
+
+    #[test]
     fn transposed_views_read_the_same_memory_transposed() {
         let (m, k, n) = (9, 13, 11);
         // a is stored as its transpose (k × m), b as its transpose (n × k).
@@ -159,7 +192,7 @@ mod tests {
     }
 
     #[test]
-    #[should_panic(expected = "gemm_acc")]
+    #[should_panic(expected = "gemm: 2×3")]
     fn a_view_past_its_slice_is_refused() {
         let a = [0.0; 5];
         let mut c = [0.0; 4];
