@@ -195,7 +195,7 @@ impl Conv2dGeometry {
         let [h, w] = self.in_hw;
         let [kh, kw] = self.kernel;
         let ow = self.out_hw[1];
-        let sw = self.params.stride[1];
+        let [sh, sw] = self.params.stride;
         let pixels = self.out_pixels();
         for c in 0..self.in_per_group() {
             let plane = &mut x[(g * self.in_per_group() + c) * h * w..][..h * w];
@@ -204,20 +204,24 @@ impl Conv2dGeometry {
                 for j in 0..kw {
                     let row = &cols[((c * kh + i) * kw + j) * pixels..][..pixels];
                     let (columns, first_ix) = self.inside(1, j);
-                    if columns.is_empty() {
+                    let n = columns.end - columns.start;
+                    if n == 0 {
                         continue;
                     }
-                    for (step, oy) in rows.clone().enumerate() {
-                        let src = &row[oy * ow..][..ow];
-                        let dst = &mut plane[(first_iy + step * self.params.stride[0]) * w..][..w];
-                        let (src, dst) = (&src[columns.clone()], &mut dst[first_ix..]);
+                    // As in im2col: index arithmetic per output row rather than a sub-slice for
+                    // each part of it (each one a call in the size-optimized wasm build). Output
+                    // row oy's columns inside the input add onto input row iy from first_ix on,
+                    // every s_w-th pixel.
+                    for oy in rows.clone() {
+                        let iy = first_iy + (oy - rows.start) * sh;
+                        let (src, dst) = (oy * ow + columns.start, iy * w + first_ix);
                         if sw == 1 {
-                            for (d, v) in dst.iter_mut().zip(src) {
+                            for (d, v) in plane[dst..dst + n].iter_mut().zip(&row[src..src + n]) {
                                 *d += v;
                             }
                         } else {
-                            for (k, v) in src.iter().enumerate() {
-                                dst[k * sw] += v;
+                            for k in 0..n {
+                                plane[dst + k * sw] += row[src + k];
                             }
                         }
                     }
